@@ -1,0 +1,145 @@
+"""The archive: all published bulletins indexed by city, series and year.
+
+Like Zola's ``Library``, it sees every page at once, so URL collisions and
+duplicate issue numbers are found before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .errors import Problems
+from .model import Bulletin, City
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: Bulletin | None
+    next: Bulletin | None
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    bulletins: tuple[Bulletin, ...]  # newest first
+
+    @property
+    def anchor(self) -> str:
+        return f"m{self.year}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    bulletins: tuple[Bulletin, ...]  # newest first
+    months: tuple[Month, ...]  # newest first
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.year}/"
+
+
+@dataclass
+class Archive:
+    bulletins: tuple[Bulletin, ...]  # published only, newest first
+    cities: tuple[City, ...]  # sorted by slug
+    years: tuple[Year, ...]  # newest first
+    neighbours: dict[str, Neighbours] = field(default_factory=dict)  # by url
+    drafts: tuple[Bulletin, ...] = ()
+
+    def city(self, slug: str) -> City:
+        return next(c for c in self.cities if c.slug == slug)
+
+
+def newest_first(bulletins) -> tuple[Bulletin, ...]:
+    return tuple(sorted(bulletins, key=lambda b: b.sort_key, reverse=True))
+
+
+def build_archive(bulletins: list[Bulletin], problems: Problems) -> Archive:
+    """Index the bulletins; record collisions and duplicates as errors."""
+    _check_collisions(bulletins, problems)
+    published = [b for b in bulletins if not b.draft]
+    drafts = tuple(b for b in bulletins if b.draft)
+
+    by_city: dict[str, list[Bulletin]] = defaultdict(list)
+    for b in published:
+        by_city[b.city_slug].append(b)
+    cities = tuple(
+        City(name=items[0].city, slug=slug, bulletins=newest_first(items))
+        for slug, items in sorted(by_city.items())
+    )
+
+    by_year: dict[int, list[Bulletin]] = defaultdict(list)
+    for b in published:
+        by_year[b.year].append(b)
+    years = []
+    for year in sorted(by_year, reverse=True):
+        items = newest_first(by_year[year])
+        by_month: dict[int, list[Bulletin]] = defaultdict(list)
+        for b in items:
+            by_month[b.date.month].append(b)
+        months = tuple(Month(year, m, tuple(by_month[m])) for m in sorted(by_month, reverse=True))
+        years.append(Year(year, items, months))
+
+    return Archive(
+        bulletins=newest_first(published),
+        cities=cities,
+        years=tuple(years),
+        neighbours=series_neighbours(published),
+        drafts=drafts,
+    )
+
+
+def series_neighbours(bulletins: list[Bulletin]) -> dict[str, Neighbours]:
+    """Previous and next issue within each series (same city and title)."""
+    series: dict[tuple[str, str], list[Bulletin]] = defaultdict(list)
+    for b in bulletins:
+        series[b.series].append(b)
+    result = {}
+    for items in series.values():
+        items.sort(key=lambda b: b.sort_key)
+        for i, b in enumerate(items):
+            result[b.url] = Neighbours(items[i - 1] if i else None,
+                                       items[i + 1] if i + 1 < len(items) else None)
+    return result
+
+
+def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
+    # Case-insensitive: many hosts and file systems fold case.
+    by_url: dict[str, Bulletin] = {}
+    for b in sorted(bulletins, key=lambda b: b.source):
+        key = b.url.lower()
+        if key in by_url:
+            other = by_url[key]
+            problems.error(b.source, 0,
+                           f"would be written to the same URL {b.url} as {other.source}",
+                           "rename one of the files")
+        else:
+            by_url[key] = b
+    by_issue: dict[tuple, Bulletin] = {}
+    for b in sorted(bulletins, key=lambda b: b.source):
+        if b.issue is None:
+            continue
+        key = (b.city, b.title, b.date.year, b.issue)
+        if key in by_issue:
+            other = by_issue[key]
+            problems.error(b.source, 0,
+                           f"issue {b.issue} of {b.year} in series {b.title} ({b.city}) "
+                           f"is also claimed by {other.source}",
+                           "correct the issue number of one of them")
+        else:
+            by_issue[key] = b
+    by_total: dict[tuple, Bulletin] = {}
+    for b in sorted(bulletins, key=lambda b: b.source):
+        if b.total_issue is None:
+            continue
+        key = (b.city, b.title, b.total_issue)
+        if key in by_total:
+            problems.error(b.source, 0,
+                           f"总第{b.total_issue}期 of series {b.title} ({b.city}) "
+                           f"is also claimed by {by_total[key].source}",
+                           "correct total_issue of one of them")
+        else:
+            by_total[key] = b

@@ -1,0 +1,90 @@
+"""The ``briefsite`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import load_config
+from .errors import BriefsiteError, BuildFailed
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("bulletins"),
+                        help="folder of bulletin files (default: bulletins)")
+    parser.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
+                        help="site configuration (default: briefsite.yaml, optional)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefsite",
+                                     description="Build a static archive of work bulletins (工作简报).")
+    parser.add_argument("--version", action="version", version=f"briefsite {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = sub.add_parser("build", help="build the site into the output folder")
+    _common(build)
+    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.set_defaults(run=cmd_build)
+
+    check = sub.add_parser("check", help="validate every bulletin; write nothing")
+    _common(check)
+    check.set_defaults(run=cmd_check)
+    return parser
+
+
+def _report_warnings(warnings) -> None:
+    for warning in warnings:
+        print(warning.format(), file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    from .site import build
+
+    config = load_config(args.config)
+    summary = build(args.source, args.out, config, strict=args.strict)
+    _report_warnings(summary.warnings)
+    print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped), "
+          f"{summary.pages} pages in {summary.seconds:.2f} s -> {args.out}/")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .site import check
+
+    config = load_config(args.config)
+    summary = check(args.source, config, strict=args.strict)
+    _report_warnings(summary.warnings)
+    print(f"checked {summary.bulletins} bulletins ({summary.drafts} drafts), "
+          f"{summary.pages} pages in {summary.seconds:.2f} s: "
+          f"no errors, {len(summary.warnings)} warnings")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            print(problem.format(), file=sys.stderr)
+        errors = sum(1 for p in failed.problems if p.severity == "error")
+        warnings = len(failed.problems) - errors
+        print(f"{args.command} failed: {errors} errors, {warnings} warnings"
+              + ("; the previous site is unchanged" if args.command == "build" else ""),
+              file=sys.stderr)
+        return 1
+    except BriefsiteError as error:
+        print(error.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""One error type for everything a user can get wrong.
+
+Every problem names the file and line it comes from, so the command line can
+print ``path:line: message`` the way compilers do and editors can jump to it.
+Problems are collected rather than raised one at a time, so a single run
+reports every broken bulletin at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class BriefsiteError(Exception):
+    """A problem in the user's input or environment, with its location.
+
+    ``line`` is 1-based; 0 means the problem concerns the file as a whole.
+    ``severity`` is "error" (the build fails) or "warning" (reported only,
+    an error under ``--strict``).
+    """
+
+    def __init__(self, path: str | Path | None, line: int, message: str,
+                 *, hint: str = "", severity: str = "error") -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.message = message
+        self.hint = hint
+        self.severity = severity
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def sort_key(self) -> tuple:
+        return (self.path or "", self.line, self.message)
+
+
+class BuildFailed(BriefsiteError):
+    """Raised when validation found errors; carries all of them."""
+
+    def __init__(self, problems: list[BriefsiteError]) -> None:
+        self.problems = sorted(problems, key=BriefsiteError.sort_key)
+        errors = [p for p in self.problems if p.severity == "error"]
+        super().__init__(None, 0, f"{len(errors)} error(s); nothing was written")
+
+
+@dataclass
+class Problems:
+    """Collects errors and warnings found while checking the input."""
+
+    items: list[BriefsiteError] = field(default_factory=list)
+
+    def error(self, path, line: int, message: str, hint: str = "") -> None:
+        self.items.append(BriefsiteError(path, line, message, hint=hint))
+
+    def warning(self, path, line: int, message: str, hint: str = "") -> None:
+        self.items.append(BriefsiteError(path, line, message, hint=hint, severity="warning"))
+
+    def extend(self, other: "Problems | list[BriefsiteError]") -> None:
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
+    @property
+    def errors(self) -> list[BriefsiteError]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[BriefsiteError]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def sorted(self) -> list[BriefsiteError]:
+        return sorted(self.items, key=BriefsiteError.sort_key)

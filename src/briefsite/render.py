@@ -1,0 +1,130 @@
+"""Pages: which pages the site has, and rendering them through the theme.
+
+Python decides what is on each page (the data); the templates in
+``templates/`` decide how it looks. A user's own template folder is searched
+first, so any template can be overridden by dropping a file of the same name.
+Every internal link is relative to the page, so one build works at a domain's
+root and under any sub-path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+
+from . import __version__
+from .archive import Archive
+from .config import Config
+from .errors import BriefsiteError
+
+
+def theme_dir() -> Path:
+    """The built-in theme: shipped in the package, or the checkout's templates/."""
+    packaged = Path(__file__).resolve().parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output file relative to the site root, POSIX separators
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        """Relative path from this page back to the site root ('' at the root)."""
+        return "../" * self.path.count("/")
+
+
+def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
+    """Every HTML page of the site, in a fixed order."""
+    yield Page("index.html", "home.html", {
+        "newest": archive.bulletins[: config.newest_count],
+        "cities": archive.cities,
+        "years": archive.years,
+    })
+    yield Page("cities/index.html", "cities.html", {"cities": archive.cities})
+    for city in archive.cities:
+        yield Page(f"{city.url}index.html", "city.html", {
+            "city": city,
+            "by_year": _group_by_year(city.bulletins),
+        })
+    yield Page("archive/index.html", "archive.html", {"years": archive.years})
+    for year in archive.years:
+        yield Page(f"{year.url}index.html", "year.html", {"year": year})
+    for bulletin in archive.bulletins:
+        neighbours = archive.neighbours[bulletin.url]
+        yield Page(f"{bulletin.url}index.html", "bulletin.html", {
+            "bulletin": bulletin,
+            "previous": neighbours.previous,
+            "next": neighbours.next,
+            "city": archive.city(bulletin.city_slug),
+        })
+    yield Page("404.html", "404.html", {})
+
+
+def _group_by_year(bulletins) -> list[tuple[int, list]]:
+    groups: dict[int, list] = {}
+    for b in bulletins:
+        groups.setdefault(b.year, []).append(b)
+    return sorted(groups.items(), reverse=True)
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    search_path = [str(theme_dir())]
+    if config.templates is not None:
+        search_path.insert(0, str(config.templates))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search_path),
+        autoescape=True,  # every front-matter value is text, never markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cn_date"] = cn_date
+    env.globals["url"] = url
+    env.globals["site"] = config
+    env.globals["generator"] = f"briefsite {__version__}"
+    return env
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2024-05-10 -> 2024年5月10日, as printed on a bulletin."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@jinja2.pass_context
+def url(context, target: str) -> str:
+    """Link from the page being rendered to ``target`` (site-relative)."""
+    root = context.get("root", "")
+    link = root + target.lstrip("/")
+    return link or "./"
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    try:
+        template = env.get_template(page.template)
+        html = template.render(page.context, root=page.root, page_path=page.path)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefsiteError(exc.filename or exc.name, exc.lineno, f"template error: {exc.message}")
+    except jinja2.TemplateError as exc:
+        raise BriefsiteError(page.template, 0, f"template error while rendering {page.path}: {exc}")
+    return html.encode("utf-8")
+
+
+def canonical(config: Config, path: str) -> str:
+    """Absolute URL of a page when base_url is known, else ''."""
+    if not config.base_url:
+        return ""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return config.base_url + path

@@ -1,0 +1,103 @@
+"""The build, step by step: config -> bulletins -> archive -> pages -> files.
+
+``build`` writes the site atomically; ``check`` runs the same steps and
+writes nothing. Both return a summary for the one-line report.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .archive import Archive, build_archive
+from .config import Config
+from .errors import BuildFailed, Problems
+from .loader import load_all
+from .render import make_environment, plan_pages, render_page, theme_dir
+from . import output
+
+
+@dataclass
+class Summary:
+    bulletins: int = 0  # published
+    drafts: int = 0
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    warnings: list = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def load_archive(source: Path, config: Config, *, strict: bool = False) -> tuple[Archive, Problems]:
+    """Steps 1-2: read and validate every bulletin, then index them."""
+    problems = Problems()
+    bulletins = load_all(source, config, problems)
+    archive = build_archive(bulletins, problems)
+    if problems.errors or (strict and problems.warnings):
+        raise BuildFailed(problems.items)
+    return archive, problems
+
+
+def asset_files(config: Config) -> Iterator[tuple[str, bytes]]:
+    """Static files of the theme (CSS, icons), user's own overriding by name."""
+    folders = [theme_dir() / "assets"]
+    if config.templates is not None:
+        folders.append(config.templates / "assets")
+    files: dict[str, Path] = {}
+    for folder in folders:  # later folders override earlier ones
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    files[f"assets/{path.relative_to(folder).as_posix()}"] = path
+    for rel in sorted(files):
+        yield rel, files[rel].read_bytes()
+
+
+def render_site(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]:
+    """Step 3: every output file as (relative path, bytes), in a fixed order."""
+    env = make_environment(config)
+    for page in plan_pages(archive, config):
+        yield page.path, render_page(env, page)
+    yield from asset_files(config)
+
+
+def build(source: Path, out: Path, config: Config, *, strict: bool = False) -> Summary:
+    """Validate, render and atomically replace ``out`` with the new site."""
+    started = time.perf_counter()
+    summary = Summary()
+    output.check_output_folder(out)
+    archive, problems = load_archive(source, config, strict=strict)
+    summary.stages["load"] = time.perf_counter() - started
+    staging = output.staging_folder(out)
+    try:
+        files = list(render_site(archive, config))
+        summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
+        output.write_all(staging, files)
+        output.swap_in(staging, out)
+    except BaseException:
+        output.discard(staging)
+        raise
+    summary.bulletins = len(archive.bulletins)
+    summary.drafts = len(archive.drafts)
+    summary.pages = sum(1 for path, _ in files if path.endswith(".html"))
+    summary.files = len(files)
+    summary.warnings = problems.warnings
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
+    """Everything ``build`` does short of writing: validation and rendering."""
+    started = time.perf_counter()
+    archive, problems = load_archive(source, config, strict=strict)
+    files = list(render_site(archive, config))
+    return Summary(
+        bulletins=len(archive.bulletins),
+        drafts=len(archive.drafts),
+        pages=sum(1 for path, _ in files if path.endswith(".html")),
+        files=len(files),
+        seconds=time.perf_counter() - started,
+        warnings=problems.warnings,
+    )
