@@ -1,0 +1,72 @@
+"""Shared fixtures: a scratch archive, a bulletin writer, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BULLETINS = ROOT / "bulletins"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+
+MINIMAL = """---
+title: 益阳市配合中央生态环境保护督察工作简报
+issue: {issue}
+date: {date}
+issuer: 益阳市配合中央生态环境保护督察协调联络专班
+city: 益阳市
+---
+
+### 标题{issue}
+
+正文第{issue}期。
+"""
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> Result:
+    """Run the real command line (python -m briefsite) and capture its output."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "briefsite", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's archive (bulletins + config) in a scratch folder."""
+    shutil.copytree(BULLETINS, tmp_path / "bulletins")
+    shutil.copy(ROOT / "briefsite.yaml", tmp_path / "briefsite.yaml")
+    return tmp_path
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Path:
+    (tmp_path / "bulletins").mkdir()
+    return tmp_path
+
+
+def write_bulletin(root: Path, rel: str, text: str | bytes) -> Path:
+    path = root / "bulletins" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def minimal(issue: int = 1, date: str = "2024-05-10") -> str:
+    return MINIMAL.format(issue=issue, date=date)
