@@ -35,11 +35,15 @@ class Page:
     path: str  # output file relative to the site root, POSIX separators
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # Set for pages a host serves at any address (404.html): relative links
+    # would resolve against the missing page's URL, so the absolute base_url
+    # is used when known.
+    base: str = ""
 
     @property
     def root(self) -> str:
         """Relative path from this page back to the site root ('' at the root)."""
-        return "../" * self.path.count("/")
+        return self.base or "../" * self.path.count("/")
 
 
 def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
@@ -66,7 +70,7 @@ def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
             "next": neighbours.next,
             "city": archive.city(bulletin.city_slug),
         })
-    yield Page("404.html", "404.html", {})
+    yield Page("404.html", "404.html", {}, base=config.base_url)
 
 
 def _group_by_year(bulletins) -> list[tuple[int, list]]:
@@ -105,7 +109,12 @@ def cn_date(value: dt.date | None) -> str:
 @jinja2.pass_context
 def url(context, target: str) -> str:
     """Link from the page being rendered to ``target`` (site-relative)."""
-    root = context.get("root", "")
+    root = context.get("root")
+    if root is None:
+        # A macro imported without the page's context would silently link
+        # relative to the site root from every page: fail the build instead.
+        raise jinja2.TemplateRuntimeError(
+            "url() used without the page's context; import macros 'with context'")
     link = root + target.lstrip("/")
     return link or "./"
 
