@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(1 for p in failed.problems if p.severity == "error")
         warnings = len(failed.problems) - errors
         print(f"{args.command} failed: {errors} errors, {warnings} warnings"
+              + (" (--strict: warnings count as errors)"
+                 if warnings and getattr(args, "strict", False) else "")
               + ("; the previous site is unchanged" if args.command == "build" else ""),
               file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from typing import Iterator
 from .archive import Archive, build_archive
 from .config import Config
 from .errors import BuildFailed, Problems
+from .integrity import check_integrity
 from .loader import load_all
 from .render import make_environment, plan_pages, render_page, theme_dir
 from . import output
@@ -35,6 +36,7 @@ def load_archive(source: Path, config: Config, *, strict: bool = False) -> tuple
     problems = Problems()
     bulletins = load_all(source, config, problems)
     archive = build_archive(bulletins, problems)
+    check_integrity(archive, problems)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems

@@ -1,0 +1,237 @@
+"""Archive integrity: what only a whole series shows, never a single file.
+
+Runs after the archive is indexed (see ``site.load_archive``), so ``build``
+and ``check`` report the same things. Duplicate issue numbers are found in
+``archive.py`` together with URL collisions; this module adds
+
+- gaps in a series' numbering (warning, naming the missing numbers),
+- an issue number that goes up while the date goes down (warning),
+- a published page that links to a draft (error: the link would be dead).
+
+How a series numbers its issues is read from the data: it counts per year
+(2024年第3期, back to 1 each January) when any bulletin carries a 总第N期
+different from its 期号, or when the numbers start again in a later year;
+otherwise the numbering runs on across years. Numbers before the first issue
+the archive holds are not gaps: an archive may start mid-series. In later
+years of a per-year series, numbering starts at 1.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import unquote, urlsplit
+
+from .archive import Archive
+from .errors import Problems
+from .model import Bulletin
+
+
+def check_integrity(archive: Archive, problems: Problems) -> None:
+    """Record every series-level problem of ``archive`` in ``problems``."""
+    everything = list(archive.bulletins) + list(archive.drafts)
+    for items in group_series(everything).values():
+        per_year = numbered_per_year(items)
+        check_gaps([b for b in items if not b.draft], [b for b in items if b.draft],
+                   per_year, problems)
+        check_order(items, per_year, problems)
+    check_draft_links(archive, problems)
+
+
+def group_series(bulletins: Iterable[Bulletin]) -> dict[tuple[str, str], list[Bulletin]]:
+    """Bulletins by series (city, title), each list oldest first."""
+    series: dict[tuple[str, str], list[Bulletin]] = defaultdict(list)
+    for b in bulletins:
+        series[b.series].append(b)
+    for items in series.values():
+        items.sort(key=lambda b: b.sort_key)
+    return dict(series)
+
+
+def numbered_per_year(items: list[Bulletin]) -> bool:
+    """Does this series start its 期号 again every year? Decided from the data."""
+    if any(b.total_issue is not None and b.issue is not None and b.total_issue != b.issue
+           for b in items):
+        return True  # 2017年第15期（总第21期）: the 期号 counts within the year
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for b in items:
+        if b.issue is not None:
+            by_year[b.year].append(b.issue)
+    years = sorted(by_year)
+    return any(min(by_year[later]) <= max(by_year[earlier])
+               for earlier, later in zip(years, years[1:]))
+
+
+def check_gaps(published: list[Bulletin], drafts: list[Bulletin], per_year: bool,
+               problems: Problems) -> None:
+    """Warn once per gap, at the first published issue after it."""
+    if not published:
+        return
+    first_year = min(b.year for b in published + drafts)
+    units: dict[int | None, list[Bulletin]] = defaultdict(list)
+    for b in published:
+        if b.issue is not None:
+            units[b.year if per_year else None].append(b)
+    draft_by_number = {(d.year if per_year else None, d.issue): d for d in drafts if d.issue is not None}
+    for unit, members in sorted(units.items(), key=lambda kv: kv[0] or 0):
+        members.sort(key=lambda b: (b.issue, b.sort_key))
+        # In a later year of a per-year series the count starts again at 1.
+        previous_number = 0 if (per_year and unit != first_year) else members[0].issue - 1
+        previous: Bulletin | None = None
+        for b in members:
+            assert b.issue is not None
+            missing = list(range(previous_number + 1, b.issue))
+            if missing:
+                problems.warning(b.source, key_line(b, "issue"),
+                                 _gap_message(b, missing, previous, unit, draft_by_number),
+                                 "add the missing issues to the archive, or correct the issue numbers")
+            previous_number, previous = max(previous_number, b.issue), b
+
+
+def _gap_message(b: Bulletin, missing: list[int], previous: Bulletin | None, unit: int | None,
+                 drafts: dict) -> str:
+    noun = "issue" if len(missing) == 1 else "issues"
+    of_year = f" of {unit}" if unit is not None else ""
+    where = (f"between issue {previous.issue} ({previous.source}) and issue {b.issue}"
+             if previous is not None else f"before issue {b.issue}, the first of {unit} (per-year numbering starts at 1)")
+    text = (f"{noun} {number_ranges(missing)}{of_year} missing from series {b.title} ({b.city}), "
+            f"{where}")
+    waiting = [drafts[(unit, n)] for n in missing if (unit, n) in drafts]
+    if waiting:
+        text += "; " + ", ".join(f"{d.source} (issue {d.issue}) is still a draft" for d in waiting)
+    return text
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """[2, 3, 5, 6, 7] -> '2, 3, 5-7': short even for long gaps."""
+    parts: list[str] = []
+    start = end = numbers[0]
+    for n in numbers[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == end + 1:
+            end = n
+            continue
+        if end - start >= 2:
+            parts.append(f"{start}-{end}")
+        else:
+            parts.extend(str(x) for x in range(start, end + 1))
+        if n is not None:
+            start = end = n
+    return ", ".join(parts)
+
+
+def check_order(items: list[Bulletin], per_year: bool, problems: Problems) -> None:
+    """A higher number should never carry an earlier date (drafts included)."""
+    warned: set[str] = set()
+    units: dict[int | None, list[Bulletin]] = defaultdict(list)
+    for b in items:
+        if b.issue is not None:
+            units[b.year if per_year else None].append(b)
+    for members in units.values():
+        _check_sequence(members, "issue", "issue {}", problems, warned)
+    # 总第N期 runs across years, so it catches inversions at a year's turn too.
+    _check_sequence([b for b in items if b.total_issue is not None], "total_issue", "总第{}期",
+                    problems, warned)
+
+
+def _check_sequence(members: list[Bulletin], attribute: str, label: str,
+                    problems: Problems, warned: set[str]) -> None:
+    members = sorted(members, key=lambda b: (getattr(b, attribute), b.sort_key))
+    for earlier, later in zip(members, members[1:]):
+        a, b = getattr(earlier, attribute), getattr(later, attribute)
+        if a < b and later.date < earlier.date and later.source not in warned:
+            warned.add(later.source)
+            problems.warning(later.source, key_line(later, "date"),
+                             f"{label.format(b)} is dated {later.date.isoformat()}, before "
+                             f"{label.format(a)} ({earlier.source}, {earlier.date.isoformat()})",
+                             f"check the date and the {attribute} of both bulletins")
+
+
+def check_draft_links(archive: Archive, problems: Problems) -> None:
+    """A published page must not lead to a draft: it has no page, so the link is dead."""
+    if not archive.drafts:
+        return
+    drafts_by_target: dict[str, Bulletin] = {}
+    for d in archive.drafts:
+        drafts_by_target[d.url.rstrip("/")] = d
+        drafts_by_target[d.url + "index.html"] = d
+        drafts_by_target[posixpath.normpath(Path(d.source).as_posix())] = d
+    for b in archive.bulletins:
+        neighbours = archive.neighbours.get(b.url)
+        for role, other in (("previous", neighbours and neighbours.previous),
+                            ("next", neighbours and neighbours.next)):
+            if other is not None and other.draft:
+                problems.error(b.source, 0,
+                               f"its {role}-issue link would lead to {other.source}, a draft",
+                               "publish the draft (remove 'draft: true') or keep the issues apart")
+        for href in body_links(b.body_html):
+            for target in link_targets(b, href):
+                draft = drafts_by_target.get(target)
+                if draft is not None:
+                    problems.error(b.source, link_line(b, href),
+                                   f"links to {href}, which is {draft.source}, a draft that is "
+                                   "not published (the link would be dead)",
+                                   "publish the draft (remove 'draft: true') or remove the link")
+                    break
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def body_links(body_html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(body_html)
+    parser.close()
+    return parser.hrefs
+
+
+def link_targets(b: Bulletin, href: str) -> list[str]:
+    """Where a relative link can lead: from the page's URL, and (as editors
+    write Markdown-to-Markdown links) from the bulletin file's own folder."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return []
+    path = unquote(parts.path)
+    if path.startswith("/"):  # root-relative: works only at a domain root, still a link
+        return [posixpath.normpath(path.lstrip("/"))]
+    from_page = posixpath.normpath(posixpath.join(b.url, path))
+    from_file = posixpath.normpath(posixpath.join(posixpath.dirname(Path(b.source).as_posix()), path))
+    return [from_page, from_file]
+
+
+def key_line(b: Bulletin, key: str) -> int:
+    """Line of ``key:`` in the bulletin's front-matter; 0 if it cannot be read.
+
+    Read only when there is something to report, so checks stay cheap.
+    """
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for number, line in enumerate(_lines(b), start=1):
+        if pattern.match(line):
+            return number
+    return 0
+
+
+def link_line(b: Bulletin, href: str) -> int:
+    """Line of the body that holds the link, 0 if not found."""
+    wanted = {href, unquote(href)}
+    for number, line in enumerate(_lines(b), start=1):
+        if any(f"]({w}" in line or f"<{w}>" in line for w in wanted):
+            return number
+    return 0
+
+
+def _lines(b: Bulletin) -> list[str]:
+    try:
+        return Path(b.source).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
