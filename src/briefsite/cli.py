@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from . import __version__
 from .config import load_config
 from .errors import BriefsiteError, BuildFailed
+from .lock import DEFAULT_TIMEOUT
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +30,9 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the site into the output folder")
     _common(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help="how long to wait while another build writes the same output folder "
+                            f"(default: {DEFAULT_TIMEOUT:g}; 0: fail at once)")
     build.set_defaults(run=cmd_build)
 
     check = sub.add_parser("check", help="validate every bulletin; write nothing")
@@ -45,7 +50,7 @@ def cmd_build(args) -> int:
     from .site import build
 
     config = load_config(args.config)
-    summary = build(args.source, args.out, config, strict=args.strict)
+    summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout)
     _report_warnings(summary.warnings)
     print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped), "
           f"{summary.pages} pages in {summary.seconds:.2f} s -> {args.out}/")
@@ -64,9 +69,18 @@ def cmd_check(args) -> int:
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the same clean-up runs (staging removed, lock freed)."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.run(args)
     except BuildFailed as failed:
@@ -83,9 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     except BriefsiteError as error:
         print(error.format(), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; the previous site is unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        # Raised before the swap, the previous site is untouched; after it, the
+        # new one is complete. Either way the output folder is whole.
+        what = "terminated" if isinstance(stop, Terminated) else "interrupted"
+        print(f"{what}; no half-built site was left behind"
+              + (f": {args.out}/ holds the last complete build" if args.command == "build" else ""),
+              file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

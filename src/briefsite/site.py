@@ -16,6 +16,7 @@ from .config import Config
 from .errors import BuildFailed, Problems
 from .integrity import check_integrity
 from .loader import load_all
+from .lock import DEFAULT_TIMEOUT, build_lock
 from .render import make_environment, plan_pages, render_page, theme_dir
 from . import output
 
@@ -65,22 +66,26 @@ def render_site(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]
     yield from asset_files(config)
 
 
-def build(source: Path, out: Path, config: Config, *, strict: bool = False) -> Summary:
+def build(source: Path, out: Path, config: Config, *, strict: bool = False,
+          lock_timeout: float = DEFAULT_TIMEOUT) -> Summary:
     """Validate, render and atomically replace ``out`` with the new site."""
     started = time.perf_counter()
     summary = Summary()
     output.check_output_folder(out)
     archive, problems = load_archive(source, config, strict=strict)
     summary.stages["load"] = time.perf_counter() - started
-    staging = output.staging_folder(out)
-    try:
-        files = list(render_site(archive, config))
-        summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
-        output.write_all(staging, files)
-        output.swap_in(staging, out)
-    except BaseException:
-        output.discard(staging)
-        raise
+    # The lock covers everything that touches the output's parent folder:
+    # clearing leftovers, staging, swapping (see lock.py).
+    with build_lock(out, timeout=lock_timeout):
+        staging = output.staging_folder(out)
+        try:
+            files = list(render_site(archive, config))
+            summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
+            output.write_all(staging, files)
+            output.swap_in(staging, out)
+        except BaseException:  # including Ctrl-C and SIGTERM: never leave a staging folder
+            output.discard(staging)
+            raise
     summary.bulletins = len(archive.bulletins)
     summary.drafts = len(archive.drafts)
     summary.pages = sum(1 for path, _ in files if path.endswith(".html"))

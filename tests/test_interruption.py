@@ -1,0 +1,219 @@
+"""A build killed at any moment leaves the previous site whole.
+
+These tests start real ``python -m briefsite build`` processes on a generated
+archive of a few hundred bulletins and kill them: deterministically at each
+named checkpoint of output.py (``BRIEFSITE_PAUSE_AT``), and after delays
+spread over a real build's duration. After every kill the output folder must
+equal, byte for byte, either the previous build or (once the swap is done)
+the complete new one, and the next build must succeed with no clean-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefsite import output
+
+N_BULLETINS = 300
+CITIES = (("益阳市", "yiyang"), ("株洲市", "zhuzhou"), ("永州市", "yongzhou"))
+
+
+def generate(root: Path, n: int = N_BULLETINS, edition: str = "A") -> None:
+    """``n`` valid bulletins of a few KB each; ``edition`` changes every body."""
+    for i in range(n):
+        city, slug = CITIES[i % len(CITIES)]
+        issue = i // len(CITIES) + 1
+        date = dt.date(2020, 1, 1) + dt.timedelta(days=issue)
+        body = "\n\n".join(f"### 第{j}篇 版本{edition}\n\n" + "督察整改工作持续推进，群众满意度不断提高。" * 20
+                           for j in range(6))
+        path = root / "bulletins" / slug / f"{date}-{issue}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: {city}督察工作简报\nissue: {issue}\ndate: {date}\n"
+                        f"issuer: {city}专班\ncity: {city}\n---\n\n{body}\n", encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def start(cwd: Path, *args: str, pause_at: str | None = None) -> subprocess.Popen:
+    env = {**os.environ}
+    env.pop("BRIEFSITE_PAUSE_AT", None)
+    if pause_at:
+        env["BRIEFSITE_PAUSE_AT"] = pause_at
+    return subprocess.Popen([sys.executable, "-m", "briefsite", "build", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 60) -> str:
+    """Read stderr until a line containing ``needle`` arrives."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if needle in line:
+            return line
+    proc.kill()
+    raise AssertionError(f"build never printed {needle!r}; stderr: {''.join(seen)}")
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".site.staging-", ".site.old-")))
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    """The complete site of edition A and of edition B, built once."""
+    result = {}
+    for edition in ("A", "B"):
+        root = tmp_path_factory.mktemp(f"edition{edition}")
+        generate(root, edition=edition)
+        done = subprocess.run([sys.executable, "-m", "briefsite", "build"], cwd=root,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        result[edition] = snapshot(root / "site")
+    assert result["A"] != result["B"]
+    return result
+
+
+@pytest.fixture
+def built_a(tmp_path: Path, editions) -> Path:
+    """A project whose site/ holds edition A and whose source is now edition B."""
+    generate(tmp_path, edition="A")
+    first = start(tmp_path)
+    assert first.wait(120) == 0, first.stderr.read()
+    assert snapshot(tmp_path / "site") == editions["A"]
+    generate(tmp_path, edition="B")
+    return tmp_path
+
+
+def rebuild_gives_b(root: Path, editions) -> None:
+    again = start(root)
+    assert again.wait(120) == 0, again.stderr.read()
+    assert snapshot(root / "site") == editions["B"]
+    assert leftovers(root) == []
+
+
+SIGNALS = {"SIGINT": (signal.SIGINT, 130), "SIGTERM": (signal.SIGTERM, 143), "SIGKILL": (signal.SIGKILL, -9)}
+# Where the build is when killed, and which site must then be in place.
+CHECKPOINTS = {"staging": "A", "writing": "A", "staged": "A", "swapped": "B"}
+
+
+@pytest.mark.parametrize("point", CHECKPOINTS)
+@pytest.mark.parametrize("signame", SIGNALS)
+def test_killed_at_each_checkpoint_leaves_a_whole_site(built_a, editions, point, signame):
+    signum, code = SIGNALS[signame]
+    proc = start(built_a, pause_at=point)
+    wait_for_line(proc, f"paused at {point}")
+    proc.send_signal(signum)
+    assert proc.wait(60) == code
+    err = proc.stderr.read()
+    assert snapshot(built_a / "site") == editions[CHECKPOINTS[point]]
+    if signum != signal.SIGKILL:
+        # Handled signals clean up at once and say what happened, no traceback.
+        assert "Traceback" not in err
+        assert ("terminated" if signum == signal.SIGTERM else "interrupted") in err
+        assert leftovers(built_a) == []
+    rebuild_gives_b(built_a, editions)
+
+
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM"])
+def test_killed_after_delays_spread_over_a_build(built_a, editions, signame):
+    signum, _ = SIGNALS[signame]
+    started = time.monotonic()
+    full = start(built_a)
+    assert full.wait(120) == 0
+    duration = time.monotonic() - started
+    for fraction in (0.15, 0.35, 0.55, 0.7, 0.8, 0.9, 0.95):
+        # Alternate the source so each killed build would change the site.
+        generate(built_a, edition="A" if snapshot(built_a / "site") == editions["B"] else "B")
+        proc = start(built_a)
+        time.sleep(duration * fraction)
+        proc.send_signal(signum)
+        proc.wait(60)
+        site = snapshot(built_a / "site")
+        assert site in (editions["A"], editions["B"]), f"mixed site after kill at {fraction:.0%}"
+    generate(built_a, edition="B")
+    rebuild_gives_b(built_a, editions)
+
+
+def test_second_build_waits_for_the_first(built_a, editions):
+    first = start(built_a, pause_at="staged")
+    wait_for_line(first, "paused at staged")
+    second = start(built_a)
+    line = wait_for_line(second, "waiting for another build")
+    assert f"waiting for another build of site/ (pid {first.pid})" in line
+    time.sleep(0.5)
+    assert second.poll() is None, "the second build must wait, not write"
+    assert leftovers(built_a) == [p for p in leftovers(built_a) if p.startswith(".site.staging-")]
+    assert len(leftovers(built_a)) == 1  # only the first build's staging exists
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(60) == 143
+    assert second.wait(120) == 0, second.stderr.read()
+    assert snapshot(built_a / "site") == editions["B"]
+    assert leftovers(built_a) == []
+
+
+def test_second_build_with_lock_timeout_fails_clearly(built_a, editions):
+    first = start(built_a, pause_at="staging")
+    wait_for_line(first, "paused at staging")
+    try:
+        second = start(built_a, "--lock-timeout", "0")
+        assert second.wait(60) == 1
+        err = second.stderr.read()
+        assert f"another build of site/ is running (pid {first.pid})" in err
+        assert "Traceback" not in err
+        assert snapshot(built_a / "site") == editions["A"]
+    finally:
+        first.kill()
+        first.wait()
+
+
+def test_simultaneous_builds_both_succeed(built_a, editions):
+    procs = [start(built_a) for _ in range(3)]
+    for proc in procs:
+        assert proc.wait(120) == 0, proc.stderr.read()
+    assert snapshot(built_a / "site") == editions["B"]
+    assert leftovers(built_a) == []
+    assert not (built_a / "site" / ".site.lock").exists()
+    assert (built_a / ".site.lock").is_file()
+
+
+def test_fallback_swap_killed_between_renames_is_repaired(tmp_path, monkeypatch):
+    """Without renameat2 the swap is two renames; a kill between them loses no site."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / output.MARKER).write_text(output.MARKER_TEXT)
+    (out / "index.html").write_text("old")
+    staging = output.staging_folder(out)
+    (staging / "index.html").write_text("new")
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    real_rename = os.rename
+    calls = []
+
+    def rename_then_die(src, dst):
+        calls.append(src)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # killed after moving the old site away
+        real_rename(src, dst)
+
+    monkeypatch.setattr(output.os, "rename", rename_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        output.swap_in(staging, out)
+    monkeypatch.setattr(output.os, "rename", real_rename)
+    assert not out.exists()
+    output.clear_leftovers(out)  # what the next build does first
+    assert (out / "index.html").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
