@@ -58,12 +58,24 @@ def asset_files(config: Config) -> Iterator[tuple[str, bytes]]:
         yield rel, files[rel].read_bytes()
 
 
+SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
+
+
+def schema_file() -> Path:
+    """The front-matter JSON Schema: shipped in the package, or the checkout's schema/."""
+    packaged = Path(__file__).resolve().parent / SCHEMA_IN_SITE
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / SCHEMA_IN_SITE
+
+
 def render_site(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]:
     """Step 3: every output file as (relative path, bytes), in a fixed order."""
     env = make_environment(config)
     for page in plan_pages(archive, config):
         yield page.path, render_page(env, page)
     yield from asset_files(config)
+    yield SCHEMA_IN_SITE, schema_file().read_bytes()
 
 
 def build(source: Path, out: Path, config: Config, *, strict: bool = False,
