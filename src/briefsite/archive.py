@@ -107,39 +107,53 @@ def series_neighbours(bulletins: list[Bulletin]) -> dict[str, Neighbours]:
 
 
 def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
-    # Case-insensitive: many hosts and file systems fold case.
+    ordered = sorted(bulletins, key=lambda b: b.source)
+    # Case-insensitive: many hosts and file systems (macOS, Windows) fold case,
+    # so Report.md and report.md would overwrite each other there.
     by_url: dict[str, Bulletin] = {}
-    for b in sorted(bulletins, key=lambda b: b.source):
+    for b in ordered:
         key = b.url.lower()
         if key in by_url:
             other = by_url[key]
-            problems.error(b.source, 0,
-                           f"would be written to the same URL {b.url} as {other.source}",
-                           "rename one of the files")
+            if other.url == b.url:
+                what = f"would be written to the same URL {b.url} as {other.source}"
+            else:
+                what = (f"would be written to {b.url}, which differs only in case from {other.url} "
+                        f"of {other.source} (hosts that ignore case would mix them)")
+            problems.error(b.source, 1, what, "rename one of the files")
         else:
             by_url[key] = b
+    by_slug: dict[str, Bulletin] = {}
+    for b in ordered:
+        other = by_slug.setdefault(b.city_slug, b)
+        if other.city != b.city:
+            problems.error(b.source, b.line("city"),
+                           f"cities {b.city} and {other.city} ({other.source}) share the URL slug "
+                           f"{b.city_slug!r}: their pages would be mixed",
+                           "give one of them its own slug under cities: in briefsite.yaml")
     by_issue: dict[tuple, Bulletin] = {}
-    for b in sorted(bulletins, key=lambda b: b.source):
+    for b in ordered:
         if b.issue is None:
             continue
         key = (b.city, b.title, b.date.year, b.issue)
         if key in by_issue:
             other = by_issue[key]
-            problems.error(b.source, 0,
+            problems.error(b.source, b.line("issue"),
                            f"issue {b.issue} of {b.year} in series {b.title} ({b.city}) "
-                           f"is also claimed by {other.source}",
+                           f"is also claimed by {other.source}:{other.line('issue')}",
                            "correct the issue number of one of them")
         else:
             by_issue[key] = b
     by_total: dict[tuple, Bulletin] = {}
-    for b in sorted(bulletins, key=lambda b: b.source):
+    for b in ordered:
         if b.total_issue is None:
             continue
         key = (b.city, b.title, b.total_issue)
         if key in by_total:
-            problems.error(b.source, 0,
-                           f"总第{b.total_issue}期 of series {b.title} ({b.city}) "
-                           f"is also claimed by {by_total[key].source}",
+            other = by_total[key]
+            problems.error(b.source, b.line("total_issue"),
+                           f"总第{b.total_issue}期 (total_issue {b.total_issue}) of series {b.title} "
+                           f"({b.city}) is also claimed by {other.source}:{other.line('total_issue')}",
                            "correct total_issue of one of them")
         else:
             by_total[key] = b

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Mapping
 
 import yaml
 
-from .errors import BriefsiteError
+from .errors import BriefsiteError, BuildFailed, Problems
 
 # Hunan's fourteen prefecture-level divisions and the province. A mapping in
 # briefsite.yaml wins; these keep the common case working with no config.
@@ -87,54 +88,77 @@ def default_slug(name: str) -> str:
 
 
 def load_config(path: Path | None) -> Config:
-    """Read briefsite.yaml; a missing default file means all defaults."""
+    """Read briefsite.yaml; a missing default file means all defaults.
+
+    Every problem of the file is reported at once (as ``BuildFailed``), each
+    at the line of its key.
+    """
     if path is None or not path.exists():
         if path is not None and path.name != "briefsite.yaml":
             raise BriefsiteError(path, 0, "config file not found",
                                  hint="check --config, or leave it out to use briefsite.yaml")
         return Config(path=None)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
+        text = path.read_bytes().decode("utf-8-sig")
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise BriefsiteError(path, 0, f"cannot read config: {exc.strerror}")
     except UnicodeDecodeError:
-        raise BriefsiteError(path, 0, "config is not UTF-8", hint="save it as UTF-8")
+        raise BriefsiteError(path, 0, "config is not UTF-8", hint="save it as UTF-8 in your editor")
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BriefsiteError(path, (mark.line + 1) if mark else 0,
-                             f"malformed YAML: {getattr(exc, 'problem', exc)}")
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise BriefsiteError(path, (mark.line + 1) if mark else 1, f"malformed YAML: {problem}",
+                             hint="check quotes, colons and indentation")
+    if data is None:
+        return Config(path=path)
     if not isinstance(data, dict):
-        raise BriefsiteError(path, 1, "config must be a mapping of keys to values")
+        raise BriefsiteError(path, 1, "config must be a mapping of keys to values",
+                             hint="e.g. title: 工作简报档案")
     lines = _key_lines(text)
+    problems = Problems()
+
+    def error(key: str, message: str, hint: str = "") -> None:
+        problems.error(path, lines.get(key, 1), message, hint)
+
     for key in data:
         if key not in CONFIG_KEYS:
-            raise BriefsiteError(path, lines.get(key, 0), f"unknown config key {key!r}",
-                                 hint="known keys: " + ", ".join(CONFIG_KEYS))
+            close = difflib.get_close_matches(str(key), CONFIG_KEYS, n=1, cutoff=0.5)
+            error(str(key), f"unknown config key {key!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+                  "known keys: " + ", ".join(CONFIG_KEYS))
 
     def text_value(key: str, default: str) -> str:
         value = data.get(key, default)
         if value is None:
             return default
         if not isinstance(value, str):
-            raise BriefsiteError(path, lines.get(key, 0), f"{key} must be text")
+            error(key, f"{key} must be text", "quote the value")
+            return default
         return value
 
     cities = data.get("cities") or {}
-    if not isinstance(cities, dict):
-        raise BriefsiteError(path, lines.get("cities", 0),
-                             "cities must map a city name to its URL slug, e.g. 益阳市: yiyang")
     slugs: dict[str, str] = {}
+    if not isinstance(cities, dict):
+        error("cities", "cities must map a city name to its URL slug", "e.g. an indented line 益阳市: yiyang")
+        cities = {}
+    by_slug: dict[str, str] = {}
     for city, slug in cities.items():
+        line = _nested_line(text, str(city), lines.get("cities", 1))
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            raise BriefsiteError(path, lines.get("cities", 0),
-                                 f"city slug {slug!r} for {city} is not a URL slug",
-                                 hint="use lowercase ASCII letters, digits and '-', e.g. yiyang")
+            problems.error(path, line, f"city slug {slug!r} for {city} is not a URL slug",
+                           "use lowercase ASCII letters, digits and '-', e.g. yiyang")
+            continue
+        if slug in by_slug:
+            problems.error(path, line, f"cities {by_slug[slug]} and {city} are both mapped to {slug!r}",
+                           "give each city its own slug")
+            continue
+        by_slug[slug] = str(city)
         slugs[str(city)] = slug
 
     base_url = text_value("base_url", "").strip()
     if base_url and not re.match(r"^https?://[^\s/]+", base_url):
-        raise BriefsiteError(path, lines.get("base_url", 0),
-                             f"base_url {base_url!r} is not an http(s) URL",
-                             hint="e.g. https://example.org/briefs/")
+        error("base_url", f"base_url {base_url!r} is not an http(s) URL", "e.g. https://example.org/briefs/")
+        base_url = ""
     if base_url and not base_url.endswith("/"):
         base_url += "/"
 
@@ -143,14 +167,16 @@ def load_config(path: Path | None) -> Config:
     if templates:
         templates_path = (path.parent / str(templates)).resolve()
         if not templates_path.is_dir():
-            raise BriefsiteError(path, lines.get("templates", 0),
-                                 f"templates folder {templates} does not exist")
+            error("templates", f"templates folder {templates} does not exist",
+                  f"create {path.parent / str(templates)}, or remove the templates: line")
+            templates_path = None
 
     newest = data.get("newest_count", 10)
     if not isinstance(newest, int) or isinstance(newest, bool) or newest < 1:
-        raise BriefsiteError(path, lines.get("newest_count", 0), "newest_count must be a whole number ≥ 1")
+        error("newest_count", f"newest_count must be a whole number ≥ 1, not {newest!r}")
+        newest = 10
 
-    return Config(
+    config = Config(
         title=text_value("title", Config.title),
         description=text_value("description", Config.description),
         author=text_value("author", ""),
@@ -160,6 +186,9 @@ def load_config(path: Path | None) -> Config:
         newest_count=newest,
         path=path,
     )
+    if problems.errors:
+        raise BuildFailed(problems.items)
+    return config
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -170,3 +199,11 @@ def _key_lines(text: str) -> dict[str, int]:
         if match:
             lines.setdefault(match.group(1), number)
     return lines
+
+
+def _nested_line(text: str, key: str, after: int) -> int:
+    """Line of an indented ``key:`` at or after line ``after`` (1-based)."""
+    for number, line in enumerate(text.splitlines()[after - 1:], start=after):
+        if re.match(r"^\s+[\"']?" + re.escape(key) + r"[\"']?\s*:", line):
+            return number
+    return after

@@ -33,67 +33,101 @@ class Field:
 @dataclass(frozen=True)
 class Parsed:
     fields: dict[str, Field]
-    body: str
-    body_line: int  # file line on which the body starts
+    body: str  # starts with the rest of the closing '---' line (usually "\n")
+    body_line: int  # file line of the closing '---': body line n is file line body_line + n
     front_matter_line: int  # line of the opening '---'
 
 
 def split(text: str, path: str) -> Parsed:
     """Parse ``text`` (already decoded, newlines normalised) into fields and body."""
-    if not _HANDLER.detect(text):
+    boundary = _HANDLER.FM_BOUNDARY  # python-frontmatter's '---' line pattern
+    opening = boundary.match(text)
+    if opening is None:
         raise BriefsiteError(path, 1, "no front-matter found",
                              hint="start the file with a line '---', the masthead keys, then '---'")
-    try:
-        fm_text, body = _HANDLER.split(text)
-    except ValueError:
+    closing = boundary.search(text, opening.end())
+    if closing is None:
         raise BriefsiteError(path, 1, "front-matter is not closed",
                              hint="end the masthead keys with a line '---'")
-    # The YAML text keeps the newline that ends the opening '---' (line 1), so
-    # YAML's 0-based line numbers are already one behind the file's: +1 fixes it.
-    offset = 0
-    lines_before_body = text[: len(text) - len(body)].count("\n") if body else text.count("\n") + 1
+    fm_text = text[opening.end():closing.start()]
+    body = text[closing.end():]
+    # YAML counts lines from 0 at the start of fm_text, which lies on this
+    # file line (the end of the opening '---', after any blank lines the
+    # pattern swallowed): adding it gives the file's own line numbers.
+    first = text.count("\n", 0, opening.end()) + 1
+    closing_line = text.count("\n", 0, closing.start()) + 1
     if len(fm_text) > MAX_FRONT_MATTER:
-        raise BriefsiteError(path, 2, f"front-matter is {len(fm_text)} bytes; the limit is {MAX_FRONT_MATTER}")
+        raise BriefsiteError(path, 1, f"front-matter is {len(fm_text)} bytes; the limit is {MAX_FRONT_MATTER}",
+                             hint="the masthead needs only a few lines")
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 + offset if mark else 2
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BriefsiteError(path, line, f"malformed YAML in front-matter: {problem}",
-                             hint="check quotes, colons and indentation; quote values containing ':' or '#'")
+        raise BriefsiteError(path, first + _error_line(exc, fm_text),
+                             f"malformed YAML in front-matter: {_describe(exc)}",
+                             hint="check quotes, colons and indentation; quote values containing ': ' or ' #'")
     if node is None:
-        return Parsed({}, body, lines_before_body + 1, 1)
+        return Parsed({}, body, closing_line, 1)
     if not isinstance(node, yaml.MappingNode):
-        raise BriefsiteError(path, node.start_mark.line + 1 + offset,
-                             "front-matter must be a list of 'key: value' lines")
-    _refuse_aliases(node, path, offset)
+        raise BriefsiteError(path, first + node.start_mark.line,
+                             "front-matter must be a list of 'key: value' lines",
+                             hint="e.g. title: 益阳市配合中央生态环境保护督察工作简报")
+    _refuse_aliases(node, path, first)
     constructor = _Loader("")
     fields: dict[str, Field] = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1 + offset
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise BriefsiteError(path, line, "front-matter keys must be plain words such as title or date")
-        key = key_node.value
-        if key in fields:
-            raise BriefsiteError(path, line, f"key {key!r} appears twice (first on line {fields[key].line})")
-        try:
-            value = constructor.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            raise BriefsiteError(path, line, f"cannot read the value of {key!r}: {exc}")
-        fields[key] = Field(value, line)
-    constructor.dispose()
-    return Parsed(fields, body, lines_before_body + 1, 1)
+    try:
+        for key_node, value_node in node.value:
+            line = first + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise BriefsiteError(path, line, "front-matter keys must be plain words such as title or date")
+            key = key_node.value
+            if key in fields:
+                raise BriefsiteError(path, line, f"key {key!r} appears twice (first on line {fields[key].line})",
+                                     hint="keep one of them")
+            try:
+                value = constructor.construct_object(value_node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                raise BriefsiteError(path, line, f"cannot read the value of {key!r}: {_describe(exc)}",
+                                     hint="quote the value to keep it as text")
+            fields[key] = Field(value, line)
+    finally:
+        constructor.dispose()
+    return Parsed(fields, body, closing_line, 1)
 
 
-def _refuse_aliases(root: yaml.Node, path: str, offset: int) -> None:
+def _error_line(exc: yaml.YAMLError, fm_text: str) -> int:
+    """0-based line in ``fm_text`` where the user should look.
+
+    Usually the problem mark. But for an unclosed quote or bracket the parser
+    notices only lines later (or at the end); the context mark then shows
+    where the unfinished value began, which is the line to fix.
+    """
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    what = getattr(exc, "context", None) or ""
+    unfinished = what.startswith(("while scanning a quoted", "while parsing a flow"))
+    at_end = problem is not None and not fm_text[problem.index:].strip()
+    if context is not None and (unfinished or at_end):
+        return context.line
+    mark = problem or context
+    return mark.line if mark is not None else 0
+
+
+def _describe(exc: Exception) -> str:
+    """PyYAML's message without its 'in "<unicode string>", line N' locations."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        parts = [exc.context, exc.problem]
+        return "; ".join(p for p in parts if p) or "invalid YAML"
+    return str(exc)
+
+
+def _refuse_aliases(root: yaml.Node, path: str, first: int) -> None:
     """Reject anchors/aliases: a node reachable twice means an alias was used."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise BriefsiteError(path, node.start_mark.line + 1 + offset,
+            raise BriefsiteError(path, first + node.start_mark.line,
                                  "YAML anchors and aliases (&name, *name) are not allowed in front-matter",
                                  hint="write each value out in full")
         seen.add(id(node))

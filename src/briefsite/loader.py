@@ -10,8 +10,10 @@ import datetime as dt
 import difflib
 import os
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
@@ -26,6 +28,7 @@ REQUIRED = ("title", "date", "issuer", "city")
 OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "contact", "draft")
 KNOWN_KEYS = REQUIRED + OPTIONAL
 MAX_TEXT = 500  # characters in a one-line masthead value
+MAX_ISSUE = 1_000_000
 # A name must survive every static host and every file system unchanged.
 NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -37,10 +40,20 @@ def is_ignored(name: str) -> bool:
 
 
 def discover(source: Path, problems: Problems) -> list[Path]:
-    """Every ``*.md`` under ``source``, sorted; links leaving the folder refused."""
+    """Every ``*.md`` under ``source``, sorted; links leaving the folder refused.
+
+    Nothing that looks like a bulletin is passed over silently: a link that
+    leaves the source, a folder that cannot be read, or a Markdown file with
+    another extension (x.MD, x.markdown) is reported.
+    """
     found: list[Path] = []
     root = source.resolve()
-    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+
+    def unreadable(exc: OSError) -> None:
+        problems.error(exc.filename or source, 0, f"cannot read folder: {exc.strerror}",
+                       "check its permissions")
+
+    for dirpath, dirnames, filenames in os.walk(source, onerror=unreadable, followlinks=False):
         current = Path(dirpath)
         # Descend into linked folders only if they stay inside the source.
         for d in list(dirnames):
@@ -51,22 +64,34 @@ def discover(source: Path, problems: Problems) -> list[Path]:
             if full.is_symlink():
                 dirnames.remove(d)
                 if _inside(full, root):
-                    problems.warning(_rel(full, source), 0,
-                                     "symlinked folder skipped", "link its files directly instead")
+                    problems.warning(full, 0, "symlinked folder skipped: its files are not read",
+                                     "link or move its files into the source folder directly")
                 else:
-                    problems.error(_rel(full, source), 0, "symlink points outside the source folder",
+                    problems.error(full, 0, f"symlink points outside the source folder (to {_target(full)})",
                                    "copy the bulletins into the source folder instead")
         dirnames.sort()
         for name in sorted(filenames):
-            if is_ignored(name) or not name.endswith(".md"):
+            if is_ignored(name):
                 continue
             path = current / name
+            if not name.endswith(".md"):
+                if path.suffix.lower() in (".md", ".markdown", ".mdown", ".mkd"):
+                    problems.warning(path, 0, f"not read: only files ending in '.md' are bulletins",
+                                     f"rename it to {path.stem}.md")
+                continue
             if path.is_symlink() and not _inside(path, root):
-                problems.error(_rel(path, source), 0, "symlink points outside the source folder",
-                               "copy the file into the source folder instead")
+                problems.error(path, 1, f"symlink points outside the source folder (to {_target(path)})",
+                               "copy the file into the source folder instead; no file outside it is read")
                 continue
             found.append(path)
     return found
+
+
+def _target(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "?"
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -77,11 +102,6 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _rel(path: Path, source: Path) -> str:
-    """Path as the user would type it: the source folder plus the file."""
-    return str(path)
-
-
 def decode(data: bytes, path: str) -> str:
     """UTF-8 text with newlines normalised; a clear message for other encodings."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -90,10 +110,15 @@ def decode(data: bytes, path: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        guess = _guess_encoding(data)
-        hint = (f"it looks like {guess}; convert it with: iconv -f {guess} -t UTF-8 "
-                f"{path} > fixed.md, or save it as UTF-8 in your editor")
-        raise BriefsiteError(path, line, "file is not UTF-8", hint=hint)
+        guess = guess_encoding(data)
+        if guess:
+            quoted = shlex.quote(path)
+            hint = (f"convert it with: iconv -f {guess} -t UTF-8 {quoted} "
+                    f"> {quoted}.utf8 && mv {quoted}.utf8 {quoted} (or save it as UTF-8 in your editor)")
+        else:
+            hint = "save it as UTF-8 in your editor"
+        what = f"file is not UTF-8; it looks like {guess}" if guess else "file is not UTF-8"
+        raise BriefsiteError(path, line, what, hint=hint)
     if "\x00" in text:
         raise BriefsiteError(path, text[: text.index("\x00")].count("\n") + 1,
                              "file contains NUL bytes; is it a Word or PDF file rather than text?",
@@ -101,14 +126,19 @@ def decode(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _guess_encoding(data: bytes) -> str:
-    for encoding in ("gb18030", "big5", "utf-16"):
+def guess_encoding(data: bytes) -> str:
+    """The likely encoding of text that is not UTF-8, as iconv names it; '' if unknown."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(b"\x00") > len(data) // 4:
+        return "UTF-16"  # Windows "Unicode" text: every other byte is zero
+    if b"\x00" in data:
+        return ""
+    for encoding, name in (("gbk", "GBK"), ("gb18030", "GB18030"), ("big5", "BIG5")):
         try:
             data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return "GBK" if encoding == "gb18030" else encoding.upper()
-    return "an unknown encoding"
+        return name
+    return ""
 
 
 @dataclass
@@ -118,69 +148,84 @@ class _Checker:
     path: str
     fields: dict[str, Field]
     problems: Problems
+    opening: int = 1  # line of the opening '---': where a missing key belongs
 
     def line(self, key: str) -> int:
-        return self.fields[key].line if key in self.fields else 1
+        return self.fields[key].line if key in self.fields else self.opening
+
+    def missing(self, key: str, example: str) -> None:
+        self.problems.error(self.path, self.opening, f"missing required key {key!r}",
+                            f"add a line '{key}: {example}' to the front-matter")
 
     def text(self, key: str, required: bool = False) -> str | None:
         if key not in self.fields:
             if required:
-                self.problems.error(self.path, 1, f"missing required key {key!r}",
-                                    f"add a line '{key}: …' to the front-matter")
+                self.missing(key, "…")
             return None
         value = self.fields[key].value
+        if value is None:
+            value = ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # e.g. a numeric contact line; harmless
         if not isinstance(value, str):
-            self.problems.error(self.path, self.line(key),
-                                f"{key} must be text, not {_kind(value)}")
+            self.problems.error(self.path, self.line(key), f"{key} must be text, not {_kind(value)}",
+                                "quote the value if it should be text as written")
             return None
         value = " ".join(value.split())
         if not value:
             if required:
-                self.problems.error(self.path, self.line(key), f"{key} is empty")
+                self.problems.error(self.path, self.line(key), f"{key} is empty",
+                                    f"write the {key} after '{key}:'")
             return None
         if len(value) > MAX_TEXT:
             self.problems.error(self.path, self.line(key),
-                                f"{key} is {len(value)} characters; the limit is {MAX_TEXT}")
+                                f"{key} is {len(value)} characters; the limit is {MAX_TEXT}",
+                                "a masthead value is one line; move long text into the body")
             return None
         return value
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
         if key not in self.fields:
             if required:
-                self.problems.error(self.path, 1, f"missing required key {key!r}",
-                                    f"add a line '{key}: YYYY-MM-DD', e.g. {key}: 2024-05-10")
+                self.missing(key, "YYYY-MM-DD")
             return None
         value = self.fields[key].value
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str) and ISO_DATE_RE.match(value.strip()):
+        if value is None or value == "":
+            self.problems.error(self.path, self.line(key), f"{key} is empty",
+                                f"write it as YYYY-MM-DD, e.g. {key}: 2024-05-10")
+            return None
+        text = str(value).strip()
+        if ISO_DATE_RE.match(text):
             try:
-                return dt.date.fromisoformat(value.strip())
+                return dt.date.fromisoformat(text)
             except ValueError:
-                self.problems.error(self.path, self.line(key), f"{key} {value!r} is not a real date")
+                self.problems.error(self.path, self.line(key), f"{key} {text} is not a real date",
+                                    "check the month and day")
                 return None
         self.problems.error(self.path, self.line(key),
-                            f"{key} {value!r} is not an ISO date",
-                            "write it as YYYY-MM-DD, e.g. 2024年5月10日 is 2024-05-10")
+                            f"{key} {value!r} is not an ISO date: the expected form is YYYY-MM-DD",
+                            _date_hint(text))
         return None
 
     def integer(self, key: str) -> int | None:
         if key not in self.fields:
             return None
         value = self.fields[key].value
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isdecimal():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.error(self.path, self.line(key),
                                 f"{key} must be a whole number, not {value!r}",
                                 "write only the number, e.g. 第3期 is 3; leave the key out if there is none")
             return None
-        if value < 1 or value > 1_000_000:
-            self.problems.error(self.path, self.line(key), f"{key} must be at least 1, not {value}")
+        if value < 1 or value > MAX_ISSUE:
+            self.problems.error(self.path, self.line(key),
+                                f"{key} must be a whole number from 1 to {MAX_ISSUE}, not {value}",
+                                "leave the key out if the original prints no number")
             return None
         return value
 
@@ -189,7 +234,8 @@ class _Checker:
             return False
         value = self.fields[key].value
         if not isinstance(value, bool):
-            self.problems.error(self.path, self.line(key), f"{key} must be true or false, not {value!r}")
+            self.problems.error(self.path, self.line(key), f"{key} must be true or false, not {value!r}",
+                                f"write {key}: true, or leave the key out")
             return False
         return value
 
@@ -201,7 +247,7 @@ class _Checker:
         if not isinstance(value, dict):
             self.problems.error(self.path, line,
                                 "recipients must be a mapping with report/send/distribute/cc lists",
-                                "e.g. recipients:\\n  report:\\n    - 市委办公室")
+                                "e.g. recipients: then an indented line report: and '- 市委办公室' under it")
             return ()
         groups = []
         for key in value:
@@ -209,22 +255,37 @@ class _Checker:
                 self.problems.error(self.path, line, f"unknown recipients key {key!r}"
                                     + _suggest(str(key), RECIPIENT_KEYS),
                                     "use report (报), send (送), distribute (发) or cc (抄送)")
+        # Groups print in the 版记's fixed order (报, 送, 发, 抄送); names in
+        # each keep the order of the file.
         for key in RECIPIENT_KEYS:
             names = value.get(key)
             if names is None:
                 continue
             if isinstance(names, str):
                 names = [names]
-            if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-                self.problems.error(self.path, line, f"recipients.{key} must be a list of names")
+            if not isinstance(names, list) or not names or \
+                    not all(isinstance(n, str) and n.strip() for n in names):
+                self.problems.error(self.path, line, f"recipients.{key} must be a list of names",
+                                    f"one '- name' line per recipient under {key}:")
                 continue
             groups.append(RecipientGroup(key, RECIPIENT_LABELS[key],
                                          tuple(" ".join(n.split()) for n in names)))
         return tuple(groups)
 
 
+def _date_hint(text: str) -> str:
+    """Show the user's own date in ISO form when it can be read."""
+    match = re.fullmatch(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?", text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return f"write {year:04d}-{month:02d}-{day:02d}"
+    return "write it as YYYY-MM-DD, e.g. 2024年5月10日 is 2024-05-10"
+
+
 def _kind(value: Any) -> str:
-    return {list: "a list", dict: "a mapping", bool: "true/false"}.get(type(value), type(value).__name__)
+    names = {list: "a list", dict: "a mapping", bool: "true/false", dt.date: "a date",
+             dt.datetime: "a date and time"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _suggest(word: str, choices) -> str:
@@ -235,11 +296,11 @@ def _suggest(word: str, choices) -> str:
 def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
                   md: MarkdownIt | None = None) -> Bulletin | None:
     """Read one file; None (with problems recorded) if it cannot be published."""
-    shown = _rel(path, source)
+    shown = str(path)  # as the user would type it: the source folder plus the file
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(shown, 0, f"cannot read file: {exc.strerror}")
+        problems.error(shown, 0, f"cannot read file: {exc.strerror}", "check that it exists and is readable")
         return None
     try:
         if not data.strip():
@@ -251,11 +312,11 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         problems.items.append(exc)
         return None
 
-    check = _Checker(shown, parsed.fields, problems)
+    check = _Checker(shown, parsed.fields, problems, parsed.front_matter_line)
     before = len(problems.errors)
     for key, field in parsed.fields.items():
         if key not in KNOWN_KEYS:
-            problems.error(shown, field.line, f"unknown key {key!r}" + _suggest(key, KNOWN_KEYS),
+            problems.error(shown, field.line, f"unknown key {key!r}" + _suggest(str(key), KNOWN_KEYS),
                            "known keys: " + ", ".join(KNOWN_KEYS))
 
     title = check.text("title", required=True)
@@ -276,17 +337,13 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
 
     name = path.stem
     if not NAME_RE.match(name):
-        problems.error(shown, 0, f"file name {path.name!r} cannot be part of a URL",
-                       "use ASCII letters, digits and '-', e.g. 2024-05-10-1.md (date and issue)")
+        problems.error(shown, 1, f"file name {path.name!r} cannot be part of a URL",
+                       "use only ASCII letters, digits, '-', '_' and '.', "
+                       "e.g. 2024-05-10-1.md (date and issue)")
 
     city_slug = config.city_slug(city) if city else ""
-    if city and path.parent != source:
-        folder = path.parent.name
-        if folder != city_slug:
-            problems.warning(shown, check.line("city"),
-                             f"file is in folder {folder!r} but city {city} has slug {city_slug!r}; "
-                             f"its page is published under bulletins/{city_slug}/",
-                             f"move it to {source.name}/{city_slug}/ or map the city in briefsite.yaml")
+    if city:
+        _check_folder(path, source, city, city_slug, check.line("city"), problems)
 
     if len(problems.errors) > before:
         return None
@@ -312,13 +369,31 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         body_html=rendered.html,
         toc=rendered.toc,
         text=rendered.text,
+        lines=MappingProxyType({key: field.line for key, field in parsed.fields.items()}),
     )
+
+
+def _check_folder(path: Path, source: Path, city: str, slug: str, line: int, problems: Problems) -> None:
+    """Warn when a file is not in its city's folder: the URL follows the city."""
+    try:
+        folder = path.relative_to(source).parts[:-1]
+    except ValueError:  # pragma: no cover - discover() only yields files under source
+        return
+    if folder == (slug,):
+        return
+    where = f"in folder {'/'.join(folder)!r}" if folder else "not in a city folder"
+    problems.warning(path, line,
+                     f"file is {where}, but city {city} has the slug {slug!r}: "
+                     f"its page is published under bulletins/{slug}/",
+                     f"move it to {source / slug / path.name}, or map the city to another slug "
+                     "under cities: in briefsite.yaml")
 
 
 def load_all(source: Path, config: Config, problems: Problems) -> list[Bulletin]:
     """Every valid bulletin under ``source`` (drafts included), in file order."""
     if not source.is_dir():
-        problems.error(source, 0, "source folder not found", "check --source, or create bulletins/")
+        what = "is not a folder" if source.exists() else "not found"
+        problems.error(source, 0, f"source folder {what}", "check --source, or create bulletins/")
         return []
     md = markup.make_parser()
     bulletins = []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Mapping
 
 # Recipient groups of the 版记, in the order they are printed.
 RECIPIENT_KEYS = ("report", "send", "distribute", "cc")
@@ -45,10 +47,48 @@ class Bulletin:
     printed: dt.date | None = None
     contact: str | None = None
     draft: bool = False
-    body_html: str = ""
+    # body_html and text are most of a bulletin's memory. A bulletin read from
+    # the build cache has neither in memory: they are loaded from the cache on
+    # each access (see ``with_lazy_body``), so the archive of a large corpus
+    # holds only masthead facts and headings.
+    body_html: str = field(default="", compare=False, repr=False)
     toc: tuple[Heading, ...] = ()
-    text: str = ""  # plain text of the body, for summaries and feeds
+    text: str = field(default="", compare=False, repr=False)  # plain text of the body, for summaries and feeds
     inferred: tuple[str, ...] = field(default=(), compare=False)
+    # Front-matter key -> its line in the file, for messages about the whole
+    # archive (duplicate issue numbers) found after loading.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line(self, key: str) -> int:
+        """Line of ``key`` in the source file; 1 (the opening '---') if absent."""
+        return self.lines.get(key, 1)
+
+    def __getattr__(self, name: str):
+        # Called only for attributes not set on the instance: the lazy body.
+        if name in LAZY_FIELDS:
+            load = self.__dict__.get("_load_body")
+            if load is not None:
+                return load()[LAZY_FIELDS.index(name)]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def with_lazy_body(self, load) -> "Bulletin":
+        """A copy whose body_html and text come from ``load()`` -> (body_html, text) when read."""
+        light = copy.copy(self)
+        for name in LAZY_FIELDS:
+            light.__dict__.pop(name, None)
+        object.__setattr__(light, "_load_body", load)
+        return light
+
+    def loaded(self) -> "Bulletin":
+        """This bulletin with its body in memory (itself if it already is)."""
+        load = self.__dict__.get("_load_body")
+        if load is None:
+            return self
+        html, text = load()
+        full = copy.copy(self)
+        full.__dict__.pop("_load_body")
+        full.__dict__.update(body_html=html, text=text)
+        return full
 
     @property
     def series(self) -> tuple[str, str]:
@@ -73,6 +113,24 @@ class Bulletin:
     def sort_key(self) -> tuple:
         """Oldest first; ties broken by issue number, then URL, so order is total."""
         return (self.date, self.issue or 0, self.url)
+
+
+LAZY_FIELDS = ("body_html", "text")
+for _name in LAZY_FIELDS:  # no class-level default, so a missing one reaches __getattr__
+    delattr(Bulletin, _name)
+
+
+@dataclass(frozen=True)
+class CityRef:
+    """A city as a bulletin page names it: no list of bulletins, so a page that
+    shows it does not depend on (and need not be rebuilt for) the others."""
+
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"cities/{self.slug}/"
 
 
 @dataclass(frozen=True)
