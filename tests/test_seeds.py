@@ -245,7 +245,7 @@ def internal_links(page: Path) -> list[str]:
 
 def test_every_internal_link_resolves_and_nothing_is_loaded_from_outside(built):
     pages = sorted(built.rglob("*.html"))
-    assert len(pages) == 15
+    assert len(pages) >= 15  # the pages listed in test_site_holds_every_page, and any others
     checked = 0
     for page in pages:
         markup = page.read_text(encoding="utf-8")
