@@ -68,9 +68,25 @@ def clear_leftovers(out: Path) -> None:
 
 
 def write_file(root: Path, relpath: str, data: bytes) -> None:
-    target = root / relpath
+    target = root / safe_relpath(relpath)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+
+
+def safe_relpath(relpath: str) -> str:
+    """``relpath`` if it names a file inside the site, else an error.
+
+    Slugs and file names are validated where they are made; this is the last
+    line of defence, so no input (bulletin, config, theme, plug-in) can make a
+    build write outside its output folder.
+    """
+    parts = relpath.split("/")
+    if (not relpath or relpath.startswith("/") or "\\" in relpath or "\0" in relpath
+            or any(part in ("", ".", "..") for part in parts)):
+        raise BriefsiteError(relpath, 0, "refusing to write a file outside the output folder",
+                             hint="a slug, file name or template produced an unsafe path; "
+                                  "use plain names of letters, digits and '-'")
+    return relpath
 
 
 def write_all(staging: Path, files: Iterable[tuple[str, bytes]]) -> int:
