@@ -1,0 +1,123 @@
+"""``briefsite new``: start the next issue of a series.
+
+A series is the bulletins with the same city and title. The next issue
+copies what stays the same from the series' latest issue (title, issuer,
+recipients, contact line), takes the next issue number (and 总期号), today's
+date, and the section headings (## 【…】) of the latest issue as an empty
+body. It is written as a draft: checked by ``briefsite check``, never
+published until the editor removes ``draft: true``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .errors import BriefsiteError, Problems
+from .importer import markdown_text, render_front_matter, write_new_file
+from .loader import load_all
+from .model import Bulletin
+from .textshape import nonspace
+
+# The body of a new issue whose series has no sections: one headline, one paragraph.
+DEFAULT_BODY = "### （标题）\n\n（正文）"
+
+
+@dataclass(frozen=True)
+class NextIssue:
+    path: Path
+    title: str
+    issue: int | None
+    date: dt.date
+    previous: Bulletin
+    sections: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+def choose_series(bulletins: list[Bulletin], city: str, title: str | None,
+                  source: Path) -> list[Bulletin]:
+    """The issues of the series asked for, oldest first; a clear error if it is ambiguous."""
+    mine = [b for b in bulletins if b.city == city]
+    if not mine:
+        cities = sorted({b.city for b in bulletins})
+        raise BriefsiteError(source, 0, f"no bulletin of {city} found",
+                             hint=("cities here: " + "、".join(cities)) if cities
+                             else "import the first issue with 'briefsite import' or write it by hand")
+    titles = sorted({b.title for b in mine})
+    if title is not None:
+        chosen = [t for t in titles if nonspace(t) == nonspace(title)]
+        if not chosen:
+            raise BriefsiteError(source, 0, f"{city} has no series titled {title}",
+                                 hint="its series: " + "; ".join(titles))
+        title = chosen[0]
+    elif len(titles) == 1:
+        title = titles[0]
+    else:
+        listing = "; ".join(f"--title {t} ({_last_label(mine, t)})" for t in titles)
+        raise BriefsiteError(source, 0, f"{city} has {len(titles)} series; say which with --title",
+                             hint=listing)
+    return sorted((b for b in mine if b.title == title), key=lambda b: b.sort_key)
+
+
+def _last_label(bulletins: list[Bulletin], title: str) -> str:
+    last = max((b for b in bulletins if b.title == title), key=lambda b: b.sort_key)
+    return f"last: {last.issue_label or 'no number'} of {last.date.isoformat()}"
+
+
+def plan_next(source: Path, config: Config, city: str, title: str | None,
+              date: dt.date) -> tuple[NextIssue, str]:
+    """The next issue of the series and the text of its file (nothing written yet)."""
+    if not source.is_dir():
+        raise BriefsiteError(source, 0, "source folder not found", hint="check --source")
+    problems = Problems()
+    bulletins = load_all(source, config, problems)
+    series = choose_series(bulletins, city, title, source)
+    previous = series[-1]
+    notes: list[str] = []
+    broken = {p.path for p in problems.errors}
+    if broken:
+        notes.append(f"{len(broken)} file(s) under {source} have errors and were not counted "
+                     f"(run briefsite check); the issue number may be too low")
+    issues = [b.issue for b in series if b.issue is not None]
+    totals = [b.total_issue for b in series if b.total_issue is not None]
+    issue = max(issues) + 1 if issues else None
+    if issue is None:
+        notes.append("the series prints no issue numbers, so the new issue has none")
+    elif date.year > previous.date.year:
+        notes.append(f"a new year since the last issue ({previous.date.isoformat()}): if the series "
+                     f"numbers its issues afresh each year, change issue to 1")
+    if date < previous.date:
+        notes.append(f"the date {date.isoformat()} is before the last issue's "
+                     f"({previous.date.isoformat()})")
+
+    facts: dict[str, object] = {"title": previous.title}
+    if issue is not None:
+        facts["issue"] = issue
+    if totals:
+        facts["total_issue"] = max(totals) + 1
+    facts["date"] = date
+    facts["issuer"] = previous.issuer
+    facts["city"] = previous.city
+    if previous.recipients:
+        facts["recipients"] = {g.key: list(g.names) for g in previous.recipients}
+    if previous.contact:
+        facts["contact"] = previous.contact
+    facts["draft"] = True
+    comments = {"draft": "remove this line when the issue is finished: drafts are not published"}
+    front, _ = render_front_matter(facts, comments)
+
+    sections = tuple(h.text for h in previous.toc if h.level == 2)
+    body = "\n\n".join(f"## {markdown_text(s, heading=True)}" for s in sections) or DEFAULT_BODY
+    name = f"{date.isoformat()}-{issue}.md" if issue is not None else f"{date.isoformat()}.md"
+    path = source / config.city_slug(previous.city) / name
+    plan = NextIssue(path, previous.title, issue, date, previous, sections, tuple(notes))
+    return plan, front + "\n" + body + "\n"
+
+
+def create_next(source: Path, config: Config, city: str, title: str | None,
+                date: dt.date) -> NextIssue:
+    plan, text = plan_next(source, config, city, title, date)
+    write_new_file(plan.path, text, overwrite=False)
+    return plan
