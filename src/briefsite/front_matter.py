@@ -28,6 +28,10 @@ MAX_FRONT_MATTER = 64 * 1024  # a masthead is a few hundred bytes
 class Field:
     value: Any
     line: int  # line of the key in the file, 1-based
+    # The scalar exactly as written (quotes removed); None for lists and
+    # mappings. Text keys use it, so a phone number 07371234567 stays as
+    # printed instead of becoming YAML 1.1's octal 1004878199.
+    raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,17 @@ def split(text: str, path: str) -> Parsed:
             if key in fields:
                 raise BriefsiteError(path, line, f"key {key!r} appears twice (first on line {fields[key].line})",
                                      hint="keep one of them")
+            raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
             try:
                 value = constructor.construct_object(value_node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-                raise BriefsiteError(path, line, f"cannot read the value of {key!r}: {_describe(exc)}",
-                                     hint="quote the value to keep it as text")
-            fields[key] = Field(value, line)
+                if raw is None:
+                    raise BriefsiteError(path, line, f"cannot read the value of {key!r}: {_describe(exc)}",
+                                         hint="quote the value to keep it as text")
+                # e.g. 2024-02-30 looks like a date to YAML but is none: keep the
+                # text, and let validation say what is wrong with it.
+                value = raw
+            fields[key] = Field(value, line, raw)
     finally:
         constructor.dispose()
     return Parsed(fields, body, closing_line, 1)

@@ -162,11 +162,14 @@ class _Checker:
             if required:
                 self.missing(key, "…")
             return None
-        value = self.fields[key].value
+        field = self.fields[key]
+        value = field.value
         if value is None:
             value = ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # e.g. a numeric contact line; harmless
+        elif not isinstance(value, str) and field.raw is not None:
+            # An unquoted scalar YAML read as a number, date or yes/no: the
+            # text as written is what the editor meant (0737… stays 0737…).
+            value = field.raw
         if not isinstance(value, str):
             self.problems.error(self.path, self.line(key), f"{key} must be text, not {_kind(value)}",
                                 "quote the value if it should be text as written")
@@ -214,9 +217,10 @@ class _Checker:
     def integer(self, key: str) -> int | None:
         if key not in self.fields:
             return None
-        value = self.fields[key].value
-        if isinstance(value, str) and value.strip().isdecimal():
-            value = int(value.strip())
+        field = self.fields[key]
+        value = field.value
+        if field.raw is not None and field.raw.strip().isdecimal():
+            value = int(field.raw.strip())  # 010 is 10 as printed, not YAML 1.1's octal 8
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.error(self.path, self.line(key),
                                 f"{key} must be a whole number, not {value!r}",

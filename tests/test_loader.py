@@ -1,0 +1,174 @@
+"""Reading and validating bulletin files into Bulletin records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from briefsite.config import Config
+from briefsite.errors import BriefsiteError, Problems
+from briefsite.loader import decode, discover, guess_encoding, is_ignored, load_all, load_bulletin
+from conftest import minimal, write_bulletin
+
+HEAD = "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n"
+
+
+def load(root: Path, rel: str, text: str | bytes, config: Config | None = None):
+    path = write_bulletin(root, rel, text)
+    problems = Problems()
+    bulletin = load_bulletin(path, root / "bulletins", config or Config(), problems, None)
+    return bulletin, problems
+
+
+def messages(problems: Problems) -> list[str]:
+    return [p.format() for p in problems.sorted()]
+
+
+def test_a_complete_bulletin(tmp_path):
+    text = HEAD + ("issue: 3\ntotal_issue: 12\nrecipients:\n  send:\n    - 甲\n  report:\n    - 乙\n    - 丙\n"
+                   "doc_number: 益简字【2022】42号\nprinted: 2024-05-12\ncontact: 联系电话：1234\n---\n\n### 标题\n\n正文。\n")
+    b, problems = load(tmp_path, "yiyang/2024-05-10-3.md", text)
+    assert not problems.items
+    assert (b.title, b.date, b.issuer, b.city) == ("简报", dt.date(2024, 5, 10), "专班", "益阳市")
+    assert (b.issue, b.total_issue, b.doc_number, b.printed, b.contact) == \
+        (3, 12, "益简字【2022】42号", dt.date(2024, 5, 12), "联系电话：1234")
+    assert [(g.key, g.label, g.names) for g in b.recipients] == \
+        [("report", "报", ("乙", "丙")), ("send", "送", ("甲",))]
+    assert (b.city_slug, b.name, b.url) == ("yiyang", "2024-05-10-3", "bulletins/yiyang/2024-05-10-3/")
+    assert b.draft is False
+    assert b.issue_label == "第3期 总第12期"
+    assert b.line("issue") == 6 and b.line("nonexistent") == 1
+    assert [(h.level, h.text) for h in b.toc] == [(3, "标题")]
+    assert "正文。" in b.text
+
+
+def test_values_are_normalised(tmp_path):
+    text = ("---\ntitle: \"  益阳市配合中央生态环境保护督察\n  工作简报 \"\ndate: 2024-05-10 09:30:00\n"
+            "issuer: 专班\ncity: 益阳市\nissue: '7'\ntotal_issue: 010\ncontact: 07371234567\n"
+            "recipients:\n  cc: 单个单位\n---\n正文\n")
+    b, problems = load(tmp_path, "yiyang/x.md", text)
+    assert not problems.items, messages(problems)
+    assert b.title == "益阳市配合中央生态环境保护督察 工作简报"
+    assert b.date == dt.date(2024, 5, 10)
+    assert b.issue == 7
+    assert b.total_issue == 10  # as printed, not YAML 1.1's octal 8
+    assert b.contact == "07371234567"  # not YAML 1.1's octal number
+    assert b.recipients[0].names == ("单个单位",)
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("title: ''\n", ":2: error: title is empty"),
+    ("title:\n", ":2: error: title is empty"),
+    ("date:\n", ":3: error: date is empty"),
+    ("issue: 2.5\n", ": error: issue must be a whole number, not 2.5"),
+    ("issue: true\n", ": error: issue must be a whole number, not True"),
+    ("issue: -1\n", ": error: issue must be a whole number from 1 to 1000000, not -1"),
+    ("contact: [a]\n", ": error: contact must be text, not a list"),
+    ("doc_number: [2024, 1]\n", ": error: doc_number must be text, not a list"),
+    ("recipients: 市委\n", ": error: recipients must be a mapping with report/send/distribute/cc lists"),
+    ("recipients:\n  report: []\n", ": error: recipients.report must be a list of names"),
+    ("recipients:\n  report:\n    - 1\n", ": error: recipients.report must be a list of names"),
+    ("draft: yes please\n", ": error: draft must be true or false, not 'yes please'"),
+    ("printed: 2024-13-01\n", ":6: error: printed 2024-13-01 is not a real date (check the month and day)"),
+])
+def test_bad_values(tmp_path, extra, expected):
+    head = HEAD
+    key = extra.split(":")[0] + ":"
+    head = "".join(line + "\n" for line in head.splitlines() if not line.startswith(key))
+    if key in ("title:", "date:"):  # keep the key on its usual line
+        lines = head.splitlines()
+        lines.insert(1 if key == "title:" else 2, extra.rstrip("\n"))
+        text = "\n".join(lines) + "\n---\n正文\n"
+    else:
+        text = head + extra + "---\n正文\n"
+    b, problems = load(tmp_path, "yiyang/x.md", text)
+    assert b is None
+    assert any(expected in m for m in messages(problems)), messages(problems)
+
+
+def test_unquoted_text_values_stay_as_written(tmp_path):
+    text = HEAD.replace("title: 简报", "title: yes") + "doc_number: 2024-01-01\ncontact: 0731.85698043\n---\n正文\n"
+    b, problems = load(tmp_path, "yiyang/x.md", text)
+    assert not problems.items
+    assert (b.title, b.doc_number, b.contact) == ("yes", "2024-01-01", "0731.85698043")
+
+
+def test_crlf_and_bom_are_accepted(tmp_path):
+    text = ("\ufeff" + minimal(1)).replace("\n", "\r\n").encode("utf-8")
+    b, problems = load(tmp_path, "yiyang/2024-05-10-1.md", text)
+    assert not problems.items and b.issue == 1
+
+
+def test_decode_names_the_encoding():
+    gbk = "标题：益阳市".encode("gbk")
+    with pytest.raises(BriefsiteError, match="it looks like GBK") as info:
+        decode(b"---\n" + gbk, "b.md")
+    assert info.value.line == 2
+    assert "iconv -f GBK -t UTF-8 b.md > b.md.utf8 && mv b.md.utf8 b.md" in info.value.hint
+    assert guess_encoding("简报".encode("utf-16")) == "UTF-16"
+    assert guess_encoding("簡報內容".encode("big5")) in ("BIG5", "GBK", "GB18030")
+    with pytest.raises(BriefsiteError, match="NUL bytes"):
+        decode(b"abc\x00def", "b.md")
+
+
+def test_the_file_folder_should_be_the_city_slug(tmp_path):
+    b, problems = load(tmp_path, "yongzhou/2024-05-10-1.md", minimal(1))
+    assert b is not None and b.url == "bulletins/yiyang/2024-05-10-1/"  # the city decides the URL
+    assert messages(problems) == [
+        f"{tmp_path}/bulletins/yongzhou/2024-05-10-1.md:6: warning: file is in folder 'yongzhou', but city "
+        f"益阳市 has the slug 'yiyang': its page is published under bulletins/yiyang/ (move it to "
+        f"{tmp_path}/bulletins/yiyang/2024-05-10-1.md, or map the city to another slug under cities: "
+        f"in briefsite.yaml)"]
+    _, problems = load(tmp_path, "2024-05-10-1.md", minimal(1))
+    assert "warning: file is not in a city folder" in messages(problems)[0]
+    _, problems = load(tmp_path, "yiyang/2024/2024-05-10-1.md", minimal(1))
+    assert "warning: file is in folder 'yiyang/2024'" in messages(problems)[0]
+    # A configured slug moves the expected folder.
+    _, problems = load(tmp_path, "yy/2024-05-10-1.md", minimal(1), Config(city_slugs={"益阳市": "yy"}))
+    assert not problems.items
+
+
+def test_ignored_names():
+    for name in (".#a.md", "a.md~", "#a.md#", ".hidden.md", "a.md.swp", "a.md.bak", "~a.md"):
+        assert is_ignored(name), name
+    assert not is_ignored("2024-05-10-1.md")
+
+
+def test_discover_lists_markdown_files_sorted_and_reports_the_rest(tmp_path):
+    src = tmp_path / "bulletins"
+    for rel in ("b/2.md", "a/1.md", "a/.git/x.md", "a/notes.txt", "a/.#1.md", "a/3.markdown"):
+        write_bulletin(tmp_path, rel, "x")
+    os.symlink(src / "a", src / "c")  # a folder linked inside the source
+    problems = Problems()
+    found = discover(src, problems)
+    assert [p.relative_to(src).as_posix() for p in found] == ["a/1.md", "b/2.md"]
+    assert messages(problems) == [
+        f"{src}/a/3.markdown: warning: not read: only files ending in '.md' are bulletins (rename it to 3.md)",
+        f"{src}/c: warning: symlinked folder skipped: its files are not read "
+        f"(link or move its files into the source folder directly)",
+    ]
+
+
+def test_load_all_collects_every_problem_and_keeps_good_files(tmp_path):
+    write_bulletin(tmp_path, "yiyang/2024-05-10-1.md", minimal(1))
+    write_bulletin(tmp_path, "yiyang/bad-a.md", "")
+    write_bulletin(tmp_path, "yiyang/bad-b.md", HEAD + "issue: x\n---\n正文\n")
+    write_bulletin(tmp_path, "yiyang/draft.md", minimal(2).replace("city: 益阳市", "city: 益阳市\ndraft: true"))
+    problems = Problems()
+    bulletins = load_all(tmp_path / "bulletins", Config(), problems)
+    assert [b.name for b in bulletins] == ["2024-05-10-1", "draft"]
+    assert bulletins[1].draft is True
+    assert len(problems.errors) == 2
+
+
+def test_load_all_without_a_source_folder(tmp_path):
+    problems = Problems()
+    assert load_all(tmp_path / "nope", Config(), problems) == []
+    assert problems.items[0].message == "source folder not found"
+    (tmp_path / "file").write_text("x")
+    problems = Problems()
+    load_all(tmp_path / "file", Config(), problems)
+    assert problems.items[0].message == "source folder is not a folder"
