@@ -38,6 +38,19 @@ def make_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate every bulletin; write nothing")
     _common(check)
     check.set_defaults(run=cmd_check)
+
+    serve = sub.add_parser("serve", help="preview: build, serve on 127.0.0.1, rebuild and reload on change")
+    serve.add_argument("--source", type=Path, default=Path("bulletins"),
+                       help="folder of bulletin files (default: bulletins)")
+    serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    serve.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
+                       help="site configuration (default: briefsite.yaml, optional)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on (default: 8000; 0: any free port)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only; "
+                            "0.0.0.0 opens the preview to the network)")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 
@@ -67,6 +80,12 @@ def cmd_check(args) -> int:
           f"{summary.pages} pages in {summary.seconds:.2f} s: "
           f"no errors, {len(summary.warnings)} warnings")
     return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    return serve(args.source, args.out, args.config, host=args.host, port=args.port)
 
 
 class Terminated(KeyboardInterrupt):
