@@ -1,0 +1,84 @@
+"""Site configuration and city slugs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefsite.config import KNOWN_CITY_SLUGS, Config, city_slug, default_slug, load_config
+from briefsite.errors import BriefsiteError, BuildFailed
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "briefsite.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_config_file_means_defaults(tmp_path):
+    config = load_config(tmp_path / "briefsite.yaml")
+    assert config == Config(path=None)
+    assert load_config(None).title == Config.title
+
+
+def test_a_named_config_file_must_exist(tmp_path):
+    with pytest.raises(BriefsiteError, match="config file not found"):
+        load_config(tmp_path / "site.yaml")
+
+
+def test_every_key(tmp_path):
+    (tmp_path / "theme").mkdir()
+    config = load_config(write(tmp_path, (
+        "title: 档案\ndescription: 说明\nauthor: 专班\nbase_url: https://example.org/briefs\n"
+        "cities:\n  益阳市: yy\n  长沙县: changsha-county\ntemplates: theme\nnewest_count: 3\n")))
+    assert (config.title, config.description, config.author) == ("档案", "说明", "专班")
+    assert config.base_url == "https://example.org/briefs/"  # a trailing slash added
+    assert dict(config.city_slugs) == {"益阳市": "yy", "长沙县": "changsha-county"}
+    assert config.templates == (tmp_path / "theme").resolve()
+    assert config.newest_count == 3
+    assert config.city_slug("益阳市") == "yy"
+    assert config.city_slug("永州市") == "yongzhou"
+
+
+def test_empty_file_and_bom(tmp_path):
+    assert load_config(write(tmp_path, "")).title == Config.title
+    path = tmp_path / "briefsite.yaml"
+    path.write_bytes("\ufefftitle: 档案\n".encode("utf-8"))
+    assert load_config(path).title == "档案"
+
+
+def test_all_problems_at_once_each_at_its_line(tmp_path):
+    with pytest.raises(BuildFailed) as info:
+        load_config(write(tmp_path, "titel: x\nbase_url: ftp://x\ncities:\n  益阳市: Yi Yang\n"
+                                    "  永州市: yongzhou\n  株洲市: yongzhou\nnewest_count: many\n"))
+    assert [(p.line, p.message) for p in info.value.problems] == [
+        (1, "unknown config key 'titel'; did you mean 'title'?"),
+        (2, "base_url 'ftp://x' is not an http(s) URL"),
+        (4, "city slug 'Yi Yang' for 益阳市 is not a URL slug"),
+        (6, "cities 永州市 and 株洲市 are both mapped to 'yongzhou'"),
+        (7, "newest_count must be a whole number ≥ 1, not 'many'"),
+    ]
+
+
+def test_not_utf8_and_malformed(tmp_path):
+    path = tmp_path / "briefsite.yaml"
+    path.write_bytes("title: 档案\n".encode("gbk"))
+    with pytest.raises(BriefsiteError, match="config is not UTF-8"):
+        load_config(path)
+    with pytest.raises(BriefsiteError, match="malformed YAML") as info:
+        load_config(write(tmp_path, "title: 档案\ncities: {益阳市: yiyang\n"))
+    assert info.value.line >= 2
+
+
+def test_known_cities_and_default_slugs():
+    assert len(KNOWN_CITY_SLUGS) == 15
+    assert [city_slug(c) for c in ("株洲市", "益阳市", "永州市", "湖南省")] == \
+        ["zhuzhou", "yiyang", "yongzhou", "hunan"]
+    assert city_slug("益阳市", {"益阳市": "yy"}) == "yy"
+    assert default_slug("广州市") == "guangzhou"
+    assert default_slug("延边朝鲜族自治州") == "yanbianchaoxianzu"
+    assert default_slug("！！") .startswith("city-")
+    for name in ("广州市", "乌鲁木齐市", "香港特别行政区", "A市"):
+        slug = default_slug(name)
+        assert slug.isascii() and slug == slug.lower() and " " not in slug
