@@ -20,6 +20,8 @@ from . import __version__
 from .archive import Archive
 from .config import Config
 from .errors import BriefsiteError
+from .seo import canonical, clean_path, summary
+from .timeline import city_timeline, months_by_year, site_timeline
 
 
 def theme_dir() -> Path:
@@ -52,12 +54,14 @@ def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
         "newest": archive.bulletins[: config.newest_count],
         "cities": archive.cities,
         "years": archive.years,
+        "timeline": site_timeline(archive),
     })
     yield Page("cities/index.html", "cities.html", {"cities": archive.cities})
     for city in archive.cities:
         yield Page(f"{city.url}index.html", "city.html", {
             "city": city,
-            "by_year": _group_by_year(city.bulletins),
+            "by_year": months_by_year(city.bulletins),
+            "timeline": city_timeline(city),
         })
     yield Page("archive/index.html", "archive.html", {"years": archive.years})
     for year in archive.years:
@@ -73,13 +77,6 @@ def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
     yield Page("404.html", "404.html", {}, base=config.base_url)
 
 
-def _group_by_year(bulletins) -> list[tuple[int, list]]:
-    groups: dict[int, list] = {}
-    for b in bulletins:
-        groups.setdefault(b.year, []).append(b)
-    return sorted(groups.items(), reverse=True)
-
-
 def make_environment(config: Config) -> jinja2.Environment:
     search_path = [str(theme_dir())]
     if config.templates is not None:
@@ -93,6 +90,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["cn_date"] = cn_date
+    env.filters["summary"] = summary
+    env.globals["canonical_url"] = canonical_url
     env.globals["url"] = url
     env.globals["site"] = config
     env.globals["generator"] = f"briefsite {__version__}"
@@ -115,8 +114,17 @@ def url(context, target: str) -> str:
         # relative to the site root from every page: fail the build instead.
         raise jinja2.TemplateRuntimeError(
             "url() used without the page's context; import macros 'with context'")
+    if target.startswith("#"):
+        return target  # a place on this same page
     link = root + target.lstrip("/")
     return link or "./"
+
+
+@jinja2.pass_context
+def canonical_url(context) -> str:
+    """The page's preferred address: absolute with base_url, else relative to itself."""
+    path = context["page_path"]
+    return canonical(context["site"], path) or url(context, clean_path(path))
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
@@ -129,11 +137,3 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         raise BriefsiteError(page.template, 0, f"template error while rendering {page.path}: {exc}")
     return html.encode("utf-8")
 
-
-def canonical(config: Config, path: str) -> str:
-    """Absolute URL of a page when base_url is known, else ''."""
-    if not config.base_url:
-        return ""
-    if path.endswith("index.html"):
-        path = path[: -len("index.html")]
-    return config.base_url + path

@@ -18,7 +18,7 @@ from .integrity import check_integrity
 from .loader import load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .render import make_environment, plan_pages, render_page, theme_dir
-from . import output
+from . import export, feeds, output, seo
 
 
 @dataclass
@@ -72,9 +72,15 @@ def schema_file() -> Path:
 def render_site(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]:
     """Step 3: every output file as (relative path, bytes), in a fixed order."""
     env = make_environment(config)
+    pages = []
     for page in plan_pages(archive, config):
         yield page.path, render_page(env, page)
+        pages.append(page.path)
     yield from asset_files(config)
+    yield from feeds.feed_files(archive, config)
+    yield export.EXPORT_PATH, export.bulletins_json(archive, config)
+    lastmod = {f"{b.url}index.html": b.date.isoformat() for b in archive.bulletins}
+    yield from seo.seo_files(pages, config, lastmod)
     yield SCHEMA_IN_SITE, schema_file().read_bytes()
 
 

@@ -1,0 +1,146 @@
+"""Atom feeds (RFC 4287): one for the whole archive, one per city.
+
+Every date in a feed comes from the bulletins (a bulletin carries only its
+issue date, taken as midnight China time), never from the clock, so the same
+archive always gives the same feed. Links are absolute when ``base_url`` is
+configured; otherwise they are site-relative and ``xml:base`` points from the
+feed's own location back to the site root, so a reader resolves them against
+wherever the feed was fetched from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from . import __version__
+from .archive import Archive
+from .config import Config
+from .model import Bulletin
+from .seo import summary
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FEED_LIMIT = 50  # newest entries per feed; older issues stay on the site
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+SITE_FEED = "feed.xml"
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str  # the feed file, site-relative: "feed.xml", "cities/yiyang/feed.xml"
+    page: str  # the HTML page it accompanies, site-relative: "", "cities/yiyang/"
+    title: str
+    subtitle: str
+    bulletins: tuple[Bulletin, ...]  # newest first, at most FEED_LIMIT
+
+
+def city_feed_path(city_url: str) -> str:
+    return f"{city_url}{SITE_FEED}"
+
+
+def plan_feeds(archive: Archive, config: Config) -> list[Feed]:
+    """The site's feed, then one per city in slug order."""
+    feeds = [Feed(SITE_FEED, "", config.title, config.description,
+                  archive.bulletins[:FEED_LIMIT])]
+    for city in archive.cities:
+        feeds.append(Feed(city_feed_path(city.url), city.url, f"{city.name} · {config.title}",
+                          f"{city.name}的工作简报", city.bulletins[:FEED_LIMIT]))
+    return feeds
+
+
+def atom_time(date: dt.date) -> str:
+    """An issue date as an Atom timestamp: midnight in China (UTC+8)."""
+    return dt.datetime.combine(date, dt.time(), CHINA_TZ).isoformat()
+
+
+def fallback_time() -> str:
+    """'updated' of a feed with no entries: SOURCE_DATE_EPOCH, else the epoch."""
+    try:
+        seconds = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    except ValueError:
+        seconds = 0
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat()
+
+
+def entry_id(bulletin: Bulletin, config: Config) -> str:
+    """A permanent id: a tag: URI under the site's host when base_url is known.
+
+    Without base_url, a name-based UUID of the bulletin's URL. Either way it
+    changes only if the bulletin's file is renamed (or base_url changes).
+    """
+    if config.base_url:
+        parts = urlsplit(config.base_url)
+        return f"tag:{parts.hostname},{bulletin.date.isoformat()}:{parts.path}{bulletin.url}"
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"briefsite:{bulletin.url}").urn
+
+
+def feed_id(feed: Feed, config: Config) -> str:
+    if config.base_url:
+        return config.base_url + feed.path
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"briefsite:{config.title}:{feed.path}").urn
+
+
+def entry_title(bulletin: Bulletin) -> str:
+    label = bulletin.issue_label or f"{bulletin.date.year}年{bulletin.date.month}月{bulletin.date.day}日"
+    return f"{bulletin.title} {label}"
+
+
+def render_feed(feed: Feed, config: Config) -> bytes:
+    """The feed as UTF-8 Atom XML."""
+    base = config.base_url
+
+    def link(target: str) -> str:
+        # Absolute with base_url; else site-relative, resolved via xml:base.
+        return (base + target) if base else (target or "./")
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    # Plain tag names and an explicit xmlns: ElementTree would otherwise
+    # invent ns0: prefixes (valid, but unreadable for people and some readers).
+    root = ET.Element("feed", {"xmlns": ATOM_NS})
+    root.set(XML_LANG, "zh-CN")
+    root.set(XML_BASE, base or "../" * feed.path.count("/") or "./")
+    sub(root, "id", feed_id(feed, config))
+    sub(root, "title", feed.title)
+    if feed.subtitle:
+        sub(root, "subtitle", feed.subtitle)
+    newest = feed.bulletins[0].date if feed.bulletins else None
+    sub(root, "updated", atom_time(newest) if newest else fallback_time())
+    sub(root, "link", rel="self", type="application/atom+xml", href=link(feed.path))
+    sub(root, "link", rel="alternate", type="text/html", href=link(feed.page))
+    author = sub(root, "author")
+    sub(author, "name", config.author or config.title)
+    sub(root, "generator", "briefsite", version=__version__)
+
+    for b in feed.bulletins:
+        entry = sub(root, "entry")
+        sub(entry, "id", entry_id(b, config))
+        sub(entry, "title", entry_title(b))
+        sub(entry, "link", rel="alternate", type="text/html", href=link(b.url))
+        sub(entry, "published", atom_time(b.date))
+        sub(entry, "updated", atom_time(b.date))
+        sub(sub(entry, "author"), "name", b.issuer)
+        sub(entry, "category", term=b.city_slug, label=b.city)
+        sub(entry, "summary", summary(b.text), type="text")
+        # Links inside the body are relative to the bulletin's page.
+        content = sub(entry, "content", b.body_html, type="html")
+        content.set(XML_BASE, link(b.url))
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def feed_files(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]:
+    for feed in plan_feeds(archive, config):
+        yield feed.path, render_feed(feed, config)

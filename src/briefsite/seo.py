@@ -1,0 +1,89 @@
+"""What search engines and link previews read: canonical URLs, page
+descriptions, ``sitemap.xml`` and ``robots.txt``.
+
+A sitemap and robots.txt need absolute URLs, so they are written only when
+``base_url`` is configured; without it the site still works anywhere, it just
+tells crawlers less.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+from xml.etree import ElementTree as ET
+
+from .config import Config
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+DESCRIPTION_LIMIT = 120  # characters: what link previews show of a Chinese text
+
+# Pages that must not be listed or indexed: the 404 page is served in place
+# of missing URLs, never at its own address.
+UNLISTED = frozenset({"404.html"})
+
+
+def clean_path(path: str) -> str:
+    """The address a page is linked under: 'a/b/index.html' -> 'a/b/'."""
+    if path == "index.html":
+        return ""
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    return path
+
+
+def canonical(config: Config, path: str) -> str:
+    """Absolute URL of a page when base_url is known, else ''."""
+    if not config.base_url:
+        return ""
+    return config.base_url + clean_path(path)
+
+
+def summary(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The start of a text on one line, cut at ``limit`` characters with '…'."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rstrip() + "…"
+
+
+def sitemap_xml(page_paths: Iterable[str], config: Config,
+                lastmod: dict[str, str] | None = None) -> bytes:
+    """A sitemap listing every page (in the given order) by its absolute URL.
+
+    ``lastmod`` maps a page path to an ISO date; pages without one get none
+    rather than the build time, so the file stays the same between builds.
+    """
+    if not config.base_url:
+        raise ValueError("a sitemap needs base_url")
+    lastmod = lastmod or {}
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    for path in page_paths:
+        if path in UNLISTED:
+            continue
+        entry = ET.SubElement(root, "url")
+        ET.SubElement(entry, "loc").text = canonical(config, path)
+        if path in lastmod:
+            ET.SubElement(entry, "lastmod").text = lastmod[path]
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def robots_txt(config: Config) -> bytes:
+    """Allow everything and point at the sitemap.
+
+    Crawlers read robots.txt only at a host's root; when base_url has a
+    sub-path, copy this file to the root of the host (or merge it there).
+    """
+    if not config.base_url:
+        raise ValueError("robots.txt needs base_url")
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n").encode("utf-8")
+
+
+def seo_files(page_paths: Iterable[str], config: Config,
+              lastmod: dict[str, str] | None = None) -> Iterator[tuple[str, bytes]]:
+    """sitemap.xml and robots.txt, or nothing when base_url is unknown."""
+    if not config.base_url:
+        return
+    yield "sitemap.xml", sitemap_xml(page_paths, config, lastmod)
+    yield "robots.txt", robots_txt(config)
