@@ -51,7 +51,43 @@ def make_parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this machine only; "
                             "0.0.0.0 opens the preview to the network)")
     serve.set_defaults(run=cmd_serve)
+
+    imp = sub.add_parser("import", help="turn text copied out of a bulletin's PDF or Word file "
+                                        "into a bulletin file")
+    imp.add_argument("raw", type=Path, metavar="RAW.txt",
+                     help="the copied text (UTF-8 or GBK; CRLF and a BOM are fine)")
+    imp.add_argument("--city", help="the city to file it under, e.g. 益阳市 "
+                                    "(default: read from the title or issuer)")
+    imp.add_argument("--out", type=Path, default=Path("bulletins"),
+                     help="the archive folder; the file goes to OUT/<city-slug>/ (default: bulletins)")
+    imp.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
+                     help="site configuration, for city slugs (default: briefsite.yaml, optional)")
+    imp.add_argument("--force", action="store_true", help="overwrite an existing file of the same name")
+    imp.set_defaults(run=cmd_import)
+
+    new = sub.add_parser("new", help="start the next issue of a series, as a draft")
+    new.add_argument("--city", required=True, help="the series' city, e.g. 益阳市")
+    new.add_argument("--title", help="the series' title, if the city has several")
+    new.add_argument("--date", type=_iso_date, help="the issue date, YYYY-MM-DD (default: today)")
+    _common_source(new)
+    new.set_defaults(run=cmd_new)
     return parser
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-11")
+
+
+def _common_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("bulletins"),
+                        help="folder of bulletin files (default: bulletins)")
+    parser.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
+                        help="site configuration (default: briefsite.yaml, optional)")
 
 
 def _report_warnings(warnings) -> None:
@@ -86,6 +122,32 @@ def cmd_serve(args) -> int:
     from .serve import serve
 
     return serve(args.source, args.out, args.config, host=args.host, port=args.port)
+
+
+def cmd_import(args) -> int:
+    from .importer import import_file
+
+    config = load_config(args.config)
+    written = import_file(args.raw, args.out, city=args.city, config=config, force=args.force)
+    for line in written.report():
+        print(line, file=sys.stderr)
+    print(written.summary())
+    return 0
+
+
+def cmd_new(args) -> int:
+    import datetime as dt
+
+    from .scaffold import create_next
+
+    config = load_config(args.config)
+    plan = create_next(args.source, config, args.city, args.title, args.date or dt.date.today())
+    for note in plan.notes:
+        print(f"{plan.path}: warning: {note}", file=sys.stderr)
+    print(plan.path)
+    print(f"{plan.title} {plan.issue_label}, {plan.date.isoformat()}: a draft (draft: true), "
+          f"not published until you remove that line")
+    return 0
 
 
 class Terminated(KeyboardInterrupt):

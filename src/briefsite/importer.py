@@ -15,7 +15,6 @@ cannot find becomes a ``null`` placeholder that ``briefsite check`` rejects.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import tempfile
@@ -201,6 +200,9 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     elif printed_by and not issuer:
         issuer = printed_by
         comments["issuer"] = "inferred: from the 印发 line (no issuer on the masthead)"
+        dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
+    elif printed_by:
+        dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
     city_name = city or _find_city([t for t in (title, issuer) if t], config)
     if city_name is None:
         raise BriefsiteError(None, 0, "no city found in the title or issuer",
@@ -227,8 +229,8 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     for key, what in REQUIRED_WHAT.items():
         if facts.get(key) is None:
             comments[key] = f"FILL IN: not found in the text ({what})"
-            notes.append(Note(key, f"no {key} found ({what})",
-                              f"replace null on this line; briefsite check rejects the file until then"))
+            notes.append(Note(key, f"no {key} found in the text",
+                              f"put {what} in place of null; briefsite check rejects the file until then"))
     if head.issue is None:
         notes.append(Note(None, "no issue number found",
                           "if the original has one, add 'issue: N' and name the file <date>-N.md"))
@@ -579,17 +581,28 @@ def _scalar(value: object) -> str:
         plain_ok = "#" not in text and yaml.safe_load(f"k: {text}") == {"k": text}
     except yaml.YAMLError:
         plain_ok = False
-    return text if plain_ok else json.dumps(text, ensure_ascii=False)
+    if plain_ok and text.isprintable():
+        return text
+    return '"' + "".join(_yaml_char(ch) for ch in text) + '"'
+
+
+def _yaml_char(ch: str) -> str:
+    """One character inside a YAML double-quoted scalar."""
+    if ch in '"\\':
+        return "\\" + ch
+    if ch.isprintable() or ch == " ":
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _find_city(texts: list[str], config: Config) -> str | None:
     """The city a title or issuer starts with: the longest known name, else any …市/…州/…省."""
     known = set(config.city_slugs) | set(KNOWN_CITY_SLUGS)
-    for text in texts:
+    for text in texts:  # the title first: it names the series
         matches = [name for name in known if text.startswith(name)]
         if matches:
             return max(matches, key=len)
-    for text in texts:
         match = re.match(r"^([\u4e00-\u9fff]{2,9}?[省市州])", text)
         if match:
             return match.group(1)
@@ -627,6 +640,34 @@ class Written:
     path: Path
     imported: Imported
     key_lines: dict[str, int]
+
+    def report(self) -> list[str]:
+        """One ``path:line: warning: …`` per fact not found or inferred, pointing into the new file."""
+        out = []
+        for note in self.imported.notes:
+            line = self.key_lines.get(note.key, 0) if note.key else 0
+            out.append(BriefsiteError(self.path, line, note.message, hint=note.hint,
+                                      severity="warning").format())
+        for key, comment in self.imported.comments.items():
+            if comment.startswith("inferred:"):
+                out.append(BriefsiteError(self.path, self.key_lines.get(key, 0),
+                                          f"{key} {comment}", hint="check it",
+                                          severity="warning").format())
+        return out
+
+    def summary(self) -> str:
+        imported = self.imported
+        counts: dict[str, int] = {}
+        for piece in imported.dropped:
+            if piece.reason in ("page number", "running head", "rule", "导读"):
+                counts[piece.reason] = counts.get(piece.reason, 0) + 1
+        dropped = ", ".join(f"{n} {reason} line{'s' if n > 1 else ''}" for reason, n in counts.items())
+        text = (f"wrote {self.path}: {imported.headings} headings, {imported.paragraphs} paragraphs"
+                + (f"; dropped {dropped}" if dropped else ""))
+        if imported.missing:
+            text += ("; fill in " + ", ".join(imported.missing)
+                     + " (null now: briefsite check rejects the file until then)")
+        return text
 
 
 def import_file(raw: Path, out: Path, *, city: str | None, config: Config,

@@ -35,6 +35,10 @@ class NextIssue:
     sections: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def issue_label(self) -> str:
+        return f"第{self.issue}期" if self.issue is not None else "(no issue number)"
+
 
 def choose_series(bulletins: list[Bulletin], city: str, title: str | None,
                   source: Path) -> list[Bulletin]:
@@ -76,9 +80,11 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
     series = choose_series(bulletins, city, title, source)
     previous = series[-1]
     notes: list[str] = []
-    broken = {p.path for p in problems.errors}
+    # A broken file in the series' folder may hold its latest issue number.
+    slug = config.city_slug(previous.city)
+    broken = sorted({p.path for p in problems.errors if p.path and Path(p.path).parent.name == slug})
     if broken:
-        notes.append(f"{len(broken)} file(s) under {source} have errors and were not counted "
+        notes.append(f"not counted, as they have errors: {', '.join(broken)} "
                      f"(run briefsite check); the issue number may be too low")
     issues = [b.issue for b in series if b.issue is not None]
     totals = [b.total_issue for b in series if b.total_issue is not None]
