@@ -136,4 +136,3 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     except jinja2.TemplateError as exc:
         raise BriefsiteError(page.template, 0, f"template error while rendering {page.path}: {exc}")
     return html.encode("utf-8")
-
