@@ -1,0 +1,124 @@
+"""briefsite new: the next issue of a series, as a draft, through the real command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from briefsite.front_matter import split
+from conftest import minimal, run_cli, write_bulletin
+
+
+def fields(path: Path) -> tuple[dict, str]:
+    parsed = split(path.read_text(encoding="utf-8"), str(path))
+    return {k: f.value for k, f in parsed.fields.items()}, parsed.body
+
+
+def test_next_issue_copies_the_series(project: Path):
+    result = run_cli("new", "--city", "益阳市", "--date", "2024-05-11", cwd=project)
+    assert result.code == 0, result.err
+    path = project / "bulletins" / "yiyang" / "2024-05-11-2.md"
+    assert result.out.splitlines()[0] == "bulletins/yiyang/2024-05-11-2.md"
+    assert "draft" in result.out and "not published" in result.out
+    got, body = fields(path)
+    previous, _ = fields(project / "bulletins" / "yiyang" / "2024-05-10-1.md")
+    assert got["issue"] == 2 and got["date"] == dt.date(2024, 5, 11) and got["draft"] is True
+    for key in ("title", "issuer", "city", "recipients"):
+        assert got[key] == previous[key], key
+    assert "doc_number" not in got and "printed" not in got  # these change with each issue
+    # The sections of the last issue, and nothing else.
+    assert body.strip() == "## 【县市区动态】\n\n## 【市直部门工作动态】"
+    # A draft passes check and is not published.
+    assert run_cli("check", cwd=project).code == 0
+    build = run_cli("build", cwd=project)
+    assert build.code == 0, build.err
+    assert "(1 drafts skipped)" in build.out
+    assert not (project / "site" / "bulletins" / "yiyang" / "2024-05-11-2").exists()
+
+
+def test_total_issue_and_contact_follow(project: Path):
+    result = run_cli("new", "--city", "湖南省", "--date", "2017-05-16", cwd=project)
+    assert result.code == 0, result.err
+    got, body = fields(project / "bulletins" / "hunan" / "2017-05-16-16.md")
+    assert (got["issue"], got["total_issue"]) == (16, 22)
+    assert got["contact"].startswith("联系电话：（0731）85698043")
+    assert body.strip() == "### （标题）\n\n（正文）"  # the series has no ## sections: a default
+
+
+def test_default_date_is_today(project: Path):
+    result = run_cli("new", "--city", "益阳市", cwd=project)
+    assert result.code == 0, result.err
+    today = dt.date.today().isoformat()
+    assert result.out.splitlines()[0] == f"bulletins/yiyang/{today}-2.md"
+
+
+def test_refuses_to_overwrite(project: Path):
+    args = ("new", "--city", "益阳市", "--date", "2024-05-11")
+    assert run_cli(*args, cwd=project).code == 0
+    path = project / "bulletins" / "yiyang" / "2024-05-11-2.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n已写的正文。\n", encoding="utf-8")
+    before = path.read_bytes()
+    # The draft now counts: a second run the same day plans issue 3 under a new name.
+    second = run_cli(*args, cwd=project)
+    assert second.code == 0 and "2024-05-11-3.md" in second.out
+    # An existing file of the planned name is never replaced.
+    write_bulletin(project, "yiyang/2024-05-12-4.md", "手写的文件\n")  # broken, so not counted
+    clash = run_cli("new", "--city", "益阳市", "--date", "2024-05-12", cwd=project)
+    assert clash.code == 1
+    assert "bulletins/yiyang/2024-05-12-4.md: error: file exists; nothing was written" in clash.err
+    assert (project / "bulletins" / "yiyang" / "2024-05-12-4.md").read_text(encoding="utf-8") == "手写的文件\n"
+    assert path.read_bytes() == before
+
+
+def test_several_series_need_a_title(project: Path):
+    write_bulletin(project, "yiyang/2024-06-01-1.md", minimal(1, "2024-06-01").replace(
+        "工作简报", "专报"))
+    result = run_cli("new", "--city", "益阳市", "--date", "2024-06-02", cwd=project)
+    assert result.code == 1
+    assert "error: 益阳市 has 2 series; say which with --title" in result.err
+    assert "--title 益阳市配合中央生态环境保护督察专报 (last: 第1期 of 2024-06-01)" in result.err
+    assert "--title 益阳市配合中央生态环境保护督察工作简报 (last: 第1期 of 2024-05-10)" in result.err
+    chosen = run_cli("new", "--city", "益阳市", "--title", "益阳市配合中央生态环境保护督察专报",
+                     "--date", "2024-06-02", cwd=project)
+    assert chosen.code == 0, chosen.err
+    got, _ = fields(project / "bulletins" / "yiyang" / "2024-06-02-2.md")
+    assert got["title"] == "益阳市配合中央生态环境保护督察专报"
+
+
+def test_unknown_city_or_title(project: Path):
+    result = run_cli("new", "--city", "长沙市", cwd=project)
+    assert result.code == 1
+    assert "bulletins: error: no bulletin of 长沙市 found (cities here: " in result.err
+    result = run_cli("new", "--city", "益阳市", "--title", "不存在的简报", cwd=project)
+    assert result.code == 1
+    assert "益阳市 has no series titled 不存在的简报" in result.err
+
+
+def test_series_without_issue_numbers(project: Path):
+    result = run_cli("new", "--city", "株洲市", "--date", "2024-05-10", cwd=project)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "bulletins/zhuzhou/2024-05-10.md"
+    assert "warning: the series prints no issue numbers" in result.err
+    got, body = fields(project / "bulletins" / "zhuzhou" / "2024-05-10.md")
+    assert "issue" not in got
+    assert body.strip() == "## 【市级动态】\n\n## 【县级动态】\n\n## 【专班动态】"
+
+
+def test_new_year_and_earlier_date_are_pointed_out(project: Path):
+    result = run_cli("new", "--city", "永州市", "--date", "2025-01-03", cwd=project)
+    assert result.code == 0, result.err
+    assert "warning: a new year since the last issue (2024-03-15)" in result.err
+    result = run_cli("new", "--city", "湖南省", "--date", "2017-05-01", cwd=project)
+    assert "warning: the date 2017-05-01 is before the last issue's (2017-05-15)" in result.err
+
+
+def test_bad_date_is_a_usage_error(project: Path):
+    result = run_cli("new", "--city", "益阳市", "--date", "2024-5-1", cwd=project)
+    assert result.code == 2
+    assert "'2024-5-1' is not a date; write it as YYYY-MM-DD" in result.err
+
+
+def test_missing_source(tmp_path: Path):
+    result = run_cli("new", "--city", "益阳市", cwd=tmp_path)
+    assert result.code == 1
+    assert "bulletins: error: source folder not found" in result.err
