@@ -60,7 +60,7 @@ KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipie
 # What each required fact is, for the placeholder comment and the message.
 REQUIRED_WHAT = {
     "title": "the 简报 name printed on the masthead",
-    "date": "the issue date printed on the masthead, as YYYY-MM-DD",
+    "date": "the issue date printed on the masthead (YYYY-MM-DD)",
     "issuer": "the body that issues the bulletin, printed under the title",
 }
 # A paragraph never begins with these: a line starting so after a sentence's
@@ -230,7 +230,7 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         if facts.get(key) is None:
             comments[key] = f"FILL IN: not found in the text ({what})"
             notes.append(Note(key, f"no {key} found in the text",
-                              f"put {what} in place of null; briefsite check rejects the file until then"))
+                              f"in place of null, put {what}; briefsite check rejects the file until then"))
     if head.issue is None:
         notes.append(Note(None, "no issue number found",
                           "if the original has one, add 'issue: N' and name the file <date>-N.md"))
