@@ -43,7 +43,7 @@ def test_paragraphs_tables_and_plain_text():
 
 
 def test_heading_ids_are_stable_and_unique():
-    used: set[str] = set()
+    used: dict[str, int] = {}
     assert heading_id("Hello World!", used) == "hello-world"
     assert heading_id("Hello World!", used) == "hello-world-2"
     assert heading_id("！！！", used) == "section"
