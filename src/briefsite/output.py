@@ -152,3 +152,221 @@ def checkpoint(name: str) -> None:
     if os.environ.get("BRIEFSITE_PAUSE_AT") == name:
         print(f"briefsite: paused at {name}", file=sys.stderr, flush=True)
         time.sleep(3600)
+
+
+# -- incremental builds -------------------------------------------------------
+#
+# A rebuild changes a few files of a large site. Copying the whole site into a
+# staging folder for each of them would cost more than the change (10,000
+# folders), and writing into the live folder would not be atomic. So the
+# previous site, which the swap moves out of the way, is kept beside the live
+# one as a "spare" (sharing every unchanged file with it as a hard link). The
+# next build renames the spare into a staging folder, brings it up to date with
+# the live site by relinking the few files the last build changed, writes only
+# the files whose bytes differ (as new files: temp + rename, so the live
+# site's inodes are never written), and swaps it in. Unchanged files keep
+# their inode and mtime, so rsync and CDNs see only what changed.
+
+def spare_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.spare"
+
+
+def _inode(path: Path) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return -1
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (no file data copied)."""
+    for dirpath, dirnames, filenames in os.walk(source):
+        rel = os.path.relpath(dirpath, source)
+        here = target if rel == "." else target / rel
+        for name in dirnames:
+            os.mkdir(here / name)
+        for name in filenames:
+            os.link(os.path.join(dirpath, name), here / name)
+
+
+def tree_files(root: Path) -> set[str]:
+    """Every file under ``root`` as a relative POSIX path."""
+    found = set()
+    for dirpath, _, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in filenames)
+    return found
+
+
+class Update:
+    """The next site, as changes to the live one in ``out``.
+
+    ``put`` a file's new bytes (written only if they differ from the live
+    file), ``keep`` a file known to be unchanged, ``remove`` one that is gone;
+    ``commit`` swaps the result in atomically. Nothing is staged until the
+    first real change, so a build that changes nothing touches nothing.
+    """
+
+    def __init__(self, out: Path, *, spare_changes: frozenset[str] | None = None) -> None:
+        self.out = out
+        self.fresh = not out.is_dir()  # first build: every file is new
+        # Paths in which the spare differs from the live site, when the spare
+        # is known to be the previous build's site; None: do not trust it.
+        self.spare_changes = spare_changes
+        self.staging: Path | None = None
+        self.changed: set[str] = set()  # written or removed by this build
+        self.seen: set[str] = set()
+        self.count = 0
+
+    # -- decisions
+
+    def keep(self, relpath: str) -> None:
+        self.seen.add(relpath)
+
+    def put(self, relpath: str, data: bytes) -> bool:
+        """Stage ``data`` unless the live file already holds it; True if written."""
+        relpath = safe_relpath(relpath)
+        self.seen.add(relpath)
+        if not self.fresh and self._same(relpath, data):
+            return False
+        self._write(relpath, data)
+        return True
+
+    def remove(self, relpath: str) -> None:
+        self._stage()
+        target = self.staging / relpath
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return
+        self.changed.add(relpath)
+        parent = target.parent  # no empty folders left behind
+        while parent != self.staging:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+
+    def remove_unseen(self, known: set[str] | None) -> None:
+        """Remove the live files this build did not produce. ``known`` lists
+        the live site's files when recorded; else the folder is walked."""
+        if self.fresh:
+            return
+        live = known if known is not None else tree_files(self.out)
+        for relpath in sorted(live - self.seen - {MARKER}):
+            if (self.out / relpath).exists() or self.staging is not None:
+                self.remove(relpath)
+
+    def _same(self, relpath: str, data: bytes) -> bool:
+        try:
+            with open(self.out / relpath, "rb") as handle:
+                return handle.read(len(data) + 1) == data
+        except OSError:
+            return False
+
+    # -- staging
+
+    def _stage(self) -> Path:
+        if self.staging is not None:
+            return self.staging
+        self.staging = staging_folder(self.out)  # checkpoint "staging"; clears leftovers
+        if self.fresh:
+            return self.staging
+        spare = spare_folder(self.out)
+        try:
+            if self.spare_changes is not None and spare.is_dir():
+                self.staging.rmdir()
+                os.rename(spare, self.staging)  # a killed build leaves a staging-* to clear
+                for relpath in sorted(self.spare_changes):
+                    self._relink(relpath)
+            else:
+                shutil.rmtree(spare, ignore_errors=True)
+                link_tree(self.out, self.staging)
+        except OSError as exc:
+            raise BriefsiteError(self.staging, 0, f"cannot prepare the build folder: {exc.strerror}",
+                                 hint="check free disk space and permissions; the previous site is unchanged")
+        return self.staging
+
+    def _relink(self, relpath: str) -> None:
+        """Make the staged ``relpath`` the live one again (or absent, if it is)."""
+        target = self.staging / relpath
+        source = self.out / relpath
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        else:
+            parent = target.parent
+            while parent != self.staging:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+
+    def _write(self, relpath: str, data: bytes) -> None:
+        staging = self._stage()
+        target = staging / relpath
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if self.fresh:
+                target.write_bytes(data)
+            else:  # a new inode: the old one may be shared with the live site
+                tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+        except OSError as exc:
+            raise BriefsiteError(staging, 0, f"cannot write the site: {exc.strerror}",
+                                 hint="check free disk space and permissions; the previous site is unchanged")
+        self.changed.add(relpath)
+        self.count += 1
+        if self.count == 1:
+            checkpoint("writing")
+
+    def force_stage(self) -> Path:
+        """Stage even without a changed file (e.g. to rebuild the search index)."""
+        return self._stage()
+
+    # -- the end
+
+    def commit(self) -> bool:
+        """Swap the staged site in; False if nothing changed (nothing done)."""
+        if self.staging is None:
+            return False
+        marker = self.staging / MARKER
+        if not marker.is_file():
+            marker.write_text(MARKER_TEXT, encoding="utf-8")
+        checkpoint("staged")
+        spare = spare_folder(self.out)
+        try:
+            os.chmod(self.staging, 0o755)  # mkdtemp makes it private; the site is public
+            if self.fresh or not self.out.exists():
+                os.rename(self.staging, self.out)
+            elif _exchange(self.staging, self.out):
+                checkpoint("swapped")
+                # The staging folder now holds the previous site: the next spare.
+                shutil.rmtree(spare, ignore_errors=True)
+                os.rename(self.staging, spare)
+            else:
+                old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+                os.rename(self.out, old / "site")
+                os.rename(self.staging, self.out)
+                shutil.rmtree(spare, ignore_errors=True)
+                os.rename(old / "site", spare)
+                old.rmdir()
+        except OSError as exc:
+            raise BriefsiteError(self.out, 0, f"cannot replace the output folder: {exc.strerror}",
+                                 hint="check permissions of the output folder and its parent")
+        self.staging = None
+        return True
+
+    def discard(self) -> None:
+        """After a failure: the live site is untouched; the spare is gone with the staging."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None

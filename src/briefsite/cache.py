@@ -1,0 +1,568 @@
+"""The build cache, ``.briefsite-cache/`` beside the source folder.
+
+It makes a rebuild cost what changed, not what exists:
+
+- **Parsed bulletins.** Each file's parse result is stored under the hash of
+  its path and bytes, in a folder named after the hash of briefsite's own code
+  and the configuration (``parse_key``): an edit, an upgrade or a config
+  change can never be served a stale parse. An index maps each file's stat
+  (size, mtime, inode) to its hash, so an unchanged archive is not even read.
+  The masthead facts and headings of every bulletin sit in that one index;
+  the bodies (HTML and plain text, most of the bytes) sit one file each and
+  are read only when a page needs them (``Bulletin.with_lazy_body``).
+- **Outputs.** Per output folder, the fingerprint of every page's inputs
+  (``fingerprint``: the content hashes of the bulletins it shows, plus the
+  templates, config and code) and the hash of every other file, so a page
+  whose inputs did not change is neither rendered nor written.
+
+Every file is written atomically (temp + rename) and carries a checksum of
+its contents; one that is missing, truncated, corrupted or from another
+version is ignored and rebuilt, so the cache can never make a wrong site,
+and deleting the folder is always safe. It is never inside the output folder.
+The cache holds Python pickles: like a virtualenv, it must not be writable by
+anyone you would not let run code in your builds.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+from .config import Config
+from .model import Bulletin
+
+CACHE_DIRNAME = ".briefsite-cache"
+FORMAT = b"briefsite-cache 1\n"
+_SUM = 16  # bytes of the blake2b checksum after the format line
+
+
+def default_cache_dir(source: Path) -> Path:
+    """Beside the source folder (the project root), which is never published."""
+    return source.resolve().parent / CACHE_DIRNAME
+
+
+def digest(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def code_key() -> str:
+    """Changes whenever briefsite's own code does (an upgrade or a local edit)."""
+    package = Path(__file__).resolve().parent
+    parts = [__version__.encode(), sys.version.encode()]
+    for path in sorted(package.glob("*.py")):
+        parts += [path.name.encode(), path.read_bytes()]
+    return digest(*parts)
+
+
+def config_key(config: Config) -> str:
+    return digest(repr(config).encode())
+
+
+def templates_key(folders: Iterable[Path]) -> str:
+    """Every template and asset file, by relative path and bytes."""
+    parts: list[bytes] = []
+    for folder in folders:
+        parts.append(str(folder).encode())
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+    return digest(*parts)
+
+
+# -- checksummed pickles ------------------------------------------------------
+
+def _mappingproxy(data: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(data)
+
+
+_DISPATCH = copyreg.dispatch_table.copy()
+_DISPATCH[types.MappingProxyType] = lambda m: (_mappingproxy, (dict(m),))
+
+
+def dumps(obj: Any) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(obj)
+    data = buffer.getvalue()
+    return FORMAT + hashlib.blake2b(data, digest_size=_SUM).digest() + data
+
+
+def loads(blob: bytes) -> Any:
+    """The object, or None when the blob is not an intact cache file."""
+    head = len(FORMAT)
+    if len(blob) < head + _SUM or not blob.startswith(FORMAT):
+        return None
+    data = blob[head + _SUM:]
+    if hashlib.blake2b(data, digest_size=_SUM).digest() != blob[head:head + _SUM]:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # a checksum collision is unlikely, but never a traceback
+        return None
+
+
+def write(path: Path, obj: Any) -> None:
+    """Atomically; a cache that cannot be written only makes the next build slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(dumps(obj))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def read(path: Path) -> Any:
+    try:
+        return loads(path.read_bytes())
+    except OSError:
+        return None
+
+
+# -- parsed bulletins ---------------------------------------------------------
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What must match for a file to count as unchanged without reading it."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parsed file as the index keeps it."""
+
+    stat: tuple[int, int, int, int]
+    hash: str  # of path and bytes
+    bulletin: Bulletin  # without body_html and text (those are in the pack)
+    warnings: tuple[tuple, ...] = ()
+    pack: str = ""  # file name of the pack holding the body
+    offset: int = 0
+    length: int = 0
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """Loads a bulletin's body from its cache file; re-parses the source if
+    that file is gone or damaged, so a broken cache costs time, not truth."""
+
+    file: str  # a pack file holding the bodies of one batch of parsed files
+    offset: int
+    length: int
+    source_file: str
+    source_root: str
+    config: Config
+
+    def __call__(self) -> tuple[str, str]:
+        body = None
+        try:
+            with open(self.file, "rb") as handle:
+                handle.seek(self.offset)
+                body = loads(handle.read(self.length))
+        except OSError:
+            pass
+        if isinstance(body, tuple) and len(body) == 2:
+            return body
+        from .errors import Problems
+        from .loader import load_bulletin
+
+        fresh = load_bulletin(Path(self.source_file), Path(self.source_root), self.config, Problems())
+        if fresh is None:  # the file changed into something invalid during the build
+            raise RuntimeError(f"{self.source_file} changed during the build; build again")
+        return fresh.body_html, fresh.text
+
+
+@dataclass
+class ParseCache:
+    """Parse results for one (code, config) pair."""
+
+    root: Path
+    config: Config
+    key: str
+    entries: dict[str, Entry] | None = None  # by source path as shown; None: not read yet
+    dirty: set[str] = field(default_factory=set)  # index parts to write
+
+    @classmethod
+    def open(cls, root: Path, config: Config) -> "ParseCache":
+        key = digest(code_key().encode(), config_key(config).encode())
+        return cls(root, config, key)
+
+    def _loaded(self) -> dict[str, Entry]:
+        """The index, read on first use (a build with nothing to do never needs it)."""
+        if self.entries is None:
+            self.entries = {}
+            try:
+                names = sorted(os.listdir(self.index))
+            except OSError:
+                names = []
+            for name in names:
+                part = read(self.index / name)
+                if isinstance(part, dict):  # a damaged part: its files are parsed again
+                    self.entries.update(part)
+        return self.entries
+
+    @property
+    def folder(self) -> Path:
+        return self.root / "parsed" / self.key
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index"
+
+    def shard(self, shown: str) -> str:
+        """The index is split by source folder (a city), so an edit rewrites one part."""
+        return digest(os.path.dirname(shown).encode())
+
+    @property
+    def packs(self) -> Path:
+        return self.folder / "bodies"
+
+    def lookup(self, shown: str, st: os.stat_result) -> Entry | None:
+        entry = self._loaded().get(shown)
+        if entry is not None and entry.stat == stat_key(st) and isinstance(entry, Entry):
+            return entry
+        return None
+
+    def lazy(self, entry: Entry, source: Path) -> Entry:
+        """The entry with a bulletin that reads its body from the pack when asked.
+        Made once, when the file is parsed, and kept so in the index."""
+        ref = BodyRef(str(self.packs / entry.pack), entry.offset, entry.length,
+                      entry.bulletin.source, str(source), self.config)
+        return dataclasses.replace(entry, bulletin=entry.bulletin.with_lazy_body(ref))
+
+    def remember(self, shown: str, entry: Entry) -> None:
+        self._loaded()[shown] = entry
+        self.dirty.add(self.shard(shown))
+
+    def save(self, present: set[str]) -> None:
+        """Write the index, forgetting files that no longer exist and packs
+        that no entry uses any more."""
+        for gone in set(self._loaded()) - present:
+            del self.entries[gone]
+            self.dirty.add(self.shard(gone))
+        if not self.dirty:
+            return
+        parts: dict[str, dict[str, Entry]] = {name: {} for name in self.dirty}
+        for shown, entry in self.entries.items():
+            part = parts.get(self.shard(shown))
+            if part is not None:
+                part[shown] = entry
+        for name, part in parts.items():
+            if part:
+                write(self.index / name, part)
+            else:
+                try:
+                    os.unlink(self.index / name)
+                except OSError:
+                    pass
+        self.dirty = set()
+        used = {entry.pack for entry in self.entries.values()}
+        try:
+            for pack in os.listdir(self.packs):
+                if pack not in used:
+                    os.unlink(self.packs / pack)
+        except OSError:
+            pass
+
+
+def light(bulletin: Bulletin) -> Bulletin:
+    """The bulletin without its body, as the index stores it."""
+    return dataclasses.replace(bulletin, body_html="", text="")
+
+
+# -- outputs ------------------------------------------------------------------
+
+def fingerprint(value: Any, memo: dict[int, tuple] | None = None) -> str:
+    """A hash of everything a template can read from ``value``.
+
+    Bulletins count by their content hash (``Bulletin.digest``), which covers
+    every field; other dataclasses, mappings and sequences by their parts.
+    An object it cannot see into makes the page always rebuilt (None), never
+    wrongly reused.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        _feed(h, value, {} if memo is None else memo)
+    except _Opaque:
+        return ""
+    return h.hexdigest()
+
+
+class _Opaque(Exception):
+    pass
+
+
+def _feed(h, value: Any, memo: dict[int, tuple]) -> None:
+    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+        return
+    if isinstance(value, Bulletin):
+        content = value.__dict__.get("digest") or ""
+        if not content:
+            raise _Opaque  # no content hash: never reuse a page showing it
+        h.update(b"B" + content.encode())
+        return
+    if isinstance(value, (list, tuple)):
+        key = id(value)
+        cached = memo.get(key, (None,))[0]
+        if cached is None:
+            inner = hashlib.blake2b(digest_size=16)
+            inner.update(f"{type(value).__name__}[".encode())
+            for item in value:
+                _feed(inner, item, memo)
+            cached = inner.digest()
+            if isinstance(value, tuple):  # immutable: safe to reuse within the build
+                memo[key] = (cached, value)  # holding it keeps its id from being reused
+        h.update(cached)
+        return
+    if isinstance(value, (dict, types.MappingProxyType)):
+        h.update(b"{")
+        for k in sorted(value, key=repr):
+            _feed(h, k, memo)
+            _feed(h, value[k], memo)
+        h.update(b"}")
+        return
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        key = id(value)
+        cached = memo.get(key, (None,))[0]
+        if cached is None:
+            inner = hashlib.blake2b(digest_size=16)
+            inner.update(type(value).__qualname__.encode())
+            for name in _field_names(type(value)):
+                inner.update(name.encode())
+                _feed(inner, getattr(value, name), memo)
+            cached = inner.digest()
+            if value.__dataclass_params__.frozen:
+                memo[key] = (cached, value)
+        h.update(cached)
+        return
+    raise _Opaque
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@dataclass
+class OutputState:
+    """What the last build of one output folder wrote, to skip it next time."""
+
+    out_ino: int = -1  # the output folder's inode: another build replacing it voids this record
+    spare_ino: int = -1  # the previous site kept beside it, reused as the next staging folder
+    files: dict[str, str] = field(default_factory=dict)  # path -> fingerprint or content hash
+    changed: frozenset[str] = frozenset()  # paths that differ between the live site and the spare
+    # Digest of everything the site is made from (every source file's stat,
+    # code, config, templates, options): equal next time means nothing to do.
+    inputs: str = ""
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # bulletins, drafts, pages, files
+    warnings: tuple[tuple, ...] = ()
+
+
+def inputs_key(paths: Iterable[Path], *parts: str) -> str:
+    """What a no-change rebuild compares: the stat of every source file and ``parts``."""
+    items = [part.encode() for part in parts]
+    for path in paths:
+        try:
+            items.append(f"{path}\0{stat_key(os.stat(path))}".encode())
+        except OSError:
+            items.append(f"{path}\0missing".encode())
+    return digest(*items)
+
+
+def output_state_file(root: Path, out: Path) -> Path:
+    return root / "outputs" / (digest(str(out.resolve()).encode()) + ".pickle")
+
+
+def load_output_state(root: Path, out: Path) -> OutputState | None:
+    state = read(output_state_file(root, out))
+    return state if isinstance(state, OutputState) else None
+
+
+def save_output_state(root: Path, out: Path, state: OutputState) -> None:
+    write(output_state_file(root, out), state)
+
+
+def forget_output_state(root: Path, out: Path) -> None:
+    try:
+        output_state_file(root, out).unlink()
+    except OSError:
+        pass
+
+
+# -- loading through the cache --------------------------------------------------
+
+def _problem_tuple(p) -> tuple:
+    return (p.path, p.line, p.message, p.hint, p.severity)
+
+
+def _parse_one(path: Path, source: Path, config: Config, cache: ParseCache, md) -> tuple:
+    """Parse one file: (entry or None, its problems as tuples)."""
+    from .errors import Problems
+    from .loader import load_bulletin
+
+    problems = Problems()
+    try:
+        st = os.stat(path)
+        data = path.read_bytes()
+    except OSError:
+        st, data = None, b""
+    bulletin = load_bulletin(path, source, config, problems, md)
+    found = tuple(_problem_tuple(p) for p in problems.items)
+    if bulletin is None or st is None or problems.errors:
+        return None, found, b""  # not cached: parsed again until fixed
+    file_hash = digest(cache.key.encode(), str(path).encode(), data)
+    stored = light(bulletin)
+    object.__setattr__(stored, "digest", file_hash)
+    # The stat is taken before reading: if the file changes meanwhile, the
+    # next build sees a different stat and parses it again.
+    entry = Entry(stat_key(st), file_hash, stored, found)
+    return entry, found, dumps((bulletin.body_html, bulletin.text))
+
+
+def _parse_chunk(paths: list[str], source: Path, config: Config, cache: ParseCache) -> list[bytes]:
+    """Parse a batch; their bodies go to one new pack file (one file per
+    bulletin would cost more in file creation than in parsing)."""
+    from .markup import make_parser
+
+    md = make_parser()
+    parsed = [_parse_one(Path(p), source, config, cache, md) for p in paths]
+    blob = bytearray()
+    results = []
+    name = digest(*(e.hash.encode() for e, _, _ in parsed if e is not None)) + f"-{os.getpid()}"
+    for entry, found, body in parsed:
+        if entry is not None:
+            entry = dataclasses.replace(entry, pack=name, offset=len(blob), length=len(body))
+            blob += body
+        # Pickled by our own pickler: Bulletin.lines is a mappingproxy.
+        results.append(dumps((entry, found)))
+    if blob:
+        try:
+            cache.packs.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=cache.packs)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp, cache.packs / name)
+        except OSError:
+            pass  # unreadable later -> BodyRef parses the source again
+    return results
+
+
+def load_cached(source: Path, config: Config, problems, cache: ParseCache, jobs: int = 1) -> list[Bulletin]:
+    """Like ``loader.load_all``, through the cache: unchanged files are not read,
+    changed ones are parsed by ``jobs`` processes. Bulletins come back in file
+    order, with their bodies left in the cache until read."""
+    from .errors import BriefsiteError
+    from .loader import discover
+
+    if not source.is_dir():
+        what = "is not a folder" if source.exists() else "not found"
+        problems.error(source, 0, f"source folder {what}", "check --source, or create bulletins/")
+        return []
+    paths = discover(source, problems)
+    results: dict[str, tuple] = {}
+    misses: list[str] = []
+    for path in paths:
+        shown = str(path)
+        try:
+            entry = cache.lookup(shown, os.stat(path))
+        except OSError:
+            entry = None
+        if entry is None:
+            misses.append(shown)
+        else:
+            results[shown] = (entry, entry.warnings)
+    slim = ParseCache(cache.root, config, cache.key)  # what workers need, without the index
+    for shown, blob in zip(misses, map_chunks(_parse_chunk, misses, jobs, source, config, slim)):
+        entry, found = result = loads(blob)
+        results[shown] = result
+        if entry is not None:
+            entry = cache.lazy(_interned(entry), source)
+            results[shown] = (entry, found)
+            cache.remember(shown, entry)
+    bulletins = []
+    for path in paths:
+        entry, found = results[str(path)]
+        for p_path, line, message, hint, severity in found:
+            problems.items.append(BriefsiteError(p_path, line, message, hint=hint, severity=severity))
+        if entry is not None:
+            bulletins.append(entry.bulletin)
+    cache.save({str(p) for p in paths})
+    return bulletins
+
+
+def map_chunks(function, items: list, jobs: int, *args) -> list:
+    """``function(chunk, *args)`` over chunks of ``items``, flattened in order.
+
+    With ``jobs`` > 1 and enough work, chunks run in forked worker processes
+    (forked, so they start in milliseconds and share what is loaded); else here.
+    """
+    per_chunk = 64
+    if jobs <= 1 or len(items) < 2 * per_chunk or "fork" not in _start_methods():
+        return function(items, *args) if items else []
+    import multiprocessing
+
+    chunks = [items[i:i + per_chunk] for i in range(0, len(items), per_chunk)]
+    # The function and its arguments reach the workers through fork (initargs
+    # are inherited, not pickled); only the chunks and results are pickled.
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
+                                                  initargs=(function, args)) as pool:
+        parts = pool.map(_worker_call, chunks, chunksize=1)
+    return [item for part in parts for item in part]
+
+
+_WORK: list = []  # in a worker process only: (function, args) set by _worker_init
+
+
+def _worker_init(function, args: tuple) -> None:
+    _WORK[:] = [function, args]
+
+
+def _worker_call(chunk: list) -> list:
+    function, args = _WORK
+    return function(chunk, *args)
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def default_jobs() -> int:
+    """One process per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _interned(entry: Entry) -> Entry:
+    """Share the strings that repeat across a series (title, issuer, city...)
+    so the index in memory and on disk holds each once."""
+    b = entry.bulletin
+    for name in ("title", "issuer", "city", "city_slug"):
+        object.__setattr__(b, name, sys.intern(getattr(b, name)))
+    return entry
