@@ -129,19 +129,30 @@ def _describe(exc: Exception) -> str:
     return str(exc)
 
 
+MAX_DEPTH = 32  # recipients -> report -> names is 3 deep; more is never a masthead
+
+
 def _refuse_aliases(root: yaml.Node, path: str, first: int) -> None:
-    """Reject anchors/aliases: a node reachable twice means an alias was used."""
+    """Reject anchors/aliases (a node reachable twice) and absurd nesting.
+
+    Both checks walk the composed nodes iteratively, before PyYAML's recursive
+    constructor could expand an alias bomb or overflow the stack on [[[[…]]]].
+    """
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             raise BriefsiteError(path, first + node.start_mark.line,
                                  "YAML anchors and aliases (&name, *name) are not allowed in front-matter",
                                  hint="write each value out in full")
+        if depth > MAX_DEPTH:
+            raise BriefsiteError(path, first + node.start_mark.line,
+                                 f"front-matter is nested more than {MAX_DEPTH} levels deep",
+                                 hint="a masthead needs at most a list under a key under recipients")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.extend((key, value))
+                stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)

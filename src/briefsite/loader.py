@@ -220,7 +220,13 @@ class _Checker:
         field = self.fields[key]
         value = field.value
         if field.raw is not None and field.raw.strip().isdecimal():
-            value = int(field.raw.strip())  # 010 is 10 as printed, not YAML 1.1's octal 8
+            digits = field.raw.strip()
+            if len(digits.lstrip("0")) > len(str(MAX_ISSUE)):  # and int() of 5,000 digits raises
+                self.problems.error(self.path, self.line(key),
+                                    f"{key} must be a whole number from 1 to {MAX_ISSUE}, "
+                                    f"not a {len(digits)}-digit number")
+                return None
+            value = int(digits)  # 010 is 10 as printed, not YAML 1.1's octal 8
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.error(self.path, self.line(key),
                                 f"{key} must be a whole number, not {value!r}",
