@@ -1,0 +1,159 @@
+"""Property-based tests: whatever a file holds, the build answers in its own words.
+
+Hypothesis generates front-matter (any YAML scalar type, lists, nested maps,
+odd keys, any Unicode), bodies (any Unicode including control characters)
+and raw bytes. For each, checking and rendering the site either succeeds or
+fails with BriefsiteError/BuildFailed whose every problem names a file and a
+line: never another exception, never a traceback for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from briefsite import markup
+from briefsite.config import Config
+from briefsite.errors import BriefsiteError, BuildFailed
+from briefsite.loader import KNOWN_KEYS
+from briefsite.site import check
+from test_hostile import PageAudit
+
+# database=None: no .hypothesis/ folder in the checkout; failures print their example.
+SETTINGS = settings(max_examples=80, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# Any character a text file can hold (surrogates cannot be encoded as UTF-8).
+any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+scalars = st.one_of(
+    st.none(), st.booleans(),
+    st.integers(), st.integers(min_value=-10, max_value=2_000_000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    any_text, st.sampled_from(["", " ", "~", "null", "yes", "no", "on", "0x1F", "010", "1e3", ".inf",
+                               "2024-05-10", "2024-02-30", "2024-05-10T08:00:00", "第3期"]),
+    st.dates(), st.datetimes(),
+)
+values = st.recursive(scalars, lambda children: st.one_of(
+    st.lists(children, max_size=4),
+    st.dictionaries(st.one_of(any_text, st.integers(), st.booleans()), children, max_size=4)),
+    max_leaves=12)
+keys = st.one_of(st.sampled_from(KNOWN_KEYS), any_text, st.sampled_from(["recipients", "Title", "title "]))
+recipients = st.dictionaries(st.sampled_from(["report", "send", "distribute", "cc", "bcc", "报"]),
+                             st.one_of(st.lists(any_text, max_size=5), any_text, values), max_size=5)
+good_masthead = st.fixed_dictionaries({
+    "title": st.one_of(any_text, st.just("益阳市督察工作简报")),
+    "date": st.one_of(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)), values),
+    "issuer": st.one_of(any_text, st.just("专班")),
+    "city": st.one_of(any_text, st.just("益阳市")),
+}, optional={k: values for k in KNOWN_KEYS if k not in ("title", "date", "issuer", "city")}
+   | {"recipients": recipients})
+front_matters = st.one_of(good_masthead, st.dictionaries(keys, values, max_size=8))
+bodies = st.one_of(any_text, st.lists(st.one_of(any_text, st.sampled_from([
+    "## 【县级动态】", "### 标题", "- 列表", "1. 有序", "> 引文", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "[链接](https://example.org)", "[坏](javascript:alert(1))", "<script>x</script>", "---", "```", "\x00",
+    "\ufeff", "\u202e", "\r\n", "\r", "\x0c", "\x1b[31m"])), max_size=12).map("\n\n".join))
+
+
+def yaml_text(data: dict) -> str:
+    try:
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    except (yaml.YAMLError, ValueError, TypeError):  # e.g. keys PyYAML cannot represent
+        return "title: x\n"
+
+
+def assert_own_error(error: BriefsiteError) -> None:
+    problems = error.problems if isinstance(error, BuildFailed) else [error]
+    assert problems
+    for problem in problems:
+        assert problem.path, problem.format()
+        assert isinstance(problem.line, int) and problem.line >= 0, problem.format()
+        assert problem.message and "Traceback" not in problem.message
+
+
+def check_file(data: bytes, name: str = "2024-05-10-1.md") -> None:
+    """Check a source folder holding one file; only our errors may come out."""
+    folder = Path(tempfile.mkdtemp(prefix="briefsite-prop-"))
+    try:
+        path = folder / "bulletins" / "yiyang" / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data)
+        try:
+            check(folder / "bulletins", Config())
+        except BriefsiteError as error:
+            assert_own_error(error)
+            if isinstance(error, BuildFailed):
+                assert any(p.path and p.path.endswith(name) for p in error.problems)
+    finally:
+        shutil.rmtree(folder)
+
+
+@SETTINGS
+@given(front_matter=front_matters, body=bodies)
+def test_any_front_matter_and_body_build_or_fail_with_our_error(front_matter, body):
+    check_file(f"---\n{yaml_text(front_matter)}---\n\n{body}\n".encode("utf-8"))
+
+
+@SETTINGS
+@given(front_matter=any_text, body=bodies)
+def test_any_text_between_the_fences_fails_only_with_our_error(front_matter, body):
+    check_file(f"---\n{front_matter}\n---\n{body}".encode("utf-8"))
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400))
+def test_any_bytes_fail_only_with_our_error(data):
+    check_file(data)
+
+
+@SETTINGS
+@given(prefix=st.binary(max_size=40), body=bodies)
+def test_valid_masthead_after_any_bytes_fails_only_with_our_error(prefix, body):
+    masthead = "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n"
+    check_file(prefix + masthead.encode() + body.encode("utf-8", "replace"))
+
+
+@SETTINGS
+@given(body=bodies)
+def test_any_body_renders_to_html_without_live_script(body):
+    audit = PageAudit()
+    audit.feed(markup.render(body).html)
+    audit.close()
+    assert audit.problems == []
+
+
+@SETTINGS
+@given(body=bodies)
+def test_a_valid_masthead_with_any_body_is_published(body):
+    """Nothing in a body can stop a bulletin with a good masthead from building."""
+    if not body.strip() or not body.replace("\ufeff", "").strip():
+        return  # an empty body is an error by design
+    masthead = "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n\n"
+    folder = Path(tempfile.mkdtemp(prefix="briefsite-prop-"))
+    try:
+        path = folder / "bulletins" / "yiyang" / "2024-05-10-1.md"
+        path.parent.mkdir(parents=True)
+        path.write_text(masthead + body + "\n", encoding="utf-8")
+        try:
+            summary = check(folder / "bulletins", Config())
+        except BriefsiteError as error:
+            assert_own_error(error)
+            # The only acceptable reasons: the body is empty once decoded, or holds NUL.
+            assert all("NUL" in p.message or "no text" in p.message or "empty" in p.message
+                       for p in getattr(error, "problems", [error])), error.format()
+            return
+        assert summary.bulletins == 1
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_float_edge_cases_are_our_errors():
+    for value in (math.inf, -math.inf, math.nan, 1e308, -0.0):
+        check_file(f"---\n{yaml_text({'title': 't', 'date': '2024-05-10', 'issuer': 'x', 'city': 'c', 'issue': value})}"
+                   f"---\n\n正文\n".encode())
