@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check clean
+.PHONY: site test check clean browser-deps screenshots
 
 site: $(STAMP)
 	$(BIN)/briefsite build
@@ -14,6 +14,16 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/briefsite check --strict
+
+# What the browser tests (tests/browser) need beyond Python: axe-core, exactly
+# as locked in tests/browser/package-lock.json. Chromium itself comes from
+# Debian (apt-get install chromium fonts-noto-cjk); .ci/run installs both.
+browser-deps:
+	npm ci --prefix tests/browser --no-audit --no-fund
+
+# The README's pictures of a bulletin and of the search page.
+screenshots: $(STAMP)
+	$(BIN)/python tests/browser/screenshots.py docs/screenshots
 
 # Pinned dependencies first (requirements.lock), then the project itself
 # without resolving anything again, so two fresh clones get the same versions.
@@ -25,4 +35,4 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) site .briefsite-cache .pytest_cache
+	rm -rf $(VENV) site .briefsite-cache .pytest_cache test-artifacts tests/browser/node_modules

@@ -33,6 +33,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help="how long to wait while another build writes the same output folder "
                             f"(default: {DEFAULT_TIMEOUT:g}; 0: fail at once)")
+    build.add_argument("--no-search", dest="search", action="store_false",
+                       help="skip the full-text search index (quicker previews; the search page "
+                            "then says search is unavailable)")
     build.set_defaults(run=cmd_build)
 
     check = sub.add_parser("check", help="validate every bulletin; write nothing")
@@ -99,11 +102,19 @@ def cmd_build(args) -> int:
     from .site import build
 
     config = load_config(args.config)
-    summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout)
+    summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
+                    search=args.search)
     _report_warnings(summary.warnings)
     print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped), "
-          f"{summary.pages} pages in {summary.seconds:.2f} s -> {args.out}/")
+          f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "
+          f"-> {args.out}/")
     return 0
+
+
+def _search_report(index) -> str:
+    if index is None:
+        return "search index skipped (--no-search)"
+    return f"search index {index.pages} pages in {index.seconds:.2f} s"
 
 
 def cmd_check(args) -> int:

@@ -48,8 +48,12 @@ class Page:
         return self.base or "../" * self.path.count("/")
 
 
-def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    """Every HTML page of the site, in a fixed order."""
+def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iterator[Page]:
+    """Every HTML page of the site, in a fixed order.
+
+    ``search`` is False for a build without a search index (--no-search):
+    the search page then says that search is unavailable.
+    """
     yield Page("index.html", "home.html", {
         "newest": archive.bulletins[: config.newest_count],
         "cities": archive.cities,
@@ -74,6 +78,7 @@ def plan_pages(archive: Archive, config: Config) -> Iterator[Page]:
             "next": neighbours.next,
             "city": archive.city(bulletin.city_slug),
         })
+    yield Page("search/index.html", "search.html", {"search_enabled": search})
     yield Page("404.html", "404.html", {}, base=config.base_url)
 
 

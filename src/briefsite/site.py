@@ -18,6 +18,7 @@ from .integrity import check_integrity
 from .loader import load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .render import make_environment, plan_pages, render_page, theme_dir
+from .search import SearchIndex, index_site
 from . import export, feeds, output, seo
 
 
@@ -30,6 +31,7 @@ class Summary:
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
+    search: SearchIndex | None = None  # None: built with --no-search (or check)
 
 
 def load_archive(source: Path, config: Config, *, strict: bool = False) -> tuple[Archive, Problems]:
@@ -69,11 +71,12 @@ def schema_file() -> Path:
     return Path(__file__).resolve().parents[2] / SCHEMA_IN_SITE
 
 
-def render_site(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]:
+def render_site(archive: Archive, config: Config, *,
+                search: bool = True) -> Iterator[tuple[str, bytes]]:
     """Step 3: every output file as (relative path, bytes), in a fixed order."""
     env = make_environment(config)
     pages = []
-    for page in plan_pages(archive, config):
+    for page in plan_pages(archive, config, search=search):
         yield page.path, render_page(env, page)
         pages.append(page.path)
     yield from asset_files(config)
@@ -85,8 +88,11 @@ def render_site(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]
 
 
 def build(source: Path, out: Path, config: Config, *, strict: bool = False,
-          lock_timeout: float = DEFAULT_TIMEOUT) -> Summary:
-    """Validate, render and atomically replace ``out`` with the new site."""
+          lock_timeout: float = DEFAULT_TIMEOUT, search: bool = True) -> Summary:
+    """Validate, render, index and atomically replace ``out`` with the new site.
+
+    ``search=False`` (--no-search) skips the search index, for quick previews.
+    """
     started = time.perf_counter()
     summary = Summary()
     output.check_output_folder(out)
@@ -97,9 +103,12 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     with build_lock(out, timeout=lock_timeout):
         staging = output.staging_folder(out)
         try:
-            files = list(render_site(archive, config))
+            files = list(render_site(archive, config, search=search))
             summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
             output.write_all(staging, files)
+            if search:  # indexed in staging, so the swapped-in site is always complete
+                summary.search = index_site(staging)
+                summary.stages["search"] = summary.search.seconds
             output.swap_in(staging, out)
         except BaseException:  # including Ctrl-C and SIGTERM: never leave a staging folder
             output.discard(staging)
@@ -109,7 +118,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     summary.pages = sum(1 for path, _ in files if path.endswith(".html"))
     summary.files = len(files)
     summary.warnings = problems.warnings
-    summary.seconds = time.perf_counter() - started
+    # The summary reports indexing time on its own, so this is the rest.
+    summary.seconds = time.perf_counter() - started - summary.stages.get("search", 0.0)
     return summary
 
 
