@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,9 @@ import pytest
 from briefsite import output
 
 N_BULLETINS = 300
+# The search index is left out (its own phase is killed in test_killed_while_indexing):
+# it triples a build's time, and these tests run some thirty builds.
+FAST = ("--no-search",)
 CITIES = (("益阳市", "yiyang"), ("株洲市", "zhuzhou"), ("永州市", "yongzhou"))
 
 
@@ -50,7 +54,7 @@ def start(cwd: Path, *args: str, pause_at: str | None = None) -> subprocess.Pope
     env.pop("BRIEFSITE_PAUSE_AT", None)
     if pause_at:
         env["BRIEFSITE_PAUSE_AT"] = pause_at
-    return subprocess.Popen([sys.executable, "-m", "briefsite", "build", *args], cwd=cwd, env=env,
+    return subprocess.Popen([sys.executable, "-m", "briefsite", "build", *FAST, *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -80,7 +84,7 @@ def editions(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     for edition in ("A", "B"):
         root = tmp_path_factory.mktemp(f"edition{edition}")
         generate(root, edition=edition)
-        done = subprocess.run([sys.executable, "-m", "briefsite", "build"], cwd=root,
+        done = subprocess.run([sys.executable, "-m", "briefsite", "build", *FAST], cwd=root,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         result[edition] = snapshot(root / "site")
@@ -217,3 +221,123 @@ def test_fallback_swap_killed_between_renames_is_repaired(tmp_path, monkeypatch)
     output.clear_leftovers(out)  # what the next build does first
     assert (out / "index.html").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+# --- A full disk or an unwritable output folder: a clear error, the previous site intact.
+
+def run_limited(root: Path, *args: str, preexec=None, cwd_out: str = "site") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFSITE_PAUSE_AT"}
+    return subprocess.run([sys.executable, "-m", "briefsite", "build", *FAST, *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120, preexec_fn=preexec)
+
+
+def test_file_size_limit_gives_a_clear_error_and_keeps_the_site(built_a, editions):
+    """RLIMIT_FSIZE makes every write past 4 KB fail with EFBIG, like a quota."""
+    import resource
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = run_limited(built_a, preexec=limit)
+    assert result.returncode == 1, result.stderr
+    assert "error: cannot write the site: File too large" in result.stderr
+    assert "previous site is unchanged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(built_a / "site") == editions["A"]
+    assert leftovers(built_a) == []
+    rebuild_gives_b(built_a, editions)
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path: Path):
+    """A 16 MB tmpfs, where the machine lets us mount one (root in a VM or privileged container)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mnt)],
+                             capture_output=True, text=True) if os.geteuid() == 0 else None
+    if mounted is None or mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); "
+                    "test_file_size_limit_gives_a_clear_error_and_keeps_the_site covers write failures")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_full_disk_gives_a_clear_error_and_keeps_the_site(tmp_path, tiny_tmpfs, editions):
+    generate(tmp_path, edition="A")
+    out = tiny_tmpfs / "site"
+    first = run_limited(tmp_path, "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    generate(tmp_path, edition="B")
+    # Fill the disk, leaving far less room than a second copy of the site needs.
+    free = os.statvfs(tiny_tmpfs).f_bavail * os.statvfs(tiny_tmpfs).f_frsize
+    with open(tiny_tmpfs / "ballast", "wb") as ballast:
+        ballast.write(b"\0" * max(free - 256 * 1024, 0))
+    result = run_limited(tmp_path, "--out", str(out))
+    assert result.returncode == 1
+    assert "error: cannot write the site: No space left on device" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == editions["A"]
+    assert sorted(p.name for p in tiny_tmpfs.iterdir()) == [".site.lock", "ballast", "site"]
+    (tiny_tmpfs / "ballast").unlink()
+    again = run_limited(tmp_path, "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert snapshot(out) == editions["B"]
+
+
+def test_unwritable_output_parent_gives_a_clear_error_and_keeps_the_site(tmp_path, editions):
+    """chmod a-w on the output's parent; as root, the build runs without the
+    capability that lets root ignore permissions (CI runs tests as root)."""
+    generate(tmp_path, edition="A")
+    assert run_limited(tmp_path, "--out", "public/site").returncode == 0
+    generate(tmp_path, edition="B")
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv (util-linux): cannot make a folder unwritable")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    os.chmod(tmp_path / "public", 0o555)
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "BRIEFSITE_PAUSE_AT"}
+        result = subprocess.run([*prefix, sys.executable, "-m", "briefsite", "build", *FAST, "--out", "public/site"],
+                                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        os.chmod(tmp_path / "public", 0o755)
+    assert result.returncode == 1, result.stderr
+    assert "Permission denied" in result.stderr and "Traceback" not in result.stderr
+    assert "public: error:" in result.stderr  # says where
+    assert snapshot(tmp_path / "public" / "site") == editions["A"]
+
+
+def test_a_file_where_the_output_folder_should_be_gives_a_clear_error(built_a):
+    (built_a / "public").write_text("not a folder", encoding="utf-8")
+    result = run_limited(built_a, "--out", "public/site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "public" in result.stderr and "error:" in result.stderr
+    assert (built_a / "public").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_killed_while_indexing_for_search(built_a):
+    """The search index is built in the staging folder: killing Pagefind's phase is harmless too."""
+    with_search = subprocess.run([sys.executable, "-m", "briefsite", "build"], cwd=built_a,
+                                 capture_output=True, text=True, timeout=300)
+    assert with_search.returncode == 0, with_search.stderr
+    before = snapshot(built_a / "site")
+    generate(built_a, edition="A")
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        proc = subprocess.Popen([sys.executable, "-m", "briefsite", "build"], cwd=built_a,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not list(built_a.glob(".site.staging-*/pagefind")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(built_a.glob(".site.staging-*/pagefind")), "indexing never started"
+        proc.send_signal(signum)
+        proc.wait(60)
+        assert snapshot(built_a / "site") == before
+    again = subprocess.run([sys.executable, "-m", "briefsite", "build"], cwd=built_a,
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert (built_a / "site" / "pagefind").is_dir() and leftovers(built_a) == []
