@@ -15,8 +15,8 @@ from typing import Callable, Iterable
 from .archive import Archive, Month
 from .model import Bulletin, City
 
-STEP = 12  # horizontal space per month, in SVG user units (px at scale 1)
-BAR = 9  # bar width; the rest of STEP is the gap between bars
+STEP = 10  # horizontal space per month, in SVG user units (px at scale 1): seven years fit a desktop page
+BAR = 7  # bar width; the rest of STEP is the gap between bars
 PLOT = 96  # height of the tallest bar
 TOP = 18  # room above the tallest bar for its count
 AXIS = 22  # room below the baseline for year labels
