@@ -50,7 +50,10 @@ class Archive:
     drafts: tuple[Bulletin, ...] = ()
 
     def city(self, slug: str) -> City:
-        return next(c for c in self.cities if c.slug == slug)
+        by_slug = self.__dict__.get("_by_slug")
+        if by_slug is None:  # once per archive: called for every bulletin page
+            by_slug = self.__dict__["_by_slug"] = {c.slug: c for c in self.cities}
+        return by_slug[slug]
 
 
 def newest_first(bulletins) -> tuple[Bulletin, ...]:

@@ -527,9 +527,14 @@ def map_chunks(function, items: list, jobs: int, *args) -> list:
     chunks = [items[i:i + per_chunk] for i in range(0, len(items), per_chunk)]
     # The function and its arguments reach the workers through fork (initargs
     # are inherited, not pickled); only the chunks and results are pickled.
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
-                                                  initargs=(function, args)) as pool:
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
+                                                    initargs=(function, args))
+    try:
         parts = pool.map(_worker_call, chunks, chunksize=1)
+        pool.close()  # let the workers exit on their own
+    finally:
+        pool.terminate()  # on Ctrl-C or an error: stop them now
+        pool.join()
     return [item for part in parts for item in part]
 
 
@@ -537,6 +542,12 @@ _WORK: list = []  # in a worker process only: (function, args) set by _worker_in
 
 
 def _worker_init(function, args: tuple) -> None:
+    import signal
+
+    # The parent handles Ctrl-C and SIGTERM (it removes its staging folder);
+    # a worker just stops, without the command line's handlers it inherited.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORK[:] = [function, args]
 
 

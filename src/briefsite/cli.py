@@ -36,6 +36,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", dest="search", action="store_false",
                        help="skip the full-text search index (quicker previews; the search page "
                             "then says search is unavailable)")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="processes that parse changed bulletins (default: one per CPU)")
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="ignore and leave alone .briefsite-cache/ (beside the source folder): "
+                            "parse and render everything")
     build.set_defaults(run=cmd_build)
 
     check = sub.add_parser("check", help="validate every bulletin; write nothing")
@@ -103,7 +108,7 @@ def cmd_build(args) -> int:
 
     config = load_config(args.config)
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
-                    search=args.search)
+                    search=args.search, cache=args.cache, jobs=args.jobs)
     _report_warnings(summary.warnings)
     print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped), "
           f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "

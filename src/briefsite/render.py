@@ -18,6 +18,7 @@ import jinja2
 
 from . import __version__
 from .archive import Archive
+from .model import City, CityRef
 from .config import Config
 from .errors import BriefsiteError
 from .seo import canonical, clean_path, summary
@@ -76,10 +77,16 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iter
             "bulletin": bulletin,
             "previous": neighbours.previous,
             "next": neighbours.next,
-            "city": archive.city(bulletin.city_slug),
+            # Name and address only: the page must not depend on (and be
+            # rebuilt for) every other bulletin of its city.
+            "city": city_ref(archive.city(bulletin.city_slug)),
         })
     yield Page("search/index.html", "search.html", {"search_enabled": search})
     yield Page("404.html", "404.html", {}, base=config.base_url)
+
+
+def city_ref(city: City) -> CityRef:
+    return CityRef(city.name, city.slug)
 
 
 def make_environment(config: Config) -> jinja2.Environment:

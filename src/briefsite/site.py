@@ -6,19 +6,27 @@ writes nothing. Both return a summary for the one-line report.
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .archive import Archive, build_archive
+from .cache import (OutputState, ParseCache, code_key, config_key, default_cache_dir, default_jobs,
+                    _problem_tuple, digest, fingerprint, forget_output_state, inputs_key,
+                    load_cached, load_output_state,
+                    save_output_state, templates_key)
 from .config import Config
-from .errors import BuildFailed, Problems
+from .errors import BriefsiteError, BuildFailed, Problems
 from .integrity import check_integrity
-from .loader import load_all
+from .loader import discover, load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
-from .render import make_environment, plan_pages, render_page, theme_dir
-from .search import SearchIndex, index_site
+from .model import Bulletin
+from .render import Page, make_environment, plan_pages, render_page, theme_dir
+from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
 from . import export, feeds, output, seo
 
 
@@ -32,17 +40,40 @@ class Summary:
     warnings: list = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     search: SearchIndex | None = None  # None: built with --no-search (or check)
+    written: int = 0  # files written or removed (the rest kept their inode and mtime)
 
 
-def load_archive(source: Path, config: Config, *, strict: bool = False) -> tuple[Archive, Problems]:
-    """Steps 1-2: read and validate every bulletin, then index them."""
+def load_archive(source: Path, config: Config, *, strict: bool = False,
+                 cache: ParseCache | None = None, jobs: int = 1) -> tuple[Archive, Problems]:
+    """Steps 1-2: read and validate every bulletin, then index them.
+
+    With a ``cache`` unchanged files are not parsed again and the bulletins'
+    bodies stay on disk until read; ``jobs`` processes parse the rest.
+    """
     problems = Problems()
-    bulletins = load_all(source, config, problems)
+    if cache is None:
+        bulletins = load_all(source, config, problems)
+    else:
+        bulletins = load_cached(source, config, problems, cache, jobs)
     archive = build_archive(bulletins, problems)
     check_integrity(archive, problems)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems
+
+
+def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) -> ParseCache | None:
+    """The parse cache to build with (see ``build``'s ``cache``)."""
+    if isinstance(cache, ParseCache):
+        return cache if cache.config == config else ParseCache.open(cache.root, config)
+    if cache is False or cache is None:
+        return None
+    return ParseCache.open(default_cache_dir(source) if cache is True else Path(cache), config)
+
+
+def template_folders(config: Config) -> list[Path]:
+    """Where templates and assets come from, built-in theme first."""
+    return [theme_dir()] + ([config.templates] if config.templates is not None else [])
 
 
 def asset_files(config: Config) -> Iterator[tuple[str, bytes]]:
@@ -71,55 +102,160 @@ def schema_file() -> Path:
     return Path(__file__).resolve().parents[2] / SCHEMA_IN_SITE
 
 
-def render_site(archive: Archive, config: Config, *,
-                search: bool = True) -> Iterator[tuple[str, bytes]]:
-    """Step 3: every output file as (relative path, bytes), in a fixed order."""
+def render_site(archive: Archive, config: Config, *, search: bool = True,
+                reuse: Callable[[str, str], bool] | None = None,
+                render_key: str = "") -> Iterator[tuple[str, bytes]]:
+    """Step 3: every output file as (relative path, bytes), in a fixed order.
+
+    With ``reuse``, each page's fingerprint (its template, ``render_key`` and
+    the content hashes of everything it shows) is offered first as
+    ``reuse(path, fingerprint)``; a page it accepts as unchanged is skipped.
+    """
     env = make_environment(config)
     pages = []
+    memo: dict = {}  # fingerprints of shared lists (a city's bulletins), per build
     for page in plan_pages(archive, config, search=search):
-        yield page.path, render_page(env, page)
         pages.append(page.path)
+        if reuse is not None:
+            key = fingerprint((render_key, page), memo)
+            if key and reuse(page.path, key):
+                continue
+        yield page.path, render_page(env, _with_body(page))
     yield from asset_files(config)
+    yield SCHEMA_IN_SITE, schema_file().read_bytes()
     yield from feeds.feed_files(archive, config)
     yield export.EXPORT_PATH, export.bulletins_json(archive, config)
     lastmod = {f"{b.url}index.html": b.date.isoformat() for b in archive.bulletins}
     yield from seo.seo_files(pages, config, lastmod)
-    yield SCHEMA_IN_SITE, schema_file().read_bytes()
+
+
+def _with_body(page: Page) -> Page:
+    """The page with its bulletin's body read once, not on every access."""
+    bulletin = page.context.get("bulletin")
+    if isinstance(bulletin, Bulletin):
+        full = bulletin.loaded()
+        if full is not bulletin:
+            return dataclasses.replace(page, context={**page.context, "bulletin": full})
+    return page
 
 
 def build(source: Path, out: Path, config: Config, *, strict: bool = False,
-          lock_timeout: float = DEFAULT_TIMEOUT, search: bool = True) -> Summary:
+          lock_timeout: float = DEFAULT_TIMEOUT, search: bool = True,
+          cache: ParseCache | Path | bool = True, jobs: int | None = None) -> Summary:
     """Validate, render, index and atomically replace ``out`` with the new site.
 
     ``search=False`` (--no-search) skips the search index, for quick previews.
+    ``cache``: True for ``.briefsite-cache/`` beside the source folder, a
+    folder, an open ``ParseCache`` (kept in memory by ``briefsite serve``
+    between builds), or False for none. Only files whose bytes change are
+    written; the others keep their inode and mtime. ``jobs``: processes for
+    parsing (default: one per CPU).
     """
     started = time.perf_counter()
     summary = Summary()
     output.check_output_folder(out)
-    archive, problems = load_archive(source, config, strict=strict)
+    parse_cache = open_cache(cache, source, config)
+    root = parse_cache.root if parse_cache is not None else None
+    if root is not None and root.resolve().is_relative_to(out.resolve()):
+        raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
+                             hint="keep the source folder outside the output folder, or pass another cache folder")
+    render_key = digest(code_key().encode(), config_key(config).encode(),
+                        templates_key(template_folders(config)).encode(),
+                        os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    inputs = ""
+    if parse_cache is not None:  # nothing changed since the last build: nothing to do
+        inputs = inputs_key(discover(source, Problems()), render_key, parse_cache.key,
+                            f"search={search}")
+        state = _current_state(root, out)
+        if (state is not None and state.inputs == inputs and not (strict and state.warnings)
+                and (not search or (out / SEARCH_BUNDLE).is_dir())):
+            with build_lock(out, timeout=lock_timeout):
+                output.clear_leftovers(out)  # of a build that was killed
+            return _unchanged(summary, state, started)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    archive, problems = load_archive(source, config, strict=strict, cache=parse_cache, jobs=jobs)
     summary.stages["load"] = time.perf_counter() - started
     # The lock covers everything that touches the output's parent folder:
     # clearing leftovers, staging, swapping (see lock.py).
     with build_lock(out, timeout=lock_timeout):
-        staging = output.staging_folder(out)
+        output.clear_leftovers(out)  # even if this build turns out to change nothing
+        state = _current_state(root, out) if root is not None else None
+        spare_ok = state is not None and state.spare_ino == output._inode(output.spare_folder(out))
+        update = output.Update(out, spare_changes=state.changed if spare_ok else None)
+        previous = state.files if state is not None else {}
+        files: dict[str, str] = {}  # path -> fingerprint or content hash, for the next build
+
+        def reuse(path: str, key: str) -> bool:
+            files[path] = key
+            if previous.get(path) == key:
+                update.keep(path)
+                return True
+            return False
+
         try:
-            files = list(render_site(archive, config, search=search))
+            pages = count = 0
+            for path, data in render_site(archive, config, search=search, reuse=reuse,
+                                          render_key=render_key):
+                files.setdefault(path, "h:" + digest(data))
+                update.put(path, data)
+            for path in files:
+                count += 1
+                pages += path.endswith(".html")
+            update.remove_unseen(set(previous) if state is not None else None)
             summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
-            output.write_all(staging, files)
-            if search:  # indexed in staging, so the swapped-in site is always complete
-                summary.search = index_site(staging)
+            bundle = out / SEARCH_BUNDLE
+            if search and (update.staging is not None or not bundle.is_dir()):
+                # Indexed in staging, so the swapped-in site is always complete.
+                staging = update.force_stage()
+                stale = output.tree_files(staging / SEARCH_BUNDLE)
+                shutil.rmtree(staging / SEARCH_BUNDLE, ignore_errors=True)  # new files, never
+                summary.search = index_site(staging)                       # the live ones
                 summary.stages["search"] = summary.search.seconds
-            output.swap_in(staging, out)
+                update.changed |= {f"{SEARCH_BUNDLE}/{p}" for p in
+                                   stale | output.tree_files(staging / SEARCH_BUNDLE)}
+            elif not search and bundle.is_dir():
+                for path in sorted(output.tree_files(bundle)):
+                    update.remove(f"{SEARCH_BUNDLE}/{path}")
+            if root is not None:  # the old record is void once the swap can happen
+                forget_output_state(root, out)
+            committed = update.commit()
         except BaseException:  # including Ctrl-C and SIGTERM: never leave a staging folder
-            output.discard(staging)
+            update.discard()
             raise
+        if root is not None:
+            changed = frozenset(update.changed) if committed else (state.changed if state else frozenset())
+            spare_ino = output._inode(output.spare_folder(out)) if committed else (
+                state.spare_ino if state else -1)
+            save_output_state(root, out, OutputState(
+                output._inode(out), spare_ino, files, changed, inputs,
+                (len(archive.bulletins), len(archive.drafts), pages, count),
+                tuple(_problem_tuple(p) for p in problems.warnings)))
     summary.bulletins = len(archive.bulletins)
     summary.drafts = len(archive.drafts)
-    summary.pages = sum(1 for path, _ in files if path.endswith(".html"))
-    summary.files = len(files)
+    summary.pages = pages
+    summary.files = count
+    summary.written = len(update.changed) if committed else 0
     summary.warnings = problems.warnings
     # The summary reports indexing time on its own, so this is the rest.
     summary.seconds = time.perf_counter() - started - summary.stages.get("search", 0.0)
+    return summary
+
+
+def _current_state(root: Path, out: Path) -> OutputState | None:
+    """The record of the build that made ``out``, if it is still the live site."""
+    state = load_output_state(root, out)
+    if state is None or not out.is_dir() or state.out_ino != output._inode(out):
+        return None  # another build (or a person) replaced the folder: the record says nothing
+    return state
+
+
+def _unchanged(summary: Summary, state: OutputState, started: float) -> Summary:
+    """The summary of a build that found nothing changed since the last one."""
+    summary.bulletins, summary.drafts, summary.pages, summary.files = state.counts
+    summary.warnings = [BriefsiteError(path, line, message, hint=hint, severity=severity)
+                        for path, line, message, hint, severity in state.warnings]
+    summary.seconds = time.perf_counter() - started
+    summary.stages["unchanged"] = summary.seconds
     return summary
 
 

@@ -1,0 +1,193 @@
+"""The build cache: a damaged or deleted cache costs time, never a wrong site."""
+
+from __future__ import annotations
+
+import inspect
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from briefsite import cache, site
+from briefsite.config import load_config
+from briefsite.errors import BriefsiteError
+from briefsite.model import Bulletin, CityRef
+
+YIYANG = "yiyang/2024-05-10-1.md"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# The search index (where the build makes one) is not what these tests are about.
+NO_SEARCH = {"search": False} if "search" in inspect.signature(site.build).parameters else {}
+
+
+def build(project: Path, out: str = "site", **kwargs):
+    config = load_config(project / "briefsite.yaml")
+    return site.build(project / "bulletins", project / out, config, **NO_SEARCH, **kwargs)
+
+
+def clean_tree(project: Path) -> dict[str, bytes]:
+    build(project, "clean", cache=False)
+    return tree(project / "clean")
+
+
+def cache_files(project: Path, pattern: str) -> list[Path]:
+    found = sorted((project / cache.CACHE_DIRNAME).glob(pattern))
+    assert found, f"no cache files match {pattern}"
+    return found
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_cache_lives_beside_the_source_not_in_the_site(project: Path):
+    build(project)
+    assert (project / cache.CACHE_DIRNAME / "parsed").is_dir()
+    assert not any(".briefsite-cache" in p for p in tree(project / "site"))
+
+
+def test_cache_inside_the_output_folder_is_refused(project: Path):
+    config = load_config(project / "briefsite.yaml")
+    with pytest.raises(BriefsiteError, match="inside the output folder"):
+        site.build(project / "bulletins", project / "site", config, **NO_SEARCH,
+                   cache=project / "site" / "cache")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty"])
+def test_damaged_index_is_ignored(project: Path, damage: str):
+    build(project)
+    for part in cache_files(project, "parsed/*/index/*"):
+        data = part.read_bytes()
+        if damage == "truncate":
+            part.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            part.write_bytes(b"not a cache file")
+        elif damage == "flip":  # one bit in the pickled data: the checksum catches it
+            middle = len(data) // 2
+            part.write_bytes(data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1:])
+        else:
+            part.write_bytes(b"")
+    # the next build must not trust the damaged parts: edit so it has to load them
+    edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
+    build(project)
+    assert tree(project / "site") == clean_tree(project)
+
+
+def test_damaged_body_pack_is_parsed_again(project: Path):
+    build(project)
+    for pack in cache_files(project, "parsed/*/bodies/*"):
+        data = pack.read_bytes()
+        pack.write_bytes(data[: len(data) // 3])  # truncated: every body in it unreadable
+    # a template change re-renders every page, so every body is read from the packs
+    theme = project / "theme"
+    theme.mkdir()
+    (theme / "bulletin.html").write_text(
+        (site.theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"),
+        encoding="utf-8")
+    config = project / "briefsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
+    build(project)
+    assert "目录" in (project / "site/bulletins/yiyang/2024-05-10-1/index.html").read_text()
+    assert tree(project / "site") == clean_tree(project)
+
+
+def test_damaged_output_record_is_ignored(project: Path):
+    build(project)
+    for record in cache_files(project, "outputs/*"):
+        record.write_bytes(b"\x00" * 10)
+    edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
+    build(project)
+    assert tree(project / "site") == clean_tree(project)
+
+
+def test_deleting_the_cache_is_safe(project: Path):
+    import shutil
+
+    build(project)
+    build(project)
+    shutil.rmtree(project / cache.CACHE_DIRNAME)
+    edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
+    build(project)
+    assert tree(project / "site") == clean_tree(project)
+    shutil.rmtree(project / cache.CACHE_DIRNAME)
+    build(project)  # nothing changed, and no record of the last build
+    assert tree(project / "site") == clean_tree(project)
+
+
+def test_same_size_same_second_edit_is_seen(project: Path):
+    """The stat check uses nanosecond mtime, size, inode and ctime: an edit
+    that keeps the size is still noticed."""
+    build(project)
+    path = project / "bulletins" / YIYANG
+    text = path.read_text(encoding="utf-8")
+    assert "陈竞强调" in text
+    stat = path.stat()
+    path.write_text(text.replace("陈竞强调", "陈竞指出", 1), encoding="utf-8")  # same byte length
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime back
+    build(project)
+    assert "陈竞指出" in (project / "site/bulletins/yiyang/2024-05-10-1/index.html").read_text()
+
+
+def test_unchanged_files_are_not_read_again(project: Path, monkeypatch):
+    build(project)
+    from briefsite import loader
+
+    calls = []
+    real = loader.load_bulletin
+    monkeypatch.setattr(loader, "load_bulletin", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
+    build(project)
+    assert [Path(p).name for p in calls] == ["2024-05-10-1.md"]
+
+
+def test_a_code_or_config_change_voids_the_parsed_files(project: Path):
+    config = load_config(project / "briefsite.yaml")
+    first = cache.ParseCache.open(project / cache.CACHE_DIRNAME, config)
+    other = cache.ParseCache.open(project / cache.CACHE_DIRNAME,
+                                  load_config(project / "briefsite.yaml").__class__(title="别的"))
+    assert first.key != other.key
+
+
+def test_lazy_bulletin_reads_its_body_when_asked(project: Path):
+    config = load_config(project / "briefsite.yaml")
+    parse_cache = cache.ParseCache.open(project / cache.CACHE_DIRNAME, config)
+    archive, _ = site.load_archive(project / "bulletins", config, cache=parse_cache)
+    bulletin = next(b for b in archive.bulletins if b.city_slug == "yiyang")
+    assert "body_html" not in bulletin.__dict__  # not held in memory...
+    assert "陈竞强调" in bulletin.text  # ...but there when read
+    assert "<h3" in bulletin.loaded().body_html
+
+
+def test_checksummed_pickles_refuse_damage():
+    blob = cache.dumps({"a": (1, "二")})
+    assert cache.loads(blob) == {"a": (1, "二")}
+    assert cache.loads(blob[:-1]) is None
+    assert cache.loads(blob[:-1] + bytes([blob[-1] ^ 0x40])) is None
+    assert cache.loads(b"") is None
+
+
+def _bulletin(**changes) -> Bulletin:
+    fields = dict(source="b/x.md", name="x", title="标题", date=dt.date(2024, 5, 10), issuer="专班",
+                  city="益阳市", city_slug="yiyang", url="bulletins/yiyang/x/")
+    fields.update(changes)
+    b = Bulletin(**fields)
+    object.__setattr__(b, "digest", fields["name"] + str(changes))
+    return b
+
+
+def test_fingerprint_follows_content_and_refuses_the_unknown():
+    a, b = _bulletin(), _bulletin(title="另一个标题")
+    assert cache.fingerprint({"bulletin": a}) == cache.fingerprint({"bulletin": _bulletin()})
+    assert cache.fingerprint({"bulletin": a}) != cache.fingerprint({"bulletin": b})
+    assert cache.fingerprint({"city": CityRef("益阳市", "yiyang")}) != \
+        cache.fingerprint({"city": CityRef("益阳市", "yy")})
+    # a bulletin without a content hash, or an object it cannot see into: never reused
+    no_hash = Bulletin(**{k: v for k, v in a.__dict__.items() if k != "digest"})
+    assert cache.fingerprint({"bulletin": no_hash}) == ""
+    assert cache.fingerprint({"thing": object()}) == ""
