@@ -102,6 +102,7 @@ class Preview:
         self.closing = False
         self.templates: Path | None = None  # the user's template folder, from the config
         self.folders_changed = threading.Event()  # set when the config names another one
+        self._cache = None  # site.ParseCache kept across rebuilds, when build() takes one
 
     def rebuild(self, reason: str = "") -> BuildState:
         """Build once; report to the terminal; wake every open tab."""
@@ -114,7 +115,15 @@ class Preview:
                 if config.templates != self.templates:
                     self.templates = config.templates
                     self.folders_changed.set()
-                summary = self._build(self.source, self.out, config, **_preview_options(self._build))
+                options = _preview_options(self._build)
+                if options.get("cache") is True:
+                    # Parsed bulletins stay in memory between rebuilds: an edit
+                    # costs its own parse, not a reread of the cache's index.
+                    from .site import open_cache
+
+                    self._cache = open_cache(self._cache or True, self.source, config)
+                    options["cache"] = self._cache
+                summary = self._build(self.source, self.out, config, **options)
                 for warning in summary.warnings:
                     print(warning.format(), file=sys.stderr)
                 print(f"built{why}: {summary.bulletins} bulletins, {summary.pages} pages "
@@ -186,7 +195,10 @@ def _preview_options(build: Callable[..., object]) -> dict:
         parameters = inspect.signature(build).parameters
     except (TypeError, ValueError):
         return {}
-    return {"search": False} if "search" in parameters else {}
+    options = {"search": False} if "search" in parameters else {}
+    if "cache" in parameters:
+        options["cache"] = True
+    return options
 
 
 # -- watching ----------------------------------------------------------------
