@@ -89,12 +89,22 @@ def city_ref(city: City) -> CityRef:
     return CityRef(city.name, city.slug)
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The theme's templates; with ``bytecode_dir`` (in the build cache) compiled
+    templates are kept between builds, keyed by their source's checksum."""
     search_path = [str(theme_dir())]
     if config.templates is not None:
         search_path.insert(0, str(config.templates))
+    bytecode = None
+    if bytecode_dir is not None:
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        except OSError:
+            pass  # only slower
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search_path),
+        bytecode_cache=bytecode,
         autoescape=True,  # every front-matter value is text, never markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -104,14 +104,14 @@ def schema_file() -> Path:
 
 def render_site(archive: Archive, config: Config, *, search: bool = True,
                 reuse: Callable[[str, str], bool] | None = None,
-                render_key: str = "") -> Iterator[tuple[str, bytes]]:
+                render_key: str = "", bytecode_dir: Path | None = None) -> Iterator[tuple[str, bytes]]:
     """Step 3: every output file as (relative path, bytes), in a fixed order.
 
     With ``reuse``, each page's fingerprint (its template, ``render_key`` and
     the content hashes of everything it shows) is offered first as
     ``reuse(path, fingerprint)``; a page it accepts as unchanged is skipped.
     """
-    env = make_environment(config)
+    env = make_environment(config, bytecode_dir)
     pages = []
     memo: dict = {}  # fingerprints of shared lists (a city's bulletins), per build
     for page in plan_pages(archive, config, search=search):
@@ -195,7 +195,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         try:
             pages = count = 0
             for path, data in render_site(archive, config, search=search, reuse=reuse,
-                                          render_key=render_key):
+                                          render_key=render_key,
+                                          bytecode_dir=root / "templates" if root else None):
                 files.setdefault(path, "h:" + digest(data))
                 update.put(path, data)
             for path in files:
