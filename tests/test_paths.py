@@ -23,9 +23,9 @@ def files_under(folder: Path) -> set[str]:
 
 
 def outside_untouched(root: Path, before: set[str]) -> None:
-    """Only the output folder and its lock may have appeared next to the project."""
+    """Only the output folder, its lock and the build cache may appear in the project."""
     after = files_under(root)
-    new = {p for p in after - before if not p.startswith("site")} - {".site.lock"}
+    new = {p for p in after - before if not p.startswith(("site", ".briefsite-cache"))} - {".site.lock"}
     assert new == set(), f"files written outside site/: {sorted(new)}"
 
 
@@ -150,4 +150,4 @@ def test_output_folder_holding_other_files_is_refused(empty_project, out):
     result = run_cli("build", "--out", out, cwd=empty_project)
     assert result.code == 1
     assert "refusing" in result.err
-    assert files_under(empty_project) - before <= {".lock"}
+    assert {p for p in files_under(empty_project) - before if not p.startswith(".briefsite-cache")} <= {".lock"}
