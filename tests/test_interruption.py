@@ -146,7 +146,11 @@ def test_killed_after_delays_spread_over_a_build(built_a, editions, signame):
         proc = start(built_a)
         time.sleep(duration * fraction)
         proc.send_signal(signum)
-        proc.wait(60)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail(f"build still running 60 s after {signame} at {fraction:.0%} of a build")
         site = snapshot(built_a / "site")
         assert site in (editions["A"], editions["B"]), f"mixed site after kill at {fraction:.0%}"
     generate(built_a, edition="B")
