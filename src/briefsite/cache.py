@@ -38,7 +38,7 @@ import tempfile
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import __version__
 from .config import Config
@@ -310,6 +310,9 @@ def fingerprint(value: Any, memo: dict[int, tuple] | None = None) -> str:
     return h.hexdigest()
 
 
+_MEMO_MIN = 32
+
+
 class _Opaque(Exception):
     pass
 
@@ -333,8 +336,11 @@ def _feed(h, value: Any, memo: dict[int, tuple]) -> None:
             for item in value:
                 _feed(inner, item, memo)
             cached = inner.digest()
-            if isinstance(value, tuple):  # immutable: safe to reuse within the build
-                memo[key] = (cached, value)  # holding it keeps its id from being reused
+            # Memoized: the big immutable lists that many pages show (a city's
+            # or a year's bulletins), held so their id cannot be reused. Not
+            # every small tuple: that would keep every page alive to the end.
+            if isinstance(value, tuple) and len(value) >= _MEMO_MIN:
+                memo[key] = (cached, value)
         h.update(cached)
         return
     if isinstance(value, (dict, types.MappingProxyType)):
@@ -345,18 +351,11 @@ def _feed(h, value: Any, memo: dict[int, tuple]) -> None:
         h.update(b"}")
         return
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        key = id(value)
-        cached = memo.get(key, (None,))[0]
-        if cached is None:
-            inner = hashlib.blake2b(digest_size=16)
-            inner.update(type(value).__qualname__.encode())
-            for name in _field_names(type(value)):
-                inner.update(name.encode())
-                _feed(inner, getattr(value, name), memo)
-            cached = inner.digest()
-            if value.__dataclass_params__.frozen:
-                memo[key] = (cached, value)
-        h.update(cached)
+        h.update(type(value).__qualname__.encode() + b"(")
+        for name in _field_names(type(value)):
+            h.update(name.encode())
+            _feed(h, getattr(value, name), memo)
+        h.update(b")")
         return
     raise _Opaque
 
@@ -495,7 +494,7 @@ def load_cached(source: Path, config: Config, problems, cache: ParseCache, jobs:
         else:
             results[shown] = (entry, entry.warnings)
     slim = ParseCache(cache.root, config, cache.key)  # what workers need, without the index
-    for shown, blob in zip(misses, map_chunks(_parse_chunk, misses, jobs, source, config, slim)):
+    for shown, blob in zip(misses, iter_chunks(_parse_chunk, misses, jobs, source, config, slim)):
         entry, found = result = loads(blob)
         results[shown] = result
         if entry is not None:
@@ -513,29 +512,32 @@ def load_cached(source: Path, config: Config, problems, cache: ParseCache, jobs:
     return bulletins
 
 
-def map_chunks(function, items: list, jobs: int, *args) -> list:
-    """``function(chunk, *args)`` over chunks of ``items``, flattened in order.
+def iter_chunks(function, items: list, jobs: int, *args) -> Iterator:
+    """``function(chunk, *args)`` over chunks of ``items``, results in order,
+    as they come (never all of them in memory at once).
 
     With ``jobs`` > 1 and enough work, chunks run in forked worker processes
     (forked, so they start in milliseconds and share what is loaded); else here.
     """
     per_chunk = 64
-    if jobs <= 1 or len(items) < 2 * per_chunk or "fork" not in _start_methods():
-        return function(items, *args) if items else []
+    chunks = [items[i:i + per_chunk] for i in range(0, len(items), per_chunk)]
+    if jobs <= 1 or len(chunks) < 2 or "fork" not in _start_methods():
+        for chunk in chunks:
+            yield from function(chunk, *args)
+        return
     import multiprocessing
 
-    chunks = [items[i:i + per_chunk] for i in range(0, len(items), per_chunk)]
     # The function and its arguments reach the workers through fork (initargs
     # are inherited, not pickled); only the chunks and results are pickled.
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
                                                     initargs=(function, args))
     try:
-        parts = pool.map(_worker_call, chunks, chunksize=1)
+        for part in pool.imap(_worker_call, chunks, chunksize=1):
+            yield from part
         pool.close()  # let the workers exit on their own
     finally:
         pool.terminate()  # on Ctrl-C or an error: stop them now
         pool.join()
-    return [item for part in parts for item in part]
 
 
 _WORK: list = []  # in a worker process only: (function, args) set by _worker_init
