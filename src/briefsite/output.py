@@ -199,6 +199,17 @@ def tree_files(root: Path) -> set[str]:
     return found
 
 
+def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty
+    (a removed page leaves no empty folder behind)."""
+    while folder != root:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 class Update:
     """The next site, as changes to the live one in ``out``.
 
@@ -241,13 +252,7 @@ class Update:
         except FileNotFoundError:
             return
         self.changed.add(relpath)
-        parent = target.parent  # no empty folders left behind
-        while parent != self.staging:
-            try:
-                parent.rmdir()
-            except OSError:
-                break
-            parent = parent.parent
+        _prune_empty(target.parent, self.staging)
 
     def remove_unseen(self, known: set[str] | None) -> None:
         """Remove the live files this build did not produce. ``known`` lists
@@ -301,13 +306,7 @@ class Update:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(source, target)
         else:
-            parent = target.parent
-            while parent != self.staging:
-                try:
-                    parent.rmdir()
-                except OSError:
-                    break
-                parent = parent.parent
+            _prune_empty(target.parent, self.staging)
 
     def _write(self, relpath: str, data: bytes) -> None:
         staging = self._stage()
