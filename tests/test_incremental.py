@@ -243,3 +243,21 @@ def test_parallel_parse_gives_the_same_site(project: Path):
                            minimal(issue=issue, date=f"2023-{month:02d}-{day:02d}"))
     build(project, jobs=2)
     assert_same_as_clean(project)
+
+
+@pytest.mark.skipif(not NO_SEARCH, reason="this build has no search index")
+def test_search_index_follows_incremental_builds(project: Path):
+    config = load_config(project / "briefsite.yaml")
+
+    def build_with_search(out: str = "site", **kwargs):
+        return site.build(project / "bulletins", project / out, config, search=True, **kwargs)
+
+    first = build_with_search()
+    again = build_with_search()  # nothing changed: the live index still serves
+    assert again.search is not None and again.search.pages == first.search.pages
+    edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
+    build_with_search()
+    build_with_search("clean", cache=False)
+    assert tree(project / "site") == tree(project / "clean")
+    build(project)  # without search: the index goes, as in a clean build without it
+    assert not (project / "site/pagefind").exists()

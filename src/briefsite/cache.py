@@ -378,6 +378,7 @@ class OutputState:
     inputs: str = ""
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # bulletins, drafts, pages, files
     warnings: tuple[tuple, ...] = ()
+    search_pages: int = -1  # pages in the site's search index; -1: none or unknown
 
 
 def inputs_key(paths: Iterable[Path], *parts: str) -> str:

@@ -217,6 +217,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             elif not search and bundle.is_dir():
                 for path in sorted(output.tree_files(bundle)):
                     update.remove(f"{SEARCH_BUNDLE}/{path}")
+            elif search and state is not None and state.search_pages >= 0:
+                summary.search = SearchIndex(state.search_pages, 0.0)  # still the live one's
             if root is not None:  # the old record is void once the swap can happen
                 forget_output_state(root, out)
             committed = update.commit()
@@ -230,7 +232,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             save_output_state(root, out, OutputState(
                 output._inode(out), spare_ino, files, changed, inputs,
                 (len(archive.bulletins), len(archive.drafts), pages, count),
-                tuple(_problem_tuple(p) for p in problems.warnings)))
+                tuple(_problem_tuple(p) for p in problems.warnings),
+                summary.search.pages if summary.search is not None else -1))
     summary.bulletins = len(archive.bulletins)
     summary.drafts = len(archive.drafts)
     summary.pages = pages
@@ -253,6 +256,8 @@ def _current_state(root: Path, out: Path) -> OutputState | None:
 def _unchanged(summary: Summary, state: OutputState, started: float) -> Summary:
     """The summary of a build that found nothing changed since the last one."""
     summary.bulletins, summary.drafts, summary.pages, summary.files = state.counts
+    if state.search_pages >= 0:  # the live site's index is still the right one
+        summary.search = SearchIndex(state.search_pages, 0.0)
     summary.warnings = [BriefsiteError(path, line, message, hint=hint, severity=severity)
                         for path, line, message, hint, severity in state.warnings]
     summary.seconds = time.perf_counter() - started
