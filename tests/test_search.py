@@ -158,3 +158,18 @@ def test_bundle_path_refuses_to_leave_the_bundle():
 
     with pytest.raises(ValueError):
         _bundle_path("pagefind/../../etc/passwd")
+
+
+def test_build_with_search_from_inside_a_running_event_loop(project):
+    """A program already running asyncio (a notebook, a browser driver) can build with search."""
+    import asyncio
+
+    from briefsite.config import load_config
+    from briefsite.site import build
+
+    async def build_inside_loop():
+        return build(project / "bulletins", project / "site",
+                     load_config(project / "briefsite.yaml"))
+
+    asyncio.run(build_inside_loop())
+    assert len(indexed(project / "site")) == 5

@@ -26,6 +26,7 @@ import asyncio
 import gzip
 import hashlib
 import json
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ def index_site(site: Path, *, timeout: float = TIMEOUT) -> SearchIndex:
     """Index the bulletin pages of the built site in ``site`` into ``site/pagefind``."""
     started = time.perf_counter()
     try:
-        pages = asyncio.run(asyncio.wait_for(_index(site.resolve()), timeout))
+        pages = _run_coroutine(lambda: asyncio.wait_for(_index(site.resolve()), timeout))
     except FileNotFoundError as exc:
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
         raise BriefsiteError(None, 0, f"search: cannot run Pagefind ({what})",
@@ -68,6 +69,33 @@ def index_site(site: Path, *, timeout: float = TIMEOUT) -> SearchIndex:
         raise BriefsiteError(None, 0, f"search: Pagefind failed: {message}",
                              hint="build with --no-search to publish without search") from None
     return SearchIndex(pages=pages, seconds=time.perf_counter() - started)
+
+
+def _run_coroutine(make):
+    """asyncio.run, also when the caller's thread already runs an event loop.
+
+    A program embedding briefsite (a test driving a browser, a notebook) may
+    call build() from inside a running loop, where asyncio.run refuses to
+    start; Pagefind then gets a private loop in a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    result: dict = {}
+
+    def worker() -> None:
+        try:
+            result["value"] = asyncio.run(make())
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=worker, name="briefsite-pagefind")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 async def _index(site: Path) -> int:
