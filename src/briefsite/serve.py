@@ -203,16 +203,32 @@ def _preview_options(build: Callable[..., object]) -> dict:
 
 # -- watching ----------------------------------------------------------------
 
+# How often a watcher looks at its stop event (ms), and how long after a
+# watch restarts the catch-up build runs (s).
+WATCH_POLL_MS = 300
+WATCH_SETTLE = 0.5
+
+
 def watch_folders(preview: Preview, stop: threading.Event) -> None:
     """Rebuild on changes below the bulletin and template folders."""
+    restarted = False
     while not stop.is_set():
         preview.folders_changed.clear()
         folders = preview.watched_folders()
+        if restarted:
+            # A file saved between the config naming a new template folder
+            # and that folder being watched raised no event: build once more
+            # just after the watch starts (a no-change build costs little).
+            catch_up = threading.Timer(WATCH_SETTLE, preview.rebuild,
+                                       args=("templates folder now watched",))
+            catch_up.daemon = True
+            catch_up.start()
+        restarted = True
         # Ends when serve stops, or when the config names another template
         # folder (whichever thread rebuilt): then that folder is watched.
         until = _AnyEvent(stop, preview.folders_changed)
         for changes in watchfiles.watch(*folders, watch_filter=preview.relevant, stop_event=until,
-                                        raise_interrupt=False):
+                                        raise_interrupt=False, rust_timeout=WATCH_POLL_MS):
             preview.rebuild(_describe(changes))
 
 
@@ -232,7 +248,8 @@ def watch_config(preview: Preview, stop: threading.Event) -> None:
     usually holds the output folder and .venv too."""
     config = preview.config_file()
     for changes in watchfiles.watch(config.parent, watch_filter=lambda c, p: Path(p) == config,
-                                    recursive=False, stop_event=stop, raise_interrupt=False):
+                                    recursive=False, stop_event=stop, raise_interrupt=False,
+                                    rust_timeout=WATCH_POLL_MS):
         preview.rebuild(_describe(changes))
 
 
