@@ -32,6 +32,7 @@ import functools
 import hashlib
 import io
 import os
+import signal
 import pickle
 import sys
 import tempfile
@@ -530,8 +531,17 @@ def iter_chunks(function, items: list, jobs: int, *args) -> Iterator:
 
     # The function and its arguments reach the workers through fork (initargs
     # are inherited, not pickled); only the chunks and results are pickled.
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
-                                                    initargs=(function, args))
+    # Signals stay blocked while the workers are forked, so none can run the
+    # parent's handlers in a child before _worker_init replaces them (a child
+    # stuck in them made terminate() wait forever); pending ones then reach
+    # the parent.
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
+                                                        initargs=(function, args, blocked))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         for part in pool.imap(_worker_call, chunks, chunksize=1):
             yield from part
@@ -544,13 +554,12 @@ def iter_chunks(function, items: list, jobs: int, *args) -> Iterator:
 _WORK: list = []  # in a worker process only: (function, args) set by _worker_init
 
 
-def _worker_init(function, args: tuple) -> None:
-    import signal
-
+def _worker_init(function, args: tuple, mask: set) -> None:
     # The parent handles Ctrl-C and SIGTERM (it removes its staging folder);
     # a worker just stops, without the command line's handlers it inherited.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     _WORK[:] = [function, args]
 
 
