@@ -110,10 +110,20 @@ def cmd_build(args) -> int:
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
                     search=args.search, cache=args.cache, jobs=args.jobs)
     _report_warnings(summary.warnings)
-    print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped), "
+    print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped{_ignored(summary)}), "
           f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "
           f"-> {args.out}/")
     return 0
+
+
+def _ignored(summary) -> str:
+    """', 2 ignored by name: .#a.md, b.md~': editor leftovers are never read,
+    and the summary says so, so no bulletin is passed over unseen."""
+    if not summary.ignored:
+        return ""
+    names = [p.name for p in summary.ignored]
+    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+    return f", {len(names)} ignored by name: {shown}"
 
 
 def _search_report(index) -> str:
@@ -128,7 +138,7 @@ def cmd_check(args) -> int:
     config = load_config(args.config)
     summary = check(args.source, config, strict=args.strict)
     _report_warnings(summary.warnings)
-    print(f"checked {summary.bulletins} bulletins ({summary.drafts} drafts), "
+    print(f"checked {summary.bulletins} bulletins ({summary.drafts} drafts{_ignored(summary)}), "
           f"{summary.pages} pages in {summary.seconds:.2f} s: "
           f"no errors, {len(summary.warnings)} warnings")
     return 0

@@ -56,6 +56,9 @@ class Problems:
     """Collects errors and warnings found while checking the input."""
 
     items: list[BriefsiteError] = field(default_factory=list)
+    # Not problems but reported with them: Markdown-looking files passed over
+    # by name (.#x.md, x.md~, ...), so a summary can say none went unseen.
+    ignored: list = field(default_factory=list)
 
     def error(self, path, line: int, message: str, hint: str = "") -> None:
         self.items.append(BriefsiteError(path, line, message, hint=hint))

@@ -72,12 +72,16 @@ def discover(source: Path, problems: Problems) -> list[Path]:
         dirnames.sort()
         for name in sorted(filenames):
             if is_ignored(name):
+                if ".md" in name.lower():  # an editor's leftover of a bulletin
+                    problems.ignored.append(current / name)
                 continue
             path = current / name
             if not name.endswith(".md"):
                 if path.suffix.lower() in (".md", ".markdown", ".mdown", ".mkd"):
                     problems.warning(path, 0, f"not read: only files ending in '.md' are bulletins",
                                      f"rename it to {path.stem}.md")
+                elif ".md" in name.lower():  # x.md.orig, x.md.bak: a copy of a bulletin
+                    problems.ignored.append(path)
                 continue
             if path.is_symlink() and not _inside(path, root):
                 problems.error(path, 1, f"symlink points outside the source folder (to {_target(path)})",

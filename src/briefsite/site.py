@@ -41,6 +41,7 @@ class Summary:
     stages: dict[str, float] = field(default_factory=dict)
     search: SearchIndex | None = None  # None: built with --no-search (or check)
     written: int = 0  # files written or removed (the rest kept their inode and mtime)
+    ignored: tuple[Path, ...] = ()  # bulletin-like files passed over by name (.#x.md, x.md~)
 
 
 def load_archive(source: Path, config: Config, *, strict: bool = False,
@@ -164,8 +165,10 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
                         os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     inputs = ""
     if parse_cache is not None:  # nothing changed since the last build: nothing to do
-        inputs = inputs_key(discover(source, Problems()), render_key, parse_cache.key,
+        found = Problems()
+        inputs = inputs_key(discover(source, found), render_key, parse_cache.key,
                             f"search={search}")
+        summary.ignored = tuple(found.ignored)
         state = _current_state(root, out)
         if (state is not None and state.inputs == inputs and not (strict and state.warnings)
                 and (not search or (out / SEARCH_BUNDLE).is_dir())):
@@ -240,6 +243,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     summary.files = count
     summary.written = len(update.changed) if committed else 0
     summary.warnings = problems.warnings
+    summary.ignored = tuple(problems.ignored)
     # The summary reports indexing time on its own, so this is the rest.
     summary.seconds = time.perf_counter() - started - summary.stages.get("search", 0.0)
     return summary
@@ -277,4 +281,5 @@ def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
         files=len(files),
         seconds=time.perf_counter() - started,
         warnings=problems.warnings,
+        ignored=tuple(problems.ignored),
     )
