@@ -163,6 +163,7 @@ def test_bundle_path_refuses_to_leave_the_bundle():
 def test_build_with_search_from_inside_a_running_event_loop(project):
     """A program already running asyncio (a notebook, a browser driver) can build with search."""
     import asyncio
+    import threading
 
     from briefsite.config import load_config
     from briefsite.site import build
@@ -171,5 +172,17 @@ def test_build_with_search_from_inside_a_running_event_loop(project):
         return build(project / "bulletins", project / "site",
                      load_config(project / "briefsite.yaml"))
 
-    asyncio.run(build_inside_loop())
+    # In a thread of its own: the browser tests may leave a loop running in this one.
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(build_inside_loop())
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not errors, errors
     assert len(indexed(project / "site")) == 5
