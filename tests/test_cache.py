@@ -191,3 +191,93 @@ def test_fingerprint_follows_content_and_refuses_the_unknown():
     no_hash = Bulletin(**{k: v for k, v in a.__dict__.items() if k != "digest"})
     assert cache.fingerprint({"bulletin": no_hash}) == ""
     assert cache.fingerprint({"thing": object()}) == ""
+
+
+def _serve_cache(project: Path) -> cache.ParseCache:
+    """One open cache kept across builds, as briefsite serve keeps it."""
+    return cache.ParseCache.open(project / cache.CACHE_DIRNAME, load_config(project / "briefsite.yaml"))
+
+
+def test_bulletins_json_records_come_from_the_cache_and_follow_edits(project: Path):
+    """Each record of bulletins.json is made when its file is parsed and kept
+    in the index; an edited headline must reach the file, in a new process
+    (index read from disk) and in a long-running one."""
+    import json
+
+    build(project)
+    edit(project / "bulletins" / YIYANG, "### 陈竞率队", "### 陈竞同志率队")
+    build(project)
+    headlines = {r["url"]: r["headlines"] for r in json.loads((project / "site/bulletins.json").read_text())["bulletins"]}
+    assert headlines["bulletins/yiyang/2024-05-10-1/"][0] == "陈竞同志率队实地调研南洞庭湖湿地保护修复工作"
+    assert tree(project / "site") == clean_tree(project)
+    open_cache = _serve_cache(project)
+    build(project, cache=open_cache)
+    edit(project / "bulletins" / YIYANG, "### 陈竞同志率队", "### 陈竞书记率队")
+    build(project, cache=open_cache)
+    assert "陈竞书记率队" in (project / "site/bulletins.json").read_text(encoding="utf-8")
+    assert tree(project / "site") == clean_tree(project)
+
+
+def test_one_damaged_index_part_is_parsed_again_with_its_records(project: Path):
+    """The index is split into parts (per folder and bucket of names): damage
+    to one costs its files a parse, and their records and pages are still right."""
+    build(project)
+    parts = cache_files(project, "parsed/*/index/*")
+    assert len(parts) > 1
+    parts[0].write_bytes(parts[0].read_bytes()[:-7] + b"garbage")
+    edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
+    build(project)
+    assert tree(project / "site") == clean_tree(project)
+    # ...and the rewritten part is whole again: a third build parses nothing
+    assert all(cache.read(part) is not None for part in cache_files(project, "parsed/*/index/*"))
+
+
+def test_serve_style_builds_follow_every_kind_of_change(project: Path):
+    """One open cache across builds remembers each page's inputs and the
+    output record; an added, edited and deleted bulletin (which moves its
+    neighbours' previous/next links), a template change and a build by
+    another process in between must each give the clean build's site
+    (with base_url: the sitemap, reused when its pages are, too)."""
+    config = project / "briefsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('base_url: ""', 'base_url: "https://example.org/"'),
+                      encoding="utf-8")
+    open_cache = _serve_cache(project)
+    build(project, cache=open_cache)
+    extra = project / "bulletins" / "yiyang" / "2024-05-11-2.md"
+    text = (project / "bulletins" / YIYANG).read_text(encoding="utf-8")
+    extra.write_text(text.replace("2024-05-10", "2024-05-11").replace("issue: 1", "issue: 2", 1), encoding="utf-8")
+    steps = [
+        lambda: None,  # the added file (the next issue of YIYANG's series)
+        lambda: edit(extra, "陈竞强调", "陈竞再次强调"),
+        lambda: build(project),  # another process's build: its output record replaces ours
+        lambda: edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞还强调"),
+        lambda: extra.unlink(),
+    ]
+    for step in steps:
+        step()
+        build(project, cache=open_cache)
+        assert tree(project / "site") == clean_tree(project)
+    theme = project / "theme"
+    theme.mkdir()
+    (theme / "bulletin.html").write_text(
+        (site.theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
+    build(project, cache=open_cache)
+    assert (project / "site/sitemap.xml").is_file()
+    assert "目录" in (project / "site/bulletins/yiyang/2024-05-10-1/index.html").read_text(encoding="utf-8")
+    assert tree(project / "site") == clean_tree(project)
+
+
+def test_page_inputs_are_the_same_only_for_the_same_objects():
+    a, b = _bulletin(), _bulletin()
+    page = lambda bulletin, slug="yiyang": site.Page("p/index.html", "bulletin.html",
+                                                     {"bulletin": bulletin, "city": CityRef("益阳市", slug)})
+    known: dict = {}
+    first = cache.page_fingerprint("k", page(a), known=known)
+    assert first and cache.page_fingerprint("k", page(a), known=known) == first
+    assert cache._same_page(page(a), page(a))
+    assert not cache._same_page(page(a), page(b))  # another object: hashed again, never assumed
+    assert not cache._same_page(page(a), page(a, "yy"))
+    assert cache.page_fingerprint("k", page(a, "yy"), known=known) != first
+    assert cache.page_fingerprint("other", page(a), known=known) != first
+    assert cache.page_fingerprint("k", page(a), known={}) == first

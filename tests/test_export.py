@@ -7,6 +7,7 @@ import json
 
 import yaml
 
+from briefsite import export
 from briefsite.model import RECIPIENT_KEYS
 from conftest import BULLETINS, minimal, write_bulletin
 from site_helpers import render, repo_config, resolve
@@ -83,3 +84,34 @@ def test_file_is_utf8_json_with_readable_chinese_and_iso_dates():
     for record in json.loads(text)["bulletins"]:
         dt.date.fromisoformat(record["date"])
     assert text.endswith("}\n")
+
+
+def _reference(archive, config) -> bytes:
+    """What the file was before records were joined: json.dumps of the whole."""
+    data = {"format": export.FORMAT_VERSION, "title": config.title,
+            "base_url": config.base_url or None, "count": len(archive.bulletins),
+            "bulletins": [export.bulletin_record(b, config) for b in archive.bulletins]}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_joined_records_are_byte_identical_to_one_json_dump(empty_project):
+    """Records made one by one (and cached) must give exactly the file
+    json.dumps of the whole would: same spacing, nesting and escapes."""
+    from briefsite.archive import build_archive
+    from briefsite.config import Config
+    from briefsite.errors import Problems
+    from briefsite.loader import load_all
+
+    write_bulletin(empty_project, "yiyang/2024-05-10-1.md", minimal(1, "2024-05-10"))
+    write_bulletin(empty_project, "yiyang/2024-05-11-2.md", minimal(2, "2024-05-11"))
+    for base_url in ("", "https://example.org/简报/"):
+        config = Config(title='工作"简报"\\档案', base_url=base_url)
+        archive = build_archive(load_all(empty_project / "bulletins", config, Problems()), Problems())
+        assert len(archive.bulletins) == 2
+        expected = _reference(archive, config)
+        assert export.bulletins_json(archive, config) == expected
+        cached = {b.url: export.record_json(b, config) for b in archive.bulletins}
+        assert export.bulletins_json(archive, config, lambda b: cached[b.url]) == expected
+        assert export.bulletins_json(archive, config, lambda b: None) == expected
+    empty = build_archive([], Problems())
+    assert export.bulletins_json(empty, config) == _reference(empty, config)

@@ -63,23 +63,26 @@ def newest_first(bulletins) -> tuple[Bulletin, ...]:
 def build_archive(bulletins: list[Bulletin], problems: Problems) -> Archive:
     """Index the bulletins; record collisions and duplicates as errors."""
     _check_collisions(bulletins, problems)
-    published = [b for b in bulletins if not b.draft]
+    # Sorted once: every list below is a part of this one, taken in order, so
+    # it is newest first too (sorting each again cost ~25 ms per 10,000 on
+    # every rebuild).
+    published = newest_first(b for b in bulletins if not b.draft)
     drafts = tuple(b for b in bulletins if b.draft)
 
     by_city: dict[str, list[Bulletin]] = defaultdict(list)
     for b in published:
         by_city[b.city_slug].append(b)
     cities = tuple(
-        City(name=items[0].city, slug=slug, bulletins=newest_first(items))
+        City(name=items[0].city, slug=slug, bulletins=tuple(items))
         for slug, items in sorted(by_city.items())
     )
 
     by_year: dict[int, list[Bulletin]] = defaultdict(list)
     for b in published:
-        by_year[b.year].append(b)
+        by_year[b.date.year].append(b)
     years = []
     for year in sorted(by_year, reverse=True):
-        items = newest_first(by_year[year])
+        items = tuple(by_year[year])
         by_month: dict[int, list[Bulletin]] = defaultdict(list)
         for b in items:
             by_month[b.date.month].append(b)
@@ -87,7 +90,7 @@ def build_archive(bulletins: list[Bulletin], problems: Problems) -> Archive:
         years.append(Year(year, items, months))
 
     return Archive(
-        bulletins=newest_first(published),
+        bulletins=published,
         cities=cities,
         years=tuple(years),
         neighbours=series_neighbours(published),
@@ -95,14 +98,14 @@ def build_archive(bulletins: list[Bulletin], problems: Problems) -> Archive:
     )
 
 
-def series_neighbours(bulletins: list[Bulletin]) -> dict[str, Neighbours]:
-    """Previous and next issue within each series (same city and title)."""
+def series_neighbours(bulletins: tuple[Bulletin, ...]) -> dict[str, Neighbours]:
+    """Previous and next issue within each series (same city and title);
+    ``bulletins`` newest first, as ``newest_first`` gives them."""
     series: dict[tuple[str, str], list[Bulletin]] = defaultdict(list)
-    for b in bulletins:
-        series[b.series].append(b)
+    for b in reversed(bulletins):  # oldest first
+        series[(b.city, b.title)].append(b)
     result = {}
     for items in series.values():
-        items.sort(key=lambda b: b.sort_key)
         for i, b in enumerate(items):
             result[b.url] = Neighbours(items[i - 1] if i else None,
                                        items[i + 1] if i + 1 < len(items) else None)
@@ -110,6 +113,15 @@ def series_neighbours(bulletins: list[Bulletin]) -> dict[str, Neighbours]:
 
 
 def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
+    # Almost always there is none: four set comprehensions say so in a few
+    # milliseconds, where the loops below (which name both files) took ~25 ms
+    # of every rebuild at 10,000 bulletins.
+    urls = {b.url.lower() for b in bulletins}
+    issues = [(b.city, b.title, b.date.year, b.issue) for b in bulletins if b.issue is not None]
+    totals = [(b.city, b.title, b.total_issue) for b in bulletins if b.total_issue is not None]
+    if (len(urls) == len(bulletins) and len(set(issues)) == len(issues) and len(set(totals)) == len(totals)
+            and len({(b.city_slug, b.city) for b in bulletins}) == len({b.city_slug for b in bulletins})):
+        return
     ordered = sorted(bulletins, key=lambda b: b.source)
     # Case-insensitive: many hosts and file systems (macOS, Windows) fold case,
     # so Report.md and report.md would overwrite each other there.

@@ -11,7 +11,7 @@ same for the same archive.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from .archive import Archive
 from .config import Config
@@ -41,13 +41,37 @@ def bulletin_record(bulletin: Bulletin, config: Config) -> dict[str, Any]:
     }
 
 
-def bulletins_json(archive: Archive, config: Config) -> bytes:
+def record_json(bulletin: Bulletin, config: Config) -> bytes:
+    """One record as ``bulletins_json`` writes it, indented for its place in the
+    list. Made once per parsed file (in the build cache's workers) and joined:
+    Python's JSON encoder with ``indent`` is pure Python, and running it over
+    every record made each rebuild cost ~0.3 s at 10,000 bulletins."""
+    text = json.dumps(bulletin_record(bulletin, config), ensure_ascii=False, indent=2)
+    # JSON strings never hold a raw newline, so this indents exactly as a
+    # record nested two levels deep (data -> "bulletins" -> record).
+    return ("    " + text.replace("\n", "\n    ")).encode("utf-8")
+
+
+def bulletins_json(archive: Archive, config: Config,
+                   records: Callable[[Bulletin], bytes | None] | None = None) -> bytes:
+    """The file, byte for byte what ``json.dumps(data, indent=2)`` gives.
+
+    ``records(bulletin)`` may supply a bulletin's ``record_json`` made earlier
+    (None: made here).
+    """
     data = {
         "format": FORMAT_VERSION,
         "title": config.title,
         "base_url": config.base_url or None,
         "count": len(archive.bulletins),
-        "bulletins": [bulletin_record(b, config) for b in archive.bulletins],
+        "bulletins": [],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+    head = json.dumps(data, ensure_ascii=False, indent=2)
+    if not archive.bulletins:
+        return (head + "\n").encode("utf-8")
+    assert head.endswith("[]\n}")  # "bulletins" is the last key
+    parts = []
+    for b in archive.bulletins:
+        part = records(b) if records is not None else None
+        parts.append(part if part is not None else record_json(b, config))
+    return b"".join([head[:-len("[]\n}")].encode("utf-8"), b"[\n", b",\n".join(parts), b"\n  ]\n}\n"])

@@ -53,7 +53,7 @@ def discover(source: Path, problems: Problems) -> list[Path]:
         problems.error(exc.filename or source, 0, f"cannot read folder: {exc.strerror}",
                        "check its permissions")
 
-    for dirpath, dirnames, filenames in os.walk(source, onerror=unreadable, followlinks=False):
+    for dirpath, dirnames, filenames, links in _walk(str(source), unreadable):
         current = Path(dirpath)
         # Descend into linked folders only if they stay inside the source.
         for d in list(dirnames):
@@ -61,7 +61,7 @@ def discover(source: Path, problems: Problems) -> list[Path]:
                 dirnames.remove(d)
                 continue
             full = current / d
-            if full.is_symlink():
+            if d in links:
                 dirnames.remove(d)
                 if _inside(full, root):
                     problems.warning(full, 0, "symlinked folder skipped: its files are not read",
@@ -83,12 +83,42 @@ def discover(source: Path, problems: Problems) -> list[Path]:
                 elif ".md" in name.lower():  # x.md.orig, x.md.bak: a copy of a bulletin
                     problems.ignored.append(path)
                 continue
-            if path.is_symlink() and not _inside(path, root):
+            if name in links and not _inside(path, root):
                 problems.error(path, 1, f"symlink points outside the source folder (to {_target(path)})",
                                "copy the file into the source folder instead; no file outside it is read")
                 continue
             found.append(path)
     return found
+
+
+def _walk(top: str, onerror) -> Iterator[tuple[str, list[str], list[str], set[str]]]:
+    """``os.walk(top, onerror=onerror)`` (top-down, links not followed) that
+    also gives the names in each folder that are symlinks, from the folder
+    listing: no stat per file (an lstat each cost ~30 ms per 10,000 files on
+    every rebuild)."""
+    dirs: list[str] = []
+    files: list[str] = []
+    links: set[str] = set()
+    try:
+        with os.scandir(top) as scanner:
+            for entry in scanner:
+                try:
+                    is_dir = entry.is_dir()  # follows a link, as os.walk does
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry.name)
+                try:
+                    if entry.is_symlink():
+                        links.add(entry.name)
+                except OSError:
+                    pass
+    except OSError as exc:
+        onerror(exc)
+        return
+    yield top, dirs, files, links  # the caller prunes dirs in place
+    for name in dirs:
+        if name not in links:
+            yield from _walk(os.path.join(top, name), onerror)
 
 
 def _target(link: Path) -> str:

@@ -47,12 +47,13 @@ class Bulletin:
     printed: dt.date | None = None
     contact: str | None = None
     draft: bool = False
-    # body_html and text are most of a bulletin's memory. A bulletin read from
-    # the build cache has neither in memory: they are loaded from the cache on
-    # each access (see ``with_lazy_body``), so the archive of a large corpus
-    # holds only masthead facts and headings.
+    # body_html, text and toc are most of a bulletin's memory. A bulletin read
+    # from the build cache has none of them in memory: they are loaded from the
+    # cache on each access (see ``with_lazy_body``), so the archive of a large
+    # corpus holds only masthead facts. Not compared: comparing or hashing a
+    # bulletin must not read its body (its content hash is ``digest``).
     body_html: str = field(default="", compare=False, repr=False)
-    toc: tuple[Heading, ...] = ()
+    toc: tuple[Heading, ...] = field(default=(), compare=False)
     text: str = field(default="", compare=False, repr=False)  # plain text of the body, for summaries and feeds
     inferred: tuple[str, ...] = field(default=(), compare=False)
     # Front-matter key -> its line in the file, for messages about the whole
@@ -72,7 +73,8 @@ class Bulletin:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def with_lazy_body(self, load) -> "Bulletin":
-        """A copy whose body_html and text come from ``load()`` -> (body_html, text) when read."""
+        """A copy whose body_html, text and toc come from ``load()`` ->
+        (body_html, text, toc) when read."""
         light = copy.copy(self)
         for name in LAZY_FIELDS:
             light.__dict__.pop(name, None)
@@ -84,10 +86,10 @@ class Bulletin:
         load = self.__dict__.get("_load_body")
         if load is None:
             return self
-        html, text = load()
+        values = load()
         full = copy.copy(self)
         full.__dict__.pop("_load_body")
-        full.__dict__.update(body_html=html, text=text)
+        full.__dict__.update(zip(LAZY_FIELDS, values))
         return full
 
     @property
@@ -115,7 +117,7 @@ class Bulletin:
         return (self.date, self.issue or 0, self.url)
 
 
-LAZY_FIELDS = ("body_html", "text")
+LAZY_FIELDS = ("body_html", "text", "toc")  # in the order load() returns them
 for _name in LAZY_FIELDS:  # no class-level default, so a missing one reaches __getattr__
     delattr(Bulletin, _name)
 

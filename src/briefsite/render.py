@@ -71,6 +71,7 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iter
     yield Page("archive/index.html", "archive.html", {"years": archive.years})
     for year in archive.years:
         yield Page(f"{year.url}index.html", "year.html", {"year": year})
+    refs = {city.slug: city_ref(city) for city in archive.cities}  # one per city, not per page
     for bulletin in archive.bulletins:
         neighbours = archive.neighbours[bulletin.url]
         yield Page(f"{bulletin.url}index.html", "bulletin.html", {
@@ -79,7 +80,7 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iter
             "next": neighbours.next,
             # Name and address only: the page must not depend on (and be
             # rebuilt for) every other bulletin of its city.
-            "city": city_ref(archive.city(bulletin.city_slug)),
+            "city": refs[bulletin.city_slug],
         })
     yield Page("search/index.html", "search.html", {"search_enabled": search})
     yield Page("404.html", "404.html", {}, base=config.base_url)

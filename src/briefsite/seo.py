@@ -9,7 +9,7 @@ tells crawlers less.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Iterable
 from xml.etree import ElementTree as ET
 
 from .config import Config
@@ -78,12 +78,3 @@ def robots_txt(config: Config) -> bytes:
     if not config.base_url:
         raise ValueError("robots.txt needs base_url")
     return (f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n").encode("utf-8")
-
-
-def seo_files(page_paths: Iterable[str], config: Config,
-              lastmod: dict[str, str] | None = None) -> Iterator[tuple[str, bytes]]:
-    """sitemap.xml and robots.txt, or nothing when base_url is unknown."""
-    if not config.base_url:
-        return
-    yield "sitemap.xml", sitemap_xml(page_paths, config, lastmod)
-    yield "robots.txt", robots_txt(config)
