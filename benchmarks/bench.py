@@ -197,14 +197,14 @@ class Briefsite:
 
 
 SERVE_SCRIPT = r"""
-import json, re, sys, time
+import inspect, json, re, sys, time
 from pathlib import Path
 from briefsite import site
 from briefsite.config import load_config
 source, out, config_path, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 config = load_config(config_path)
 cache = site.open_cache(True, source, config)
-options = {"search": False} if "search" in site.build.__code__.co_varnames else {}
+options = {"search": False} if "search" in inspect.signature(site.build).parameters else {}
 site.build(source, out, config, cache=cache, **options)  # the preview's first build
 files = sorted((source / "changsha").glob("*.md"))
 target = files[len(files) // 3]
