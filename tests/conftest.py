@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# A suite started in the background of a shell (as some CI runners do) inherits
+# SIGINT ignored, and every build or server it starts would too: Python then
+# installs no Ctrl-C handler and the tests that interrupt them would hang.
+# A handler (unlike "ignored") is reset to the default in each child.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 BULLETINS = ROOT / "bulletins"

@@ -55,15 +55,7 @@ def start(cwd: Path, *args: str, pause_at: str | None = None) -> subprocess.Pope
     if pause_at:
         env["BRIEFSITE_PAUSE_AT"] = pause_at
     return subprocess.Popen([sys.executable, "-m", "briefsite", "build", *FAST, *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_interruptible)
-
-
-def _interruptible() -> None:
-    """In the child: Ctrl-C as a terminal would deliver it. A test run started
-    in the background of a shell inherits SIGINT ignored, and Python then never
-    installs its handler, so the build could not be interrupted at all."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 60) -> str:
