@@ -663,11 +663,9 @@ def load_cached(source: Path, config: Config, problems, cache: ParseCache, jobs:
     (paths, their ``source_stats``, the Problems of ``discover``) when the
     caller has already listed the folder."""
     from .errors import BriefsiteError
-    from .loader import discover
+    from .loader import discover, source_folder_ok
 
-    if not source.is_dir():
-        what = "is not a folder" if source.exists() else "not found"
-        problems.error(source, 0, f"source folder {what}", "check --source, or create bulletins/")
+    if not source_folder_ok(source, problems):
         return []
     if discovered is None:
         paths = discover(source, problems)
@@ -675,7 +673,6 @@ def load_cached(source: Path, config: Config, problems, cache: ParseCache, jobs:
     else:
         paths, stats, found = discovered
         problems.extend(found)
-        problems.ignored.extend(found.ignored)
     results: dict[str, tuple] = {}
     misses: list[str] = []
     for path, stat in zip(paths, stats):

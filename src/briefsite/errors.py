@@ -67,7 +67,11 @@ class Problems:
         self.items.append(BriefsiteError(path, line, message, hint=hint, severity="warning"))
 
     def extend(self, other: "Problems | list[BriefsiteError]") -> None:
-        self.items.extend(other.items if isinstance(other, Problems) else other)
+        if isinstance(other, Problems):
+            self.items.extend(other.items)
+            self.ignored.extend(other.ignored)
+        else:
+            self.items.extend(other)
 
     @property
     def errors(self) -> list[BriefsiteError]:

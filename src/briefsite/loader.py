@@ -433,11 +433,18 @@ def _check_folder(path: Path, source: Path, city: str, slug: str, line: int, pro
                      "under cities: in briefsite.yaml")
 
 
+def source_folder_ok(source: Path, problems: Problems) -> bool:
+    """False, with the error recorded, when ``source`` is not a folder."""
+    if source.is_dir():
+        return True
+    what = "is not a folder" if source.exists() else "not found"
+    problems.error(source, 0, f"source folder {what}", "check --source, or create bulletins/")
+    return False
+
+
 def load_all(source: Path, config: Config, problems: Problems) -> list[Bulletin]:
     """Every valid bulletin under ``source`` (drafts included), in file order."""
-    if not source.is_dir():
-        what = "is not a folder" if source.exists() else "not found"
-        problems.error(source, 0, f"source folder {what}", "check --source, or create bulletins/")
+    if not source_folder_ok(source, problems):
         return []
     md = markup.make_parser()
     bulletins = []
@@ -446,8 +453,3 @@ def load_all(source: Path, config: Config, problems: Problems) -> list[Bulletin]
         if bulletin is not None:
             bulletins.append(bulletin)
     return bulletins
-
-
-def iter_sources(source: Path) -> Iterator[Path]:
-    """The files a build considers, for tools that only need the list."""
-    return iter(discover(source, Problems()))
