@@ -11,6 +11,7 @@ import pytest
 
 from briefsite import cache, site
 from briefsite.config import load_config
+from briefsite.render import theme_dir
 from briefsite.errors import BriefsiteError
 from briefsite.model import Bulletin, CityRef
 
@@ -88,7 +89,7 @@ def test_damaged_body_pack_is_parsed_again(project: Path):
     theme = project / "theme"
     theme.mkdir()
     (theme / "bulletin.html").write_text(
-        (site.theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"),
+        (theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"),
         encoding="utf-8")
     config = project / "briefsite.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
@@ -260,7 +261,7 @@ def test_serve_style_builds_follow_every_kind_of_change(project: Path):
     theme = project / "theme"
     theme.mkdir()
     (theme / "bulletin.html").write_text(
-        (site.theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"), encoding="utf-8")
+        (theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"), encoding="utf-8")
     config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
     build(project, cache=open_cache)
     assert (project / "site/sitemap.xml").is_file()

@@ -11,6 +11,7 @@ import pytest
 
 from briefsite import site
 from briefsite.config import load_config
+from briefsite.render import theme_dir
 from briefsite.errors import BuildFailed
 
 from conftest import minimal, run_cli, write_bulletin
@@ -80,7 +81,7 @@ def test_deleted_file_gives_the_clean_site(built: Path):
 def test_template_change_gives_the_clean_site(built: Path):
     theme = built / "theme"
     theme.mkdir()
-    shipped = site.theme_dir() / "bulletin.html"
+    shipped = theme_dir() / "bulletin.html"
     (theme / "bulletin.html").write_text(
         shipped.read_text(encoding="utf-8").replace("导读", "本期导读"), encoding="utf-8")
     config = built / "briefsite.yaml"

@@ -33,6 +33,11 @@ def theme_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+def template_folders(config: Config) -> list[Path]:
+    """Where templates and assets come from, built-in theme first, the user's last."""
+    return [theme_dir()] + ([config.templates] if config.templates is not None else [])
+
+
 @dataclass(frozen=True)
 class Page:
     path: str  # output file relative to the site root, POSIX separators
@@ -93,9 +98,7 @@ def city_ref(city: City) -> CityRef:
 def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """The theme's templates; with ``bytecode_dir`` (in the build cache) compiled
     templates are kept between builds, keyed by their source's checksum."""
-    search_path = [str(theme_dir())]
-    if config.templates is not None:
-        search_path.insert(0, str(config.templates))
+    search_path = [str(folder) for folder in reversed(template_folders(config))]  # user's first
     bytecode = None
     if bytecode_dir is not None:
         try:

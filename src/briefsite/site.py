@@ -28,7 +28,7 @@ from .integrity import check_integrity
 from .loader import discover, load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .model import Bulletin
-from .render import Page, make_environment, plan_pages, render_page, theme_dir
+from .render import Page, make_environment, plan_pages, render_page, template_folders
 from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
 from . import export, feeds, output, seo
 
@@ -76,18 +76,10 @@ def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) ->
     return ParseCache.open(default_cache_dir(source) if cache is True else Path(cache), config)
 
 
-def template_folders(config: Config) -> list[Path]:
-    """Where templates and assets come from, built-in theme first."""
-    return [theme_dir()] + ([config.templates] if config.templates is not None else [])
-
-
 def asset_files(config: Config) -> Iterator[tuple[str, bytes]]:
     """Static files of the theme (CSS, icons), user's own overriding by name."""
-    folders = [theme_dir() / "assets"]
-    if config.templates is not None:
-        folders.append(config.templates / "assets")
     files: dict[str, Path] = {}
-    for folder in folders:  # later folders override earlier ones
+    for folder in (f / "assets" for f in template_folders(config)):  # later ones override
         if folder.is_dir():
             for path in folder.rglob("*"):
                 if path.is_file() and not path.name.startswith("."):
@@ -324,12 +316,15 @@ def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
     """Everything ``build`` does short of writing: validation and rendering."""
     started = time.perf_counter()
     archive, problems = load_archive(source, config, strict=strict)
-    files = list(render_site(archive, config))
+    pages = files = 0
+    for path, _ in render_site(archive, config):  # rendered to be checked, then dropped
+        files += 1
+        pages += path.endswith(".html")
     return Summary(
         bulletins=len(archive.bulletins),
         drafts=len(archive.drafts),
-        pages=sum(1 for path, _ in files if path.endswith(".html")),
-        files=len(files),
+        pages=pages,
+        files=files,
         seconds=time.perf_counter() - started,
         warnings=problems.warnings,
         ignored=tuple(problems.ignored),
