@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from briefsite.dates import chinese_number, find_dates, parse_date
 from briefsite.errors import BriefsiteError
 from briefsite.front_matter import split
-from briefsite.importer import convert, decode_raw
-from briefsite.masthead import read_masthead
+from briefsite.editor.importing.importer import convert, decode_raw
+from briefsite.editor.importing.masthead import read_masthead
 from conftest import BULLETINS, ROOT, SEEDS, run_cli
 
 VARIANTS = ROOT / "tests" / "fixtures" / "import"

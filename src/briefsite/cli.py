@@ -151,7 +151,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importer import import_file
+    from .editor.importing.importer import import_file
 
     config = load_config(args.config)
     written = import_file(args.raw, args.out, city=args.city, config=config, force=args.force)
@@ -164,7 +164,7 @@ def cmd_import(args) -> int:
 def cmd_new(args) -> int:
     import datetime as dt
 
-    from .scaffold import create_next
+    from .editor.scaffold import create_next
 
     config = load_config(args.config)
     plan = create_next(args.source, config, args.city, args.title, args.date or dt.date.today())

@@ -24,11 +24,11 @@ from typing import Sequence
 
 import yaml
 
-from .config import KNOWN_CITY_SLUGS, Config
-from .dates import find_dates
-from .errors import BriefsiteError
+from briefsite.config import KNOWN_CITY_SLUGS, Config
+from briefsite.dates import find_dates
+from briefsite.errors import BriefsiteError
 from .masthead import Piece, read_masthead
-from .model import Bulletin
+from briefsite.model import Bulletin
 from .textshape import (balanced, display_width, ends_sentence, has_sentence_punct,
                         join_broken, nonspace, tidy)
 
@@ -704,8 +704,8 @@ def _archive(out: Path, config: Config) -> list[Bulletin]:
     """The bulletins filed already (drafts too); broken files are simply not used."""
     if not out.is_dir():
         return []
-    from .errors import Problems
-    from .loader import load_all
+    from briefsite.errors import Problems
+    from briefsite.loader import load_all
     return load_all(out, config, Problems())
 
 

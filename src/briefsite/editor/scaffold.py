@@ -14,12 +14,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
-from .errors import BriefsiteError, Problems
-from .importer import markdown_text, render_front_matter, write_new_file
-from .loader import load_all
-from .model import Bulletin
-from .textshape import nonspace
+from briefsite.config import Config
+from briefsite.errors import BriefsiteError, Problems
+from .importing.importer import markdown_text, render_front_matter, write_new_file
+from briefsite.loader import load_all
+from briefsite.model import Bulletin
+from .importing.textshape import nonspace
 
 # The body of a new issue whose series has no sections: one headline, one paragraph.
 DEFAULT_BODY = "### （标题）\n\n（正文）"

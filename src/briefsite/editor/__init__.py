@@ -1,0 +1,1 @@
+"""The editor's commands: import a received bulletin, scaffold the next issue."""

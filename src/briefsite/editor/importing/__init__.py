@@ -1,0 +1,1 @@
+"""briefsite import: a received bulletin (text, PDF, Word) into a bulletin file."""
