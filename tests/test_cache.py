@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import cache, site
-from briefsite.config import load_config
-from briefsite.render import theme_dir
+from briefsite.build import cache, site
+from briefsite.content.config import load_config
+from briefsite.pages.render import theme_dir
 from briefsite.errors import BriefsiteError
-from briefsite.model import Bulletin, CityRef
+from briefsite.content.model import Bulletin, CityRef
 
 YIYANG = "yiyang/2024-05-10-1.md"
 
@@ -137,7 +137,7 @@ def test_same_size_same_second_edit_is_seen(project: Path):
 
 def test_unchanged_files_are_not_read_again(project: Path, monkeypatch):
     build(project)
-    from briefsite import loader
+    from briefsite.content import loader
 
     calls = []
     real = loader.load_bulletin

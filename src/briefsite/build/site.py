@@ -16,21 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .archive import Archive, build_archive
+from ..content.archive import Archive, build_archive
 from .cache import (OutputState, ParseCache, code_key, config_key, default_cache_dir, default_jobs,
                     _problem_tuple, digest, fingerprint, page_fingerprint, forget_output_state, inputs_key,
                     source_stats,
                     load_cached, load_output_state,
                     save_output_state, templates_key)
-from .config import Config
-from .errors import BriefsiteError, BuildFailed, Problems
-from .integrity import check_integrity
-from .loader import discover, load_all
+from ..content.config import Config
+from ..errors import BriefsiteError, BuildFailed, Problems
+from ..content.integrity import check_integrity
+from ..content.loader import discover, load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
-from .model import Bulletin
-from .render import Page, make_environment, plan_pages, render_page, template_folders
+from ..content.model import Bulletin
+from ..pages.render import Page, make_environment, plan_pages, render_page, template_folders
 from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
-from . import export, feeds, output, seo
+from ..pages import export, feeds, seo
+from . import output
 
 
 @dataclass
@@ -93,10 +94,10 @@ SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (doc
 
 def schema_file() -> Path:
     """The front-matter JSON Schema: shipped in the package, or the checkout's schema/."""
-    packaged = Path(__file__).resolve().parent / SCHEMA_IN_SITE
+    packaged = Path(__file__).resolve().parents[1] / SCHEMA_IN_SITE
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / SCHEMA_IN_SITE
+    return Path(__file__).resolve().parents[3] / SCHEMA_IN_SITE
 
 
 def render_site(archive: Archive, config: Config, *, search: bool = True,

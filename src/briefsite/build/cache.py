@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from . import __version__
-from .config import Config
-from .model import Bulletin
+from .. import __version__
+from ..content.config import Config
+from ..content.model import Bulletin
 
 CACHE_DIRNAME = ".briefsite-cache"
 FORMAT = b"briefsite-cache 1\n"
@@ -67,10 +67,10 @@ def digest(*parts: bytes) -> str:
 
 def code_key() -> str:
     """Changes whenever briefsite's own code does (an upgrade or a local edit)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     parts = [__version__.encode(), sys.version.encode()]
-    for path in sorted(package.glob("*.py")):
-        parts += [path.name.encode(), path.read_bytes()]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix().encode(), path.read_bytes()]
     return digest(*parts)
 
 
@@ -189,8 +189,8 @@ class BodyRef:
             pass
         if isinstance(body, tuple) and len(body) == 3:
             return body
-        from .errors import Problems
-        from .loader import load_bulletin
+        from ..errors import Problems
+        from ..content.loader import load_bulletin
 
         fresh = load_bulletin(Path(self.source_file), Path(self.source_root), self.config, Problems())
         if fresh is None:  # the file changed into something invalid during the build
@@ -603,10 +603,10 @@ def _problem_tuple(p) -> tuple:
 
 def _parse_one(path: Path, source: Path, config: Config, cache: ParseCache, md) -> tuple:
     """Parse one file: (entry or None, its problems as tuples)."""
-    from .errors import Problems
-    from .loader import load_bulletin
+    from ..errors import Problems
+    from ..content.loader import load_bulletin
 
-    from .export import record_json
+    from ..pages.export import record_json
 
     problems = Problems()
     try:
@@ -630,7 +630,7 @@ def _parse_one(path: Path, source: Path, config: Config, cache: ParseCache, md) 
 def _parse_chunk(paths: list[str], source: Path, config: Config, cache: ParseCache) -> list[bytes]:
     """Parse a batch; their bodies go to one new pack file (one file per
     bulletin would cost more in file creation than in parsing)."""
-    from .markup import make_parser
+    from ..content.markup import make_parser
 
     md = make_parser()
     parsed = [_parse_one(Path(p), source, config, cache, md) for p in paths]
@@ -662,8 +662,8 @@ def load_cached(source: Path, config: Config, problems, cache: ParseCache, jobs:
     order, with their bodies left in the cache until read. ``discovered``:
     (paths, their ``source_stats``, the Problems of ``discover``) when the
     caller has already listed the folder."""
-    from .errors import BriefsiteError
-    from .loader import discover, source_folder_ok
+    from ..errors import BriefsiteError
+    from ..content.loader import discover, source_folder_ok
 
     if not source_folder_ok(source, problems):
         return []
