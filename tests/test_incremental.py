@@ -213,7 +213,8 @@ def test_files_added_to_the_output_by_hand_are_removed(built: Path):
 
 
 def test_serve_style_repeated_builds_share_one_open_cache(built: Path):
-    from briefsite.build.cache import ParseCache, default_cache_dir
+    from briefsite.build.cache import ParseCache
+    from briefsite.build.store import default_cache_dir
 
     config = load_config(built / "briefsite.yaml")
     cache = ParseCache.open(default_cache_dir(built / "bulletins"), config)

@@ -171,7 +171,8 @@ def spare_folder(out: Path) -> Path:
     return out.parent / f".{out.name}.spare"
 
 
-def _inode(path: Path) -> int:
+def inode(path: Path) -> int:
+    """``path``'s inode number; -1 if it does not exist."""
     try:
         return os.stat(path).st_ino
     except OSError:

@@ -1,37 +1,37 @@
-"""The build, step by step: config -> bulletins -> archive -> pages -> files.
+"""The build, step by step:
 
-``build`` writes the site atomically; ``check`` runs the same steps and
-writes nothing. Both return a summary for the one-line report.
+    discover -> load -> archive -> plan outputs -> render -> write -> index search
+
+``build`` runs them and atomically replaces the output folder; ``check`` runs
+the same steps short of writing. Each step is a function below taking and
+returning typed values; the incremental machinery (what changed since the
+last build, what can be kept) is plan.OutputPlan, which the steps consult.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterable, Iterator
 
 from ..content.archive import Archive, build_archive
-from .cache import (OutputState, ParseCache, code_key, config_key, default_cache_dir, default_jobs,
-                    _problem_tuple, digest, fingerprint, page_fingerprint, forget_output_state, inputs_key,
-                    source_stats,
-                    load_cached, load_output_state,
-                    save_output_state, templates_key)
 from ..content.config import Config
-from ..errors import BriefsiteError, BuildFailed, Problems
 from ..content.integrity import check_integrity
-from ..content.loader import discover, load_all
-from .lock import DEFAULT_TIMEOUT, build_lock
-from ..content.model import Bulletin
-from ..pages.render import Page, make_environment, plan_pages, render_page, template_folders
-from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
-from ..pages import export, feeds, seo
+from ..errors import BriefsiteError, BuildFailed, Problems
+from ..pages.outputs import Output, site_outputs
+from ..pages.render import make_environment
 from . import output
+from .cache import ParseCache
+from .load import Sources, discover, load
+from .lock import DEFAULT_TIMEOUT, build_lock
+from .plan import OutputPlan, Planned, inputs_key, render_key
+from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
+from .store import default_cache_dir
+from .workers import default_jobs
 
 
 @dataclass
@@ -48,110 +48,19 @@ class Summary:
     ignored: tuple[Path, ...] = ()  # bulletin-like files passed over by name (.#x.md, x.md~)
 
 
-def load_archive(source: Path, config: Config, *, strict: bool = False,
-                 cache: ParseCache | None = None, jobs: int = 1,
-                 discovered: tuple | None = None) -> tuple[Archive, Problems]:
-    """Steps 1-2: read and validate every bulletin, then index them.
+@dataclass(frozen=True)
+class Rendered:
+    """An output's bytes; None for one the live site already holds."""
 
-    With a ``cache`` unchanged files are not parsed again and the bulletins'
-    bodies stay on disk until read; ``jobs`` processes parse the rest.
-    """
-    problems = Problems()
-    if cache is None:
-        bulletins = load_all(source, config, problems)
-    else:
-        bulletins = load_cached(source, config, problems, cache, jobs, discovered)
-    archive = build_archive(bulletins, problems)
-    check_integrity(archive, problems)  # series-level: gaps, order, links to drafts
-    if problems.errors or (strict and problems.warnings):
-        raise BuildFailed(problems.items)
-    return archive, problems
+    path: str
+    data: bytes | None
 
 
-def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) -> ParseCache | None:
-    """The parse cache to build with (see ``build``'s ``cache``)."""
-    if isinstance(cache, ParseCache):
-        return cache if cache.config == config else ParseCache.open(cache.root, config)
-    if cache is False or cache is None:
-        return None
-    return ParseCache.open(default_cache_dir(source) if cache is True else Path(cache), config)
+@dataclass(frozen=True)
+class Written:
+    """What the write step produced: the path of every output (written or kept)."""
 
-
-def asset_files(config: Config) -> Iterator[tuple[str, bytes]]:
-    """Static files of the theme (CSS, icons), user's own overriding by name."""
-    files: dict[str, Path] = {}
-    for folder in (f / "assets" for f in template_folders(config)):  # later ones override
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file() and not path.name.startswith("."):
-                    files[f"assets/{path.relative_to(folder).as_posix()}"] = path
-    for rel in sorted(files):
-        yield rel, files[rel].read_bytes()
-
-
-SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
-
-
-def schema_file() -> Path:
-    """The front-matter JSON Schema: shipped in the package, or the checkout's schema/."""
-    packaged = Path(__file__).resolve().parents[1] / SCHEMA_IN_SITE
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[3] / SCHEMA_IN_SITE
-
-
-def render_site(archive: Archive, config: Config, *, search: bool = True,
-                reuse: Callable[[str, str], bool] | None = None,
-                render_key: str = "", bytecode_dir: Path | None = None,
-                records: Callable[[Bulletin], bytes | None] | None = None,
-                known_pages: dict | None = None) -> Iterator[tuple[str, bytes]]:
-    """Step 3: every output file as (relative path, bytes), in a fixed order.
-
-    With ``reuse``, each page's and feed's fingerprint (its template,
-    ``render_key`` and the content hashes of everything it shows) is offered
-    first as ``reuse(path, fingerprint)``; one it accepts as unchanged is
-    skipped. ``records``: bulletins.json records made earlier (the cache's);
-    ``known_pages``: the last build's pages, kept by briefsite serve (see
-    ``page_fingerprint``).
-    """
-    env = make_environment(config, bytecode_dir)
-    pages = []
-    memo: dict = {}  # fingerprints of shared lists (a city's bulletins), per build
-    for page in plan_pages(archive, config, search=search):
-        pages.append(page.path)
-        if reuse is not None:
-            key = page_fingerprint(render_key, page, memo, known_pages)
-            if key and reuse(page.path, key):
-                continue
-        yield page.path, render_page(env, _with_body(page))
-    yield from asset_files(config)
-    yield SCHEMA_IN_SITE, schema_file().read_bytes()
-    for feed in feeds.plan_feeds(archive, config):  # each reads up to 50 bodies
-        if reuse is not None:
-            key = fingerprint((render_key, feed), memo)
-            if key and reuse(feed.path, key):
-                continue
-        yield feed.path, feeds.render_feed(feed, config)
-    # Its records follow from the bulletins' content hashes.
-    key = fingerprint((render_key, export.EXPORT_PATH, archive.bulletins), memo) if reuse else ""
-    if not (key and reuse(export.EXPORT_PATH, key)):
-        yield export.EXPORT_PATH, export.bulletins_json(archive, config, records)
-    if config.base_url:  # sitemap.xml (every page: reused when unchanged) and robots.txt
-        key = fingerprint((render_key, "sitemap", tuple(pages), archive.bulletins), memo) if reuse else ""
-        if not (key and reuse("sitemap.xml", key)):
-            lastmod = {f"{b.url}index.html": b.date.isoformat() for b in archive.bulletins}
-            yield "sitemap.xml", seo.sitemap_xml(pages, config, lastmod)
-        yield "robots.txt", seo.robots_txt(config)
-
-
-def _with_body(page: Page) -> Page:
-    """The page with its bulletin's body read once, not on every access."""
-    bulletin = page.context.get("bulletin")
-    if isinstance(bulletin, Bulletin):
-        full = bulletin.loaded()
-        if full is not bulletin:
-            return dataclasses.replace(page, context={**page.context, "bulletin": full})
-    return page
+    paths: tuple[str, ...]
 
 
 def _gc_spared(function):
@@ -187,146 +96,170 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     written; the others keep their inode and mtime. ``jobs``: processes for
     parsing (default: one per CPU).
     """
-    started = time.perf_counter()
-    summary = Summary()
+    clock = Stopwatch()
     output.check_output_folder(out)
     parse_cache = open_cache(cache, source, config)
-    root = parse_cache.root if parse_cache is not None else None
-    if root is not None and root.resolve().is_relative_to(out.resolve()):
-        raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
-                             hint="keep the source folder outside the output folder, or pass another cache folder")
-    render_key = digest(code_key().encode(), config_key(config).encode(),
-                        templates_key(template_folders(config)).encode(),
-                        os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    inputs = ""
-    discovered = None
+    plan = open_plan(parse_cache, out, config, kept=cache is parse_cache)
+    sources = None
     if parse_cache is not None:  # nothing changed since the last build: nothing to do
-        found = Problems()
-        paths = discover(source, found)
-        stats = source_stats(paths)  # listed and stat-ed once: load_cached uses them too
-        discovered = (paths, stats, found)
-        inputs = inputs_key(paths, render_key, parse_cache.key, f"search={search}", stats=stats)
-        summary.ignored = tuple(found.ignored)
-        state = _current_state(root, out, parse_cache.outputs)
-        if (state is not None and state.inputs == inputs and not (strict and state.warnings)
-                and (not search or (out / SEARCH_BUNDLE).is_dir())):
+        sources = discover(source)
+        plan.inputs = inputs_key(sources.paths, plan.render_key, parse_cache.key, f"search={search}",
+                                 stats=sources.stats)
+        if plan.nothing_changed(strict=strict, search=search):
             with build_lock(out, timeout=lock_timeout):
                 output.clear_leftovers(out)  # of a build that was killed
-            return _unchanged(summary, state, started)
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    archive, problems = load_archive(source, config, strict=strict, cache=parse_cache, jobs=jobs,
-                                     discovered=discovered)
+            return unchanged_summary(plan, sources, clock)
+    archive, problems = load_archive(source, config, strict=strict, cache=parse_cache,
+                                     jobs=default_jobs() if jobs is None else max(1, jobs), sources=sources)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
-    summary.stages["load"] = time.perf_counter() - started
+    clock.lap("load")
     # The lock covers everything that touches the output's parent folder:
     # clearing leftovers, staging, swapping (see lock.py).
     with build_lock(out, timeout=lock_timeout):
         output.clear_leftovers(out)  # even if this build turns out to change nothing
-        state = _current_state(root, out, parse_cache.outputs) if parse_cache is not None else None
-        spare_ok = state is not None and state.spare_ino == output._inode(output.spare_folder(out))
-        update = output.Update(out, spare_changes=state.changed if spare_ok else None)
-        previous = state.files if state is not None else {}
-        files: dict[str, str] = {}  # path -> fingerprint or content hash, for the next build
-
-        def reuse(path: str, key: str) -> bool:
-            files[path] = key
-            if previous.get(path) == key:
-                update.keep(path)
-                return True
-            return False
-
+        plan.refresh()
+        update = output.Update(out, spare_changes=plan.spare_changes)
         try:
-            pages = count = 0
-            for path, data in render_site(archive, config, search=search, reuse=reuse,
-                                          render_key=render_key,
-                                          bytecode_dir=root / "templates" if root else None,
-                                          records=parse_cache.record if parse_cache else None,
-                                          # kept only by a long-running process (serve)
-                                          known_pages=parse_cache.pages if cache is parse_cache else None):
-                if path not in files:  # (a page's fingerprint is already there)
-                    files[path] = "h:" + digest(data)
-                update.put(path, data)
-            for path in files:
-                count += 1
-                pages += path.endswith(".html")
-            update.remove_unseen(set(previous) if state is not None else None)
-            summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
-            bundle = out / SEARCH_BUNDLE
-            if search and (update.staging is not None or not bundle.is_dir()):
-                # Indexed in staging, so the swapped-in site is always complete.
-                staging = update.force_stage()
-                stale = output.tree_files(staging / SEARCH_BUNDLE)
-                shutil.rmtree(staging / SEARCH_BUNDLE, ignore_errors=True)  # new files, never
-                summary.search = index_site(staging)                       # the live ones
-                summary.stages["search"] = summary.search.seconds
-                update.changed |= {f"{SEARCH_BUNDLE}/{p}" for p in
-                                   stale | output.tree_files(staging / SEARCH_BUNDLE)}
-            elif not search and bundle.is_dir():
-                for path in sorted(output.tree_files(bundle)):
-                    update.remove(f"{SEARCH_BUNDLE}/{path}")
-            elif search and state is not None and state.search_pages >= 0:
-                summary.search = SearchIndex(state.search_pages, 0.0)  # still the live one's
-            if root is not None:  # the old record is void once the swap can happen
-                forget_output_state(root, out)
+            env = make_environment(config, parse_cache.root / "templates" if parse_cache else None)
+            outputs = site_outputs(archive, config, env, search=search,
+                                   records=parse_cache.record if parse_cache else None)
+            written = write(render(plan.consult(outputs)), update, plan)
+            clock.lap("render")
+            index = index_search(update, out, search, plan)
+            if index is not None and index.seconds:
+                clock.stages["search"] = index.seconds
+            plan.forget()  # the old record is void once the swap can happen
             committed = update.commit()
         except BaseException:  # including Ctrl-C and SIGTERM: never leave a staging folder
             update.discard()
             raise
-        if root is not None:
-            changed = frozenset(update.changed) if committed else (state.changed if state else frozenset())
-            spare_ino = output._inode(output.spare_folder(out)) if committed else (
-                state.spare_ino if state else -1)
-            save_output_state(root, out, OutputState(
-                output._inode(out), spare_ino, files, changed, inputs,
-                (len(archive.bulletins), len(archive.drafts), pages, count),
-                tuple(_problem_tuple(p) for p in problems.warnings),
-                summary.search.pages if summary.search is not None else -1), parse_cache.outputs)
-    summary.bulletins = len(archive.bulletins)
-    summary.drafts = len(archive.drafts)
-    summary.pages = pages
-    summary.files = count
-    summary.written = len(update.changed) if committed else 0
-    summary.warnings = problems.warnings
-    summary.ignored = tuple(problems.ignored)
-    # The summary reports indexing time on its own, so this is the rest.
-    summary.seconds = time.perf_counter() - started - summary.stages.get("search", 0.0)
-    return summary
+        pages = sum(path.endswith(".html") for path in written.paths)
+        counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
+        plan.save(committed=committed, changed=update.changed, counts=counts,
+                  warnings=problems.warnings, search_pages=index.pages if index is not None else -1)
+    return Summary(*counts, seconds=clock.total(), warnings=problems.warnings, stages=clock.stages,
+                   search=index, written=len(update.changed) if committed else 0,
+                   ignored=tuple(problems.ignored))
 
 
-def _current_state(root: Path, out: Path, known: dict | None = None) -> OutputState | None:
-    """The record of the build that made ``out``, if it is still the live site."""
-    state = load_output_state(root, out, known)
-    if state is None or not out.is_dir() or state.out_ino != output._inode(out):
-        return None  # another build (or a person) replaced the folder: the record says nothing
-    return state
+def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) -> ParseCache | None:
+    """The parse cache to build with (see ``build``'s ``cache``)."""
+    if isinstance(cache, ParseCache):
+        return cache if cache.config == config else ParseCache.open(cache.root, config)
+    if cache is False or cache is None:
+        return None
+    return ParseCache.open(default_cache_dir(source) if cache is True else Path(cache), config)
 
 
-def _unchanged(summary: Summary, state: OutputState, started: float) -> Summary:
+def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, kept: bool) -> OutputPlan:
+    """The output plan, with the last build's record when there is a cache.
+    ``kept``: the cache stays open between builds (serve), so it remembers
+    the pages it fingerprinted."""
+    root = parse_cache.root if parse_cache is not None else None
+    if root is not None and root.resolve().is_relative_to(out.resolve()):
+        raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
+                             hint="keep the source folder outside the output folder, or pass another cache folder")
+    return OutputPlan(out, root, render_key(config),
+                      known=parse_cache.outputs if parse_cache is not None else None,
+                      known_pages=parse_cache.pages if kept and parse_cache is not None else None)
+
+
+def load_archive(source: Path, config: Config, *, strict: bool = False,
+                 cache: ParseCache | None = None, jobs: int = 1,
+                 sources: Sources | None = None) -> tuple[Archive, Problems]:
+    """Steps 1-3: read and validate every bulletin, then index them.
+
+    With a ``cache`` unchanged files are not parsed again and the bulletins'
+    bodies stay on disk until read; ``jobs`` processes parse the rest.
+    """
+    problems = Problems()
+    bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources)
+    archive = build_archive(bulletins, problems)
+    check_integrity(archive, problems)  # series-level: gaps, order, links to drafts
+    if problems.errors or (strict and problems.warnings):
+        raise BuildFailed(problems.items)
+    return archive, problems
+
+
+def render(planned: Iterable[Planned]) -> Iterator[Rendered]:
+    """Step 5: the bytes of every output the live site does not already hold."""
+    for item in planned:
+        yield Rendered(item.output.path, None if item.unchanged else item.output.make())
+
+
+def write(rendered: Iterable[Rendered], update: output.Update, plan: OutputPlan) -> Written:
+    """Step 6: stage every changed file (output.Update writes only those whose
+    bytes differ) and remove the files this build no longer makes."""
+    for item in rendered:
+        if item.data is None:
+            update.keep(item.path)
+        else:
+            plan.made(item.path, item.data)
+            update.put(item.path, item.data)
+    update.remove_unseen(plan.live_files)
+    return Written(tuple(plan.files))
+
+
+def index_search(update: output.Update, out: Path, search: bool, plan: OutputPlan) -> SearchIndex | None:
+    """Step 7: the search index of the staged site, rebuilt when the site changed."""
+    bundle = out / SEARCH_BUNDLE
+    if search and (update.staging is not None or not bundle.is_dir()):
+        # Indexed in staging, so the swapped-in site is always complete.
+        staging = update.force_stage()
+        stale = output.tree_files(staging / SEARCH_BUNDLE)
+        shutil.rmtree(staging / SEARCH_BUNDLE, ignore_errors=True)  # new files, never the live ones
+        index = index_site(staging)
+        update.changed |= {f"{SEARCH_BUNDLE}/{p}" for p in stale | output.tree_files(staging / SEARCH_BUNDLE)}
+        return index
+    if not search and bundle.is_dir():
+        for path in sorted(output.tree_files(bundle)):
+            update.remove(f"{SEARCH_BUNDLE}/{path}")
+    elif search and plan.state is not None and plan.state.search_pages >= 0:
+        return SearchIndex(plan.state.search_pages, 0.0)  # still the live one's
+    return None
+
+
+def unchanged_summary(plan: OutputPlan, sources: Sources, clock: "Stopwatch") -> Summary:
     """The summary of a build that found nothing changed since the last one."""
-    summary.bulletins, summary.drafts, summary.pages, summary.files = state.counts
+    state = plan.state
+    summary = Summary(*state.counts, ignored=tuple(sources.problems.ignored),
+                      warnings=[BriefsiteError.from_record(record) for record in state.warnings])
     if state.search_pages >= 0:  # the live site's index is still the right one
         summary.search = SearchIndex(state.search_pages, 0.0)
-    summary.warnings = [BriefsiteError(path, line, message, hint=hint, severity=severity)
-                        for path, line, message, hint, severity in state.warnings]
-    summary.seconds = time.perf_counter() - started
+    summary.seconds = clock.total()
     summary.stages["unchanged"] = summary.seconds
     return summary
 
 
 def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
     """Everything ``build`` does short of writing: validation and rendering."""
-    started = time.perf_counter()
+    clock = Stopwatch()
     archive, problems = load_archive(source, config, strict=strict)
     pages = files = 0
     for path, _ in render_site(archive, config):  # rendered to be checked, then dropped
         files += 1
         pages += path.endswith(".html")
-    return Summary(
-        bulletins=len(archive.bulletins),
-        drafts=len(archive.drafts),
-        pages=pages,
-        files=files,
-        seconds=time.perf_counter() - started,
-        warnings=problems.warnings,
-        ignored=tuple(problems.ignored),
-    )
+    return Summary(bulletins=len(archive.bulletins), drafts=len(archive.drafts), pages=pages,
+                   files=files, seconds=clock.total(), warnings=problems.warnings,
+                   ignored=tuple(problems.ignored))
+
+
+def render_site(archive: Archive, config: Config, *, search: bool = True) -> Iterator[tuple[str, bytes]]:
+    """Every output file as (relative path, bytes), in a fixed order, all rendered."""
+    for item in site_outputs(archive, config, make_environment(config), search=search):
+        yield item.path, item.make()
+
+
+class Stopwatch:
+    """Seconds per stage for the summary; ``total`` leaves out search
+    indexing, which the summary reports on its own."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        self.stages[stage] = time.perf_counter() - self.started - sum(self.stages.values())
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started - self.stages.get("search", 0.0)
