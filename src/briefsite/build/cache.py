@@ -35,8 +35,8 @@ _BUCKETS = 16  # index parts per source folder
 class Entry:
     """One parsed file as the index keeps it."""
 
-    stat: tuple[int, int, int, int]
-    hash: str  # of path and bytes
+    stat: tuple  # load.bulletin_stat: the file's and those of its photos
+    hash: str  # of path and bytes (and of its photos and original)
     bulletin: Bulletin  # without body_html, text and toc (those are in the pack)
     warnings: tuple[tuple, ...] = ()
     pack: str = ""  # file name of the pack holding the body

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import loader
+from ..content import loader, media
 from ..content.config import Config
 from ..content.markup import make_parser
 from ..content.model import Bulletin
@@ -29,15 +29,34 @@ class Sources:
 
     folder: Path
     paths: list[Path]
-    stats: list[tuple | None]  # each file's store.stat_key (None: gone)
+    stats: list[tuple | None]  # each file's bulletin_stat (None: gone)
     problems: Problems = field(default_factory=Problems)  # what listing found (and ignored)
 
 
 def discover(source: Path) -> Sources:
     """Step 1: every bulletin file under ``source``, with its stat."""
     found = Problems()
-    paths = loader.discover(source, found)
-    return Sources(source, paths, source_stats(paths), found)
+    folders: set[Path] = set()
+    paths = loader.discover(source, found, folders)
+    stats = [bulletin_stat(path, stat) if path in folders else stat
+             for path, stat in zip(paths, source_stats(paths))]
+    return Sources(source, paths, stats, found)
+
+
+def bulletin_stat(path: Path, stat: tuple | None) -> tuple | None:
+    """A bulletin file's ``store.stat_key`` extended by the name and stat of
+    every file in its folder (media.py): a photo added, removed or edited
+    changes it, so the no-change check and the parse cache see the edit."""
+    if stat is None:
+        return None
+    folder = media.bulletin_folder(path)
+    files = []
+    for name in media.folder_files(folder):
+        try:
+            files.append((name, store.stat_key(os.stat(folder / name))))
+        except OSError:
+            files.append((name, None))
+    return stat + tuple(files) if files else stat
 
 
 def load(source: Path, config: Config, problems: Problems, *, cache: ParseCache | None = None,
@@ -117,19 +136,21 @@ def _parse_one(path: Path, source: Path, config: Config, cache: ParseCache, md) 
     problems = Problems()
     try:
         st = os.stat(path)
+        key = bulletin_stat(path, store.stat_key(st))  # before reading, like the file's own
         data = path.read_bytes()
     except OSError:
-        st, data = None, b""
+        st, key, data = None, None, b""
     bulletin = loader.load_bulletin(path, source, config, problems, md)
     found = tuple(p.record() for p in problems.items)
     if bulletin is None or st is None or problems.errors:
         return None, found, b""  # not cached: parsed again until fixed
-    file_hash = store.digest(cache.key.encode(), str(path).encode(), data)
+    media_parts = [repr((bulletin.figures, bulletin.original)).encode()] if bulletin.figures or bulletin.original else []
+    file_hash = store.digest(cache.key.encode(), str(path).encode(), data, *media_parts)
     stored = light(bulletin)
     object.__setattr__(stored, "digest", file_hash)
     # The stat is taken before reading: if the file changes meanwhile, the
     # next build sees a different stat and parses it again.
-    entry = Entry(store.stat_key(st), file_hash, stored, found, record=record_json(bulletin, config))
+    entry = Entry(key, file_hash, stored, found, record=record_json(bulletin, config))
     return entry, found, store.dumps((bulletin.body_html, bulletin.text, bulletin.toc))
 
 

@@ -1,6 +1,6 @@
 """The build, step by step:
 
-    discover -> load -> archive -> plan outputs -> render -> write -> index search
+    discover -> load -> archive -> photos -> plan outputs -> render -> write -> index search
 
 ``build`` runs them and atomically replaces the output folder; ``check`` runs
 the same steps short of writing. Each step is a function below taking and
@@ -25,6 +25,7 @@ from ..errors import BriefsiteError, BuildFailed, Problems
 from ..pages.outputs import Output, site_outputs
 from ..pages.render import make_environment
 from . import output
+from .images import ImageStore, Photos, process as process_images
 from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
@@ -113,6 +114,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
                                      jobs=default_jobs() if jobs is None else max(1, jobs), sources=sources)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
     clock.lap("load")
+    photos = resize_photos(archive, config, problems, cache_root=parse_cache.root if parse_cache else None,
+                           jobs=default_jobs() if jobs is None else max(1, jobs))
     # The lock covers everything that touches the output's parent folder:
     # clearing leftovers, staging, swapping (see lock.py).
     with build_lock(out, timeout=lock_timeout):
@@ -122,7 +125,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         try:
             env = make_environment(config, parse_cache.root / "templates" if parse_cache else None)
             outputs = site_outputs(archive, config, env, search=search,
-                                   records=parse_cache.record if parse_cache else None)
+                                   records=parse_cache.record if parse_cache else None,
+                                   renditions=photos.renditions, photo_bytes=photos.data)
             written = write(render(plan.consult(outputs)), update, plan)
             clock.lap("render")
             index = index_search(update, out, search, plan)
@@ -181,6 +185,17 @@ def load_archive(source: Path, config: Config, *, strict: bool = False,
     return archive, problems
 
 
+def resize_photos(archive: Archive, config: Config, problems: Problems, *, cache_root: Path | None,
+                  jobs: int = 1) -> Photos:
+    """Step 3b: every published photo in a few widths, made once and kept in
+    the build cache's image store (in memory without one). A photo that
+    cannot be decoded fails the build here, before anything is written."""
+    photos = process_images(archive, ImageStore.beside(cache_root, config.image_limits), problems, jobs=jobs)
+    if problems.errors:
+        raise BuildFailed(problems.items)
+    return photos
+
+
 def render(planned: Iterable[Planned]) -> Iterator[Rendered]:
     """Step 5: the bytes of every output the live site does not already hold."""
     for item in planned:
@@ -235,8 +250,9 @@ def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
     """Everything ``build`` does short of writing: validation and rendering."""
     clock = Stopwatch()
     archive, problems = load_archive(source, config, strict=strict)
+    photos = resize_photos(archive, config, problems, cache_root=None)  # decoded to be checked
     pages = files = 0
-    for path, _ in render_site(archive, config):  # rendered to be checked, then dropped
+    for path, _ in render_site(archive, config, photos=photos):  # rendered to be checked, then dropped
         files += 1
         pages += path.endswith(".html")
     return Summary(bulletins=len(archive.bulletins), drafts=len(archive.drafts), pages=pages,
@@ -244,9 +260,13 @@ def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
                    ignored=tuple(problems.ignored))
 
 
-def render_site(archive: Archive, config: Config, *, search: bool = True) -> Iterator[tuple[str, bytes]]:
+def render_site(archive: Archive, config: Config, *, search: bool = True,
+                photos: Photos | None = None) -> Iterator[tuple[str, bytes]]:
     """Every output file as (relative path, bytes), in a fixed order, all rendered."""
-    for item in site_outputs(archive, config, make_environment(config), search=search):
+    if photos is None:
+        photos = resize_photos(archive, config, Problems(), cache_root=None)
+    for item in site_outputs(archive, config, make_environment(config), search=search,
+                             renditions=photos.renditions, photo_bytes=photos.data):
         yield item.path, item.make()
 
 

@@ -12,6 +12,7 @@ from typing import Mapping
 import yaml
 
 from ..errors import BriefsiteError, BuildFailed, Problems
+from .media import Limits
 
 # Hunan's fourteen prefecture-level divisions and the province. A mapping in
 # briefsite.yaml wins; these keep the common case working with no config.
@@ -38,7 +39,8 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _SUFFIXES = ("土家族苗族自治州", "自治州", "自治县", "地区", "特别行政区", "自治区",
              "省", "市", "州", "县", "区", "盟")
 
-CONFIG_KEYS = ("title", "description", "base_url", "cities", "templates", "author", "newest_count")
+CONFIG_KEYS = ("title", "description", "base_url", "cities", "templates", "author", "newest_count",
+               "originals", "image_max_mb", "image_max_megapixels")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class Config:
     templates: Path | None = None
     newest_count: int = 10
     path: Path | None = None
+    # Publish each bulletin's original.pdf / original.docx beside its page (下载原件).
+    originals: bool = False
+    # Larger photos are refused before they are decoded (image_max_mb, image_max_megapixels).
+    image_limits: Limits = Limits()
 
     def city_slug(self, city: str) -> str:
         return city_slug(city, self.city_slugs)
@@ -176,6 +182,22 @@ def load_config(path: Path | None) -> Config:
         error("newest_count", f"newest_count must be a whole number ≥ 1, not {newest!r}")
         newest = 10
 
+    originals = data.get("originals", False)
+    if not isinstance(originals, bool):
+        error("originals", f"originals must be true or false, not {originals!r}",
+              "write originals: true to publish each bulletin's original.pdf or original.docx")
+        originals = False
+
+    def limit(key: str, default: float) -> float:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 10_000:
+            error(key, f"{key} must be a number above 0, not {value!r}", f"e.g. {key}: {default:g}")
+            return default
+        return value
+
+    limits = Limits(max_bytes=int(limit("image_max_mb", 20) * 1024 * 1024),
+                    max_pixels=int(limit("image_max_megapixels", 40) * 1_000_000))
+
     config = Config(
         title=text_value("title", Config.title),
         description=text_value("description", Config.description),
@@ -185,6 +207,8 @@ def load_config(path: Path | None) -> Config:
         templates=templates_path,
         newest_count=newest,
         path=path,
+        originals=originals,
+        image_limits=limits,
     )
     if problems.errors:
         raise BuildFailed(problems.items)

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
 
-from . import markup
+from . import markup, media
 from .config import Config
 from ..errors import BriefsiteError, Problems
 from .front_matter import Field, split
@@ -39,15 +39,18 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
 
 
-def discover(source: Path, problems: Problems) -> list[Path]:
+def discover(source: Path, problems: Problems, folders: set[Path] | None = None) -> list[Path]:
     """Every ``*.md`` under ``source``, sorted; links leaving the folder refused.
 
     Nothing that looks like a bulletin is passed over silently: a link that
     leaves the source, a folder that cannot be read, or a Markdown file with
-    another extension (x.MD, x.markdown) is reported.
+    another extension (x.MD, x.markdown) is reported. A bulletin's own folder
+    (``x/`` beside ``x.md``: its photos and original, see media.py) holds no
+    bulletins; ``folders`` (when given) receives the bulletins that have one.
     """
     found: list[Path] = []
     root = source.resolve()
+    media_folders: set[str] = set()
 
     def unreadable(exc: OSError) -> None:
         problems.error(exc.filename or source, 0, f"cannot read folder: {exc.strerror}",
@@ -55,6 +58,14 @@ def discover(source: Path, problems: Problems) -> list[Path]:
 
     for dirpath, dirnames, filenames, links in _walk(str(source), unreadable):
         current = Path(dirpath)
+        if dirpath in media_folders:
+            _check_media_folder(current, dirnames, filenames, problems)
+            continue
+        for d in dirnames:
+            if f"{d}.md" in filenames and d not in links:
+                media_folders.add(os.path.join(dirpath, d))
+                if folders is not None:
+                    folders.add(current / f"{d}.md")
         # Descend into linked folders only if they stay inside the source.
         for d in list(dirnames):
             if is_ignored(d):
@@ -83,12 +94,34 @@ def discover(source: Path, problems: Problems) -> list[Path]:
                 elif ".md" in name.lower():  # x.md.orig, x.md.bak: a copy of a bulletin
                     problems.ignored.append(path)
                 continue
+            if name == "index.md":
+                problems.error(path, 0, "page bundles (a folder with index.md) are not used",
+                               f"name the bulletin after its folder and put it beside the folder: "
+                               f"move it to {current.parent / (current.name + '.md')}; its photos stay in "
+                               f"{current}/")
+                continue
             if name in links and not _inside(path, root):
                 problems.error(path, 1, f"symlink points outside the source folder (to {_target(path)})",
                                "copy the file into the source folder instead; no file outside it is read")
                 continue
             found.append(path)
     return found
+
+
+def _check_media_folder(folder: Path, dirnames: list[str], filenames: list[str], problems: Problems) -> None:
+    """A bulletin's folder holds its photos and original only (media.py checks
+    those): a Markdown file or a subfolder in it is reported, not read."""
+    owner = folder.parent / f"{folder.name}.md"
+    for d in sorted(dirnames):
+        if not is_ignored(d):
+            problems.warning(folder / d, 0, f"folder not read: {folder}/ holds the photos of {owner} only",
+                             f"move the files of {folder / d} into {folder}/ or out of the bulletins folder")
+    dirnames.clear()
+    for name in sorted(filenames):
+        if ".md" in name.lower() and not is_ignored(name):
+            problems.error(folder / name, 0, f"not read as a bulletin: {folder}/ holds the photos and original "
+                           f"of {owner} (page bundles are not used)",
+                           f"move it beside {owner} (into {folder.parent}/) if it is a bulletin, or delete it")
 
 
 def _walk(top: str, onerror) -> Iterator[tuple[str, list[str], list[str], set[str]]]:
@@ -389,11 +422,13 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     if city:
         _check_folder(path, source, city, city_slug, check.line("city"), problems)
 
+    rendered = markup.render(parsed.body, md)
+    figures, original = media.resolve(path, shown, parsed.body_line, rendered.figures, config.image_limits,
+                                      problems)
     if len(problems.errors) > before:
         return None
     assert title and date and issuer and city  # guaranteed by the checks above
 
-    rendered = markup.render(parsed.body, md)
     return Bulletin(
         source=shown,
         name=name,
@@ -410,6 +445,8 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         printed=printed,
         contact=contact,
         draft=draft,
+        figures=figures,
+        original=original,
         body_html=rendered.html,
         toc=rendered.toc,
         text=rendered.text,

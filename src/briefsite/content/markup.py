@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .media import FigureRef
 from .model import Heading
 
 _SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:)", re.I)
@@ -41,6 +42,25 @@ class Rendered:
     toc: tuple[Heading, ...]
     text: str
     headings_lines: tuple[int, ...]  # body line (0-based) of each toc entry
+    figures: tuple[FigureRef, ...] = ()  # every ![alt](target), in order
+
+
+# Where the n-th photo of the body goes (a paragraph of its own): the page's
+# template puts the <figure> there (split_figures). Raw HTML in a bulletin is
+# shown as text, so no bulletin can write one of these itself.
+FIGURE_MARK = "<!--briefsite:figure:{}-->"
+_FIGURE_MARK_RE = re.compile(r"<!--briefsite:figure:(\d+)-->\n?")
+
+
+def split_figures(html: str) -> list[str | int]:
+    """A body's HTML as pieces of HTML and, between them, photo numbers (1-based)."""
+    parts: list[str | int] = []
+    last = 0
+    for match in _FIGURE_MARK_RE.finditer(html):
+        parts += [html[last:match.start()], int(match.group(1))]
+        last = match.end()
+    parts.append(html[last:])
+    return [p for p in parts if p != ""]
 
 
 def heading_id(text: str, used: dict[str, int]) -> str:
@@ -69,6 +89,7 @@ def render(body: str, md: MarkdownIt | None = None) -> Rendered:
     lines: list[int] = []
     used: dict[str, int] = {}
     text_parts: list[str] = []
+    figures: list[FigureRef] = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
             inline = tokens[i + 1]
@@ -79,14 +100,42 @@ def render(body: str, md: MarkdownIt | None = None) -> Rendered:
                 toc.append(Heading(level=int(token.tag[1]), text=title, id=hid))
                 lines.append(token.map[0] if token.map else 0)
         elif token.type == "inline":
+            _find_figures(tokens, i, figures, sum(map(len, text_parts)))
             text_parts.append(_inline_text(token))
     # Headings of the body sit under the page's h1 (the masthead title):
     # shift # -> h2 so a page never has two h1s.
     for token in tokens:
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":
             token.tag = "h2"
-    html = md.renderer.render(tokens, md.options, {})
-    return Rendered(html, tuple(toc), "\n".join(text_parts), tuple(lines))
+    html = md.renderer.render([t for t in tokens if t.type != "figure_gone"], md.options, {})
+    return Rendered(html, tuple(toc), "\n".join(text_parts), tuple(lines), tuple(figures))
+
+
+def _find_figures(tokens: list[Token], i: int, figures: list[FigureRef], text_before: int) -> None:
+    """Record the photos of inline token ``i``; a paragraph of photos alone
+    becomes one FIGURE_MARK per photo (the paragraph's tokens are dropped)."""
+    inline = tokens[i]
+    children = inline.children or []
+    images = [c for c in children if c.type == "image"]
+    if not images:
+        return
+    alone = (0 < i < len(tokens) - 1 and tokens[i - 1].type == "paragraph_open"
+             and all(c.type in ("image", "softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
+                     for c in children))
+    line = inline.map[0] if inline.map else 0
+    marks = []
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "image":
+            alt = "".join(c.content for c in child.children or ()) or child.content
+            figures.append(FigureRef(str(child.attrGet("src") or ""), alt, line, alone, text_before))
+            marks.append(FIGURE_MARK.format(len(figures)))
+    if alone:
+        html_block = Token("html_block", "", 0, content="\n".join(marks) + "\n", map=inline.map)
+        tokens[i - 1] = html_block
+        tokens[i] = Token("figure_gone", "", 0)
+        tokens[i + 1] = Token("figure_gone", "", 0)
 
 
 def _inline_text(token: Token) -> str:

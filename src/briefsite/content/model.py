@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from .media import Figure, Original
+
 # Recipient groups of the 版记, in the order they are printed.
 RECIPIENT_KEYS = ("report", "send", "distribute", "cc")
 RECIPIENT_LABELS = {"report": "报", "send": "送", "distribute": "发", "cc": "抄送"}
@@ -47,6 +49,10 @@ class Bulletin:
     printed: dt.date | None = None
     contact: str | None = None
     draft: bool = False
+    # Photos of the body in order, and the original document, from the
+    # bulletin's folder (media.py).
+    figures: tuple[Figure, ...] = ()
+    original: Original | None = None
     # body_html, text and toc are most of a bulletin's memory. A bulletin read
     # from the build cache has none of them in memory: they are loaded from the
     # cache on each access (see ``with_lazy_body``), so the archive of a large

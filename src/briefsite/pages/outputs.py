@@ -21,6 +21,7 @@ from ..content.archive import Archive
 from ..content.config import Config
 from ..content.model import Bulletin
 from . import export, feeds, seo
+from .photos import PhotoBytes, Renditions, media_files
 from .render import Page, plan_pages, render_page, template_folders
 
 SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
@@ -36,13 +37,19 @@ class Output:
 
 
 def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, search: bool = True,
-                 records: Callable[[Bulletin], bytes | None] | None = None) -> Iterator[Output]:
+                 records: Callable[[Bulletin], bytes | None] | None = None,
+                 renditions: Renditions | None = None, photo_bytes: PhotoBytes | None = None) -> Iterator[Output]:
     """Every output of the site. ``records``: bulletins.json records made
-    earlier (the parse cache's)."""
+    earlier (the parse cache's). ``renditions``, ``photo_bytes``: the
+    bulletins' photos as the build resized them (build/images.py)."""
     pages: list[str] = []
-    for page in plan_pages(archive, config, search=search):
+    for page in plan_pages(archive, config, search=search, renditions=renditions):
         pages.append(page.path)
         yield Output(page.path, page, functools.partial(_render, env, page))
+    for bulletin in archive.bulletins:  # photos and originals, beside their pages
+        if bulletin.figures or bulletin.original is not None:
+            for path, inputs, make in media_files(bulletin, renditions, config, photo_bytes):
+                yield Output(path, inputs, make)
     for rel, path in asset_files(config):
         yield Output(rel, None, path.read_bytes)
     yield Output(SCHEMA_IN_SITE, None, schema_file().read_bytes)

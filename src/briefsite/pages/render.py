@@ -21,6 +21,8 @@ from ..content.archive import Archive
 from ..content.model import City, CityRef
 from ..content.config import Config
 from ..errors import BriefsiteError
+from ..content.markup import split_figures
+from .photos import Renditions, page_media
 from .seo import canonical, clean_path, summary
 from .timeline import city_timeline, months_by_year, site_timeline
 
@@ -54,11 +56,13 @@ class Page:
         return self.base or "../" * self.path.count("/")
 
 
-def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iterator[Page]:
+def plan_pages(archive: Archive, config: Config, *, search: bool = True,
+               renditions: Renditions | None = None) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order.
 
     ``search`` is False for a build without a search index (--no-search):
-    the search page then says that search is unavailable.
+    the search page then says that search is unavailable. ``renditions``:
+    the bulletins' photos as the build resized them.
     """
     yield Page("index.html", "home.html", {
         "newest": archive.bulletins[: config.newest_count],
@@ -86,6 +90,7 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iter
             # Name and address only: the page must not depend on (and be
             # rebuilt for) every other bulletin of its city.
             "city": refs[bulletin.city_slug],
+            "media": page_media(bulletin, renditions, config),  # photos, 下载原件
         })
     yield Page("search/index.html", "search.html", {"search_enabled": search})
     yield Page("404.html", "404.html", {}, base=config.base_url)
@@ -117,6 +122,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
     )
     env.filters["cn_date"] = cn_date
     env.filters["summary"] = summary
+    env.filters["figure_slots"] = split_figures  # body HTML, with photo numbers where they stand
     env.globals["canonical_url"] = canonical_url
     env.globals["url"] = url
     env.globals["site"] = config

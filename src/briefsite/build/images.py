@@ -1,0 +1,247 @@
+"""Photos at build time: each bulletin photo resized into a few widths with
+Pillow, metadata stripped, kept in a content-addressed image store.
+
+The store (``.briefsite-cache/images/``) is keyed by the hash of a photo's
+bytes and the encoder settings below, so a photo is decoded and encoded once:
+later builds, and other bulletins showing the same bytes, read the result.
+Without a build cache (``--no-cache``, ``check``) the results live in memory
+for the one build.
+
+Every output is deterministic: fixed encoder settings, no timestamps, no
+metadata at all (EXIF with its GPS position, XMP, comments, ICC profiles:
+colours are converted to sRGB first), so two builds give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.archive import Archive
+from ..content.media import ImageFile, Limits, MediaError, Rendition, Variant
+from ..errors import Problems
+from . import store
+from .store import digest
+from .workers import iter_chunks
+
+WIDTHS = (480, 960, 1600)  # px; never wider than the photo itself
+JPEG = {"quality": 82, "optimize": True, "progressive": True, "subsampling": "4:2:0"}
+PNG = {"optimize": True}
+WEBP_LOSSY = {"quality": 80, "method": 4}  # for photos (JPEG sources)
+WEBP_LOSSLESS = {"lossless": True, "quality": 80, "method": 4}  # charts and scans (PNG, GIF)
+# Part of every store key: change it with any setting above, or the encoder's output.
+SETTINGS = f"1 {WIDTHS} {JPEG} {PNG} {WEBP_LOSSY} {WEBP_LOSSLESS}"
+
+
+@dataclass
+class ImageStore:
+    """Resized photos by content; ``root`` None keeps them in memory."""
+
+    root: Path | None
+    limits: Limits = field(default_factory=Limits)
+    memory: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def beside(cls, cache_root: Path | None, limits: Limits) -> "ImageStore":
+        return cls(cache_root / "images" if cache_root is not None else None, limits)
+
+    def key(self, image: ImageFile) -> str:
+        return digest(image.hash.encode(), SETTINGS.encode())
+
+    def _path(self, key: str, name: str) -> Path:
+        assert self.root is not None
+        return self.root / key[:2] / key / name
+
+    def _get(self, key: str, name: str):
+        if self.root is None:
+            return self.memory.get(f"{key}/{name}")
+        return store.read(self._path(key, name))
+
+    def _put(self, key: str, name: str, value) -> None:
+        if self.root is None:
+            self.memory[f"{key}/{name}"] = value
+        else:
+            store.write(self._path(key, name), value)
+
+    def rendition(self, source: Path, image: ImageFile) -> Rendition:
+        """The photo's resized copies, made now unless the store has them; raises MediaError."""
+        key = self.key(image)
+        known = self._get(key, "rendition")
+        if isinstance(known, Rendition):
+            return known
+        data = _read(source, image)
+        rendition, files = resize(data, image, self.limits)
+        for name, blob in files.items():
+            self._put(key, name, blob)
+        self._put(key, "rendition", rendition)  # last: its presence means the files are there
+        return rendition
+
+    def data(self, source: Path, image: ImageFile, variant: Variant) -> bytes:
+        """One copy's bytes (made again if the store lost them)."""
+        key = self.key(image)
+        blob = self._get(key, variant.file)
+        if not isinstance(blob, bytes):
+            _, files = resize(_read(source, image), image, self.limits)
+            for name, made in files.items():
+                self._put(key, name, made)
+            blob = files[variant.file]
+        return blob
+
+
+def _read(source: Path, image: ImageFile) -> bytes:
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise MediaError(f"cannot read image: {exc.strerror}", "check that it exists and is readable")
+    if digest_of(data) != image.hash:
+        raise MediaError("the photo changed during the build", "build again")
+    return data
+
+
+def digest_of(data: bytes) -> str:
+    """As media.inspect_image hashes a photo."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, dict[str, bytes]]:
+    """Decode once, then encode every width: (the rendition, its files by store name)."""
+    from PIL import Image, ImageOps
+
+    # Pillow's own guard against decompression bombs, at our limit (the
+    # header was checked against it before, in media.inspect_image).
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with Image.open(io.BytesIO(data), formats=[image.format]) as opened:
+            opened.seek(0)  # an animated GIF or WebP: its first frame
+            opened.load()
+            picture = ImageOps.exif_transpose(opened)  # as the camera meant it, before EXIF goes
+            picture = _srgb(picture)
+    except MediaError:
+        raise
+    except Exception as exc:  # any decoder error: a damaged file, never a traceback
+        raise MediaError(f"the {image.format} data cannot be decoded ({exc})", "export or copy the photo again")
+    picture.info = {}  # nothing of the original's metadata reaches an encoder
+    own = "WEBP" if image.format == "WEBP" else "JPEG" if image.format == "JPEG" else "PNG"
+    picture = _mode_for(picture, own)
+    width, height = picture.size
+    widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+    files: dict[str, bytes] = {}
+    variants: list[Variant] = []
+    webps: list[Variant] = []
+    for w in widths:
+        h = max(1, round(height * w / width))
+        copy = picture if w == width else picture.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        variant = Variant(w, h, own, f"{w}.{_EXT[own]}")
+        files[variant.file] = _encode(copy, own, image.format)
+        variants.append(variant)
+        if own != "WEBP":
+            webp = Variant(w, h, "WEBP", f"{w}.webp")
+            files[webp.file] = _encode(copy, "WEBP", image.format)
+            webps.append(webp)
+    # WebP only where it is smaller than the photo's own format, in all.
+    if webps and sum(len(files[v.file]) for v in webps) >= sum(len(files[v.file]) for v in variants):
+        for v in webps:
+            del files[v.file]
+        webps = []
+    return Rendition(tuple(variants), tuple(webps)), files
+
+
+_EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _srgb(picture):
+    """Colours converted to sRGB when the photo carries another colour profile
+    (a phone's Display P3): the profile itself is metadata and is dropped."""
+    icc = picture.info.get("icc_profile")
+    if not icc:
+        return picture
+    try:
+        from PIL import ImageCms
+
+        mode = "RGBA" if picture.mode in ("RGBA", "LA", "PA") else "RGB"
+        if picture.mode not in ("RGB", "RGBA", "CMYK", "L"):
+            picture = picture.convert(mode)
+        return ImageCms.profileToProfile(picture, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                         ImageCms.createProfile("sRGB"), outputMode=mode)
+    except Exception:  # a broken profile: the pixels as they are
+        return picture
+
+
+def _mode_for(picture, fmt: str):
+    """A pixel mode the encoder takes: RGB or L for JPEG, alpha kept for PNG and WebP."""
+    alpha = picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info)
+    if picture.mode.startswith("I;16") or picture.mode in ("I", "F"):
+        picture = picture.point(lambda v: v / 256).convert("L") if picture.mode != "F" else picture.convert("L")
+    if fmt == "JPEG":
+        return picture if picture.mode in ("RGB", "L") else picture.convert("RGB")
+    if picture.mode in ("RGB", "RGBA", "L", "LA"):
+        return picture
+    return picture.convert("RGBA" if alpha else "RGB")
+
+
+def _encode(picture, fmt: str, source_format: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        picture.save(buffer, "JPEG", **JPEG)
+    elif fmt == "PNG":
+        picture.save(buffer, "PNG", **PNG)
+    else:
+        if picture.mode not in ("RGB", "RGBA"):
+            picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
+        settings = WEBP_LOSSY if source_format in ("JPEG", "WEBP") else WEBP_LOSSLESS
+        picture.save(buffer, "WEBP", **settings)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Photos:
+    """The step's result: every published photo's rendition, by image hash,
+    and the store to read their bytes from."""
+
+    renditions: dict[str, Rendition]
+    store: ImageStore
+    sources: dict[str, Path]  # image hash -> a file holding those bytes
+
+    def rendition(self, image: ImageFile) -> Rendition:
+        return self.renditions[image.hash]
+
+    def data(self, image: ImageFile, variant: Variant) -> bytes:
+        return self.store.data(self.sources[image.hash], image, variant)
+
+
+def process(archive: Archive, image_store: ImageStore, problems: Problems, *, jobs: int = 1) -> Photos:
+    """Every published bulletin's photos resized (or found in the store);
+    a photo that cannot be decoded is an error at its bulletin's line."""
+    todo: dict[str, tuple[Path, ImageFile]] = {}
+    where: dict[str, list[tuple[str, int]]] = {}
+    for bulletin in archive.bulletins:
+        folder = Path(bulletin.source).with_suffix("")
+        for figure in bulletin.figures:
+            image = figure.image
+            todo.setdefault(image.hash, (folder / image.name, image))
+            where.setdefault(image.hash, []).append((bulletin.source, figure.line))
+    items = [(str(path), image) for path, image in todo.values()]
+    # Workers share the store through its files; an in-memory one stays here.
+    workers = jobs if image_store.root is not None else 1
+    renditions: dict[str, Rendition] = {}
+    for (path, image), result in zip(items, iter_chunks(_process_chunk, items, workers, image_store)):
+        if isinstance(result, Rendition):
+            renditions[image.hash] = result
+        else:
+            message, hint = result
+            for shown, line in where[image.hash]:
+                problems.error(shown, line, f"photo {Path(shown).with_suffix('')}/{image.name}: {message}", hint)
+    return Photos(renditions, image_store, {image.hash: path for path, image in todo.values()})
+
+
+def _process_chunk(items: list[tuple[str, ImageFile]], image_store: ImageStore) -> list:
+    results: list = []
+    for path, image in items:
+        try:
+            results.append(image_store.rendition(Path(path), image))
+        except MediaError as exc:
+            results.append((exc.message, exc.hint))
+    return results
+
