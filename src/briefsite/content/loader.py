@@ -423,7 +423,8 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         _check_folder(path, source, city, city_slug, check.line("city"), problems)
 
     rendered = markup.render(parsed.body, md)
-    figures, original = media.resolve(path, shown, parsed.body_line, rendered.figures, config.image_limits,
+    first_body_line = text.count("\n", 0, len(text) - len(parsed.body)) + 1  # the file line of body line 0
+    figures, original = media.resolve(path, shown, first_body_line, rendered.figures, config.image_limits,
                                       problems)
     if len(problems.errors) > before:
         return None

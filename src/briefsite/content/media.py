@@ -200,6 +200,12 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
                          "save the photo as JPEG or PNG, or correct the file name in the reference")
     from PIL import Image, UnidentifiedImageError  # only bulletins with photos need Pillow
 
+    # Pillow's own guard against decompression bombs, at our limit: it
+    # checks the header's size in Image.open, before any decoding (over the
+    # limit it warns, which is an error here; over twice it raises).
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    too_many = MediaError("", "reduce it (e.g. export at 2000 px wide), or raise image_max_megapixels "
+                              "in briefsite.yaml")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -208,24 +214,28 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
             with Image.open(path, formats=[kind]) as image:
                 width, height = image.size
                 if width * height > limits.max_pixels:
-                    raise MediaError(
-                        f"image is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
-                        f"the limit is {limits.max_pixels / 1e6:g} megapixels",
-                        "reduce it (e.g. export at 2000 px wide), or raise image_max_megapixels in briefsite.yaml")
+                    raise _too_many(width * height, limits, too_many)
                 if width < 1 or height < 1:
                     raise MediaError(f"image has no pixels ({width} x {height})", "export the photo again")
                 orientation = image.getexif().get(0x0112, 1) if kind in ("JPEG", "PNG", "WEBP") else 1
     except MediaError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise MediaError(f"{path.name} claims more pixels than briefsite decodes",
-                         "reduce it (e.g. export at 2000 px wide)")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))  # "Image size (N pixels) exceeds limit ..."
+        raise _too_many(int(claimed.group(1)) if claimed else 0, limits, too_many)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise MediaError(f"{path.name} is a damaged {kind} file ({exc})",
                          "export or copy the photo again")
     if orientation in (5, 6, 7, 8):  # rotated a quarter turn: shown the other way round
         width, height = height, width
     return ImageFile(path.name, kind, width, height, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
+def _too_many(pixels: int, limits: Limits, error: MediaError) -> MediaError:
+    size = f"{pixels / 1e6:.0f} megapixels" if pixels else "more pixels than that"
+    error.message = f"image is {size}; the limit is {limits.max_pixels / 1e6:g} megapixels"
+    error.args = (error.message,)
+    return error
 
 
 def caption_text(alt: str, number: int) -> str:
@@ -252,7 +262,7 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
             problems: Problems) -> tuple[tuple[Figure, ...], Original | None]:
     """The bulletin's figures and original, every problem recorded at ``path:line``.
 
-    ``body_line``: the file line that body line 0 is (front_matter.body_line).
+    ``body_line``: the file line that body line 0 is.
     """
     folder = bulletin_folder(path)
     names = folder_files(folder) if refs or folder.is_dir() else []

@@ -38,6 +38,9 @@ def bulletin_record(bulletin: Bulletin, config: Config) -> dict[str, Any]:
         "printed": bulletin.printed.isoformat() if bulletin.printed else None,
         "contact": bulletin.contact,
         "headlines": [h.text for h in bulletin.toc if h.level == 3],
+        # The original document published beside the page (originals: true), site-relative.
+        "original": (bulletin.url + bulletin.original.name
+                     if config.originals and bulletin.original is not None else None),
     }
 
 
