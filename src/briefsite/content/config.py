@@ -195,7 +195,7 @@ def load_config(path: Path | None) -> Config:
             return default
         return value
 
-    limits = Limits(max_bytes=int(limit("image_max_mb", 20) * 1024 * 1024),
+    limits = Limits(max_bytes=round(limit("image_max_mb", 20) * 1024 * 1024),
                     max_pixels=int(limit("image_max_megapixels", 40) * 1_000_000))
 
     config = Config(

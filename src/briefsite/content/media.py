@@ -188,7 +188,7 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise MediaError(f"image is {size / MB:.1f} MB; the limit is {limits.max_bytes / MB:g} MB",
+            raise MediaError(f"image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB",
                              "reduce it (e.g. export at 2000 px wide), or raise image_max_mb in briefsite.yaml")
         data = path.read_bytes()
     except OSError as exc:
@@ -292,6 +292,7 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
                     f"put the photo at {shown_folder}{name}, or correct the file name")
             problems.error(shown, line, f"photo {name} not found in {shown_folder}", hint)
             continue
+        used.add(name)  # referenced: reported here if broken, never as unused
         try:
             image = inspect_image(folder / name, limits)
         except MediaError as exc:
@@ -302,7 +303,6 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
                            "rename one of them (e.g. photo-2.jpg)")
             continue
         stems[image.stem] = name
-        used.add(name)
         number = len(figures) + 1
         alt = PRINTED_NUMBER_RE.sub("", " ".join(ref.alt.split())).strip()  # the caption says 图N
         figures.append(Figure(number, caption_text(ref.alt, number), alt, line, image,
