@@ -1,0 +1,152 @@
+"""Photos at build time (build/images.py): resized, stripped of metadata,
+byte-identical across builds, made once, and a bad photo fails the build
+with path:line while the old site stays whole."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from briefsite.build import images
+from briefsite.build.site import build
+from briefsite.content.config import Config
+from briefsite.content.media import Limits, inspect_image
+from conftest import run_cli
+from photo_helpers import PHOTO_LINE, jpeg, photo_bulletin, png
+
+PAGE = "bulletins/yiyang/2024-05-10-1/"
+
+
+def tree(site: Path) -> dict[str, tuple[str, int, int]]:
+    """Every file: (sha256, inode, mtime_ns)."""
+    result = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            result[path.relative_to(site).as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(),
+                                                         st.st_ino, st.st_mtime_ns)
+    return result
+
+
+def resized(tmp_path: Path, data: bytes, name: str = "p.jpg"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    image = inspect_image(path, Limits())
+    return image, images.resize(data, image, Limits())
+
+
+def test_widths_are_never_upscaled(tmp_path):
+    _, (rendition, files) = resized(tmp_path, jpeg(2000, 1000))
+    assert [(v.width, v.height) for v in rendition.variants] == [(480, 240), (960, 480), (1600, 800)]
+    _, (small, _) = resized(tmp_path, jpeg(700, 350))
+    assert [(v.width, v.height) for v in small.variants] == [(480, 240), (700, 350)]
+    _, (tiny, _) = resized(tmp_path, png(300, 200), "c.png")
+    assert [(v.width, v.format) for v in tiny.variants] == [(300, "PNG")]
+    for name, blob in files.items():
+        with Image.open(io.BytesIO(blob)) as out:
+            assert out.format == {"jpg": "JPEG", "webp": "WEBP"}[name.rsplit(".", 1)[1]]
+
+
+def test_no_metadata_survives_in_any_output(tmp_path):
+    """EXIF (with the GPS position), the JPEG comment, and the colour profile
+    (converted to sRGB) are gone from every resized copy."""
+    source = Image.open(io.BytesIO(jpeg(1000, 600)))
+    assert source.getexif().get_ifd(0x8825), "the test photo carries a GPS position"
+    assert source.info.get("comment")
+    _, (rendition, files) = resized(tmp_path, jpeg(1000, 600))
+    assert rendition.webp, "WebP is smaller for a photo"
+    for name, blob in files.items():
+        with Image.open(io.BytesIO(blob)) as out:
+            assert len(out.getexif()) == 0, name
+            assert not ({"exif", "comment", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(out.info)), name
+        assert b"Exif" not in blob and b"GPS" not in blob and b"inspection site" not in blob, name
+
+
+def test_the_camera_orientation_is_applied_before_exif_goes(tmp_path):
+    _, (rendition, files) = resized(tmp_path, jpeg(1200, 800, orientation=6))
+    assert (rendition.largest.width, rendition.largest.height) == (800, 1200)
+
+
+def test_webp_only_where_it_is_smaller(tmp_path):
+    # A flat two-colour chart: PNG is tiny, lossless WebP is not always smaller.
+    for data, name in ((jpeg(800, 600), "a.jpg"), (png(400, 300), "b.png")):
+        _, (rendition, files) = resized(tmp_path, data, name)
+        own = sum(len(files[v.file]) for v in rendition.variants)
+        if rendition.webp:
+            assert sum(len(files[v.file]) for v in rendition.webp) < own
+        else:
+            assert not any(n.endswith(".webp") for n in files)
+
+
+def test_resizing_is_deterministic(tmp_path):
+    _, (_, first) = resized(tmp_path, jpeg(1700, 900))
+    _, (_, second) = resized(tmp_path, jpeg(1700, 900))
+    assert first == second
+
+
+@pytest.fixture
+def photo_project(empty_project):
+    photo_bulletin(empty_project, {"photo-1.jpg": jpeg(1700, 1000), "chart.png": png(600, 400)})
+    return empty_project
+
+
+def test_two_builds_are_byte_identical(photo_project):
+    first = run_cli("build", "--no-search", "--out", "one", cwd=photo_project)
+    second = run_cli("build", "--no-search", "--no-cache", "--out", "two", cwd=photo_project)
+    assert first.code == second.code == 0, first.err + second.err
+    one = {k: v[0] for k, v in tree(photo_project / "one").items()}
+    two = {k: v[0] for k, v in tree(photo_project / "two").items()}
+    assert one == two
+    assert {f"{PAGE}photo-1-{w}.{e}" for w in (480, 960, 1600) for e in ("jpg", "webp")} <= set(one)
+    assert f"{PAGE}chart-600.png" in one
+
+
+def test_an_edit_to_one_photo_rewrites_only_its_files(photo_project, monkeypatch):
+    out = photo_project / "site"
+    source = photo_project / "bulletins"
+    build(source, out, Config(), search=False)
+    before = tree(out)
+    made = []
+    original = images.resize
+    monkeypatch.setattr(images, "resize", lambda *a: made.append(a[1].name) or original(*a))
+    summary = build(source, out, Config(), search=False)  # nothing changed: nothing made
+    assert made == [] and summary.written == 0
+    (source / "yiyang/2024-05-10-1/photo-1.jpg").write_bytes(jpeg(1700, 1000, colour=(30, 160, 60)))
+    build(source, out, Config(), search=False)
+    after = tree(out)
+    assert made == ["photo-1.jpg"], "only the edited photo is processed again"
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert changed == {f"{PAGE}photo-1-{w}.{e}" for w in (480, 960, 1600) for e in ("jpg", "webp")}
+    # Same bytes as a clean build of the edited archive.
+    build(source, photo_project / "clean", Config(), search=False, cache=False)
+    assert {k: v[0] for k, v in tree(photo_project / "clean").items()} == {k: v[0] for k, v in after.items()}
+
+
+@pytest.mark.parametrize("case", ["missing", "text posing as jpg", "oversized", "damaged"])
+def test_a_bad_photo_fails_the_build_at_its_line_and_keeps_the_old_site(photo_project, case):
+    assert run_cli("build", "--no-search", cwd=photo_project).code == 0
+    before = tree(photo_project / "site")
+    folder = photo_project / "bulletins/yiyang/2024-05-10-1"
+    if case == "missing":
+        (folder / "photo-1.jpg").unlink()
+        expected = "photo photo-1.jpg not found in bulletins/yiyang/2024-05-10-1/"
+    elif case == "text posing as jpg":
+        (folder / "photo-1.jpg").write_text("这是一段文字，不是照片。\n")
+        expected = "is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name)"
+    elif case == "oversized":
+        (photo_project / "briefsite.yaml").write_text("image_max_megapixels: 1\n")
+        expected = "image is 2 megapixels; the limit is 1 megapixels"
+    else:  # a JPEG cut short: its header is fine, its pixels are not
+        (folder / "photo-1.jpg").write_bytes(jpeg(1700, 1000)[:2000])
+        expected = "cannot be decoded"
+    result = run_cli("build", "--no-search", cwd=photo_project)
+    assert result.code == 1
+    assert f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE}: error: " in result.err
+    assert expected in result.err
+    assert "Traceback" not in result.err
+    assert tree(photo_project / "site") == before
