@@ -77,7 +77,8 @@ class Browsing:
         return response
 
 
-def _browse(playwright_browser, base_url, **context_options):
+def browse(playwright_browser, base_url, **context_options):
+    """A new browser context on ``base_url`` whose page records problems: (context, Browsing)."""
     context = playwright_browser.new_context(locale="zh-CN", **context_options)
     problems = Problems()
     host = urlsplit(base_url).netloc
@@ -100,10 +101,14 @@ def _browse(playwright_browser, base_url, **context_options):
     return context, Browsing(page, problems, base_url)
 
 
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
 def browsing(playwright_browser, base_url):
     """A fresh desktop-sized tab (1280x900) that records problems."""
-    context, browsing = _browse(playwright_browser, base_url, viewport={"width": 1280, "height": 900})
+    context, browsing = browse(playwright_browser, base_url, **DESKTOP)
     yield browsing
     context.close()
 
@@ -111,8 +116,7 @@ def browsing(playwright_browser, base_url):
 @pytest.fixture
 def phone(playwright_browser, base_url):
     """A fresh phone-sized tab: 375 px wide, as the issue demands."""
-    context, browsing = _browse(playwright_browser, base_url, viewport={"width": 375, "height": 740},
-                                device_scale_factor=2, is_mobile=True, has_touch=True)
+    context, browsing = browse(playwright_browser, base_url, **PHONE)
     yield browsing
     context.close()
 
