@@ -1,0 +1,53 @@
+"""editor/photos.py: what import calls to put a document's photos and the
+document itself beside a bulletin; the result builds."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from briefsite.build.site import load_archive
+from briefsite.content.config import Config
+from briefsite.editor.photos import Photo, keep_original, store_photos
+from briefsite.errors import BriefsiteError
+from photo_helpers import BODY, jpeg, png
+
+
+def test_photos_are_written_in_order_and_referenced_with_their_captions(empty_project, monkeypatch):
+    monkeypatch.chdir(empty_project)
+    bulletin = Path("bulletins/yiyang/2024-05-10-1.md")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(buffer, "TIFF")  # a scan: kept as PNG
+    emf = b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 20
+    stored = store_photos(bulletin, [Photo(jpeg(800, 600), "陈竞率队实地调研 [现场]"), Photo(emf, "流程图"),
+                                     Photo(png(), "图2 监测数据"), Photo(buffer.getvalue())])
+    assert stored.references == ["![陈竞率队实地调研 \\[现场\\]](photo-1.jpg)", "![图2 监测数据](photo-2.png)",
+                                 "![](photo-3.png)"]
+    assert stored.written == [Path("bulletins/yiyang/2024-05-10-1") / n for n in ("photo-1.jpg", "photo-2.png", "photo-3.png")]
+    assert len(stored.warnings) == 1 and "picture 2 (EMF drawing)" in stored.warnings[0]
+    assert (Path("bulletins/yiyang/2024-05-10-1/photo-1.jpg")).read_bytes() == jpeg(800, 600)
+    # The references, where the photos stood, make a bulletin that loads.
+    bulletin.write_text(BODY.format(photos="\n\n".join(stored.references)), encoding="utf-8")
+    original = keep_original(bulletin, b"%PDF-1.7\n...")
+    assert original == Path("bulletins/yiyang/2024-05-10-1/original.pdf")
+    archive, problems = load_archive(Path("bulletins"), Config())
+    [loaded] = archive.bulletins
+    assert [f.caption for f in loaded.figures] == ["图1 陈竞率队实地调研 [现场]", "图2 监测数据", "图3"]
+    assert loaded.original.kind == "PDF" and problems.warnings == []
+
+
+def test_nothing_is_overwritten_without_force(empty_project):
+    bulletin = empty_project / "bulletins/yiyang/2024-05-10-1.md"
+    store_photos(bulletin, [Photo(jpeg(100, 100))])
+    with pytest.raises(BriefsiteError, match="file exists; not overwritten"):
+        store_photos(bulletin, [Photo(jpeg(100, 100, colour=(0, 0, 0)))])
+    assert store_photos(bulletin, [Photo(png())], force=True).references == ["![](photo-1.png)"]
+    keep_original(bulletin, b"PK\x03\x04 a docx")
+    assert (bulletin.with_suffix("") / "original.docx").exists()
+    with pytest.raises(BriefsiteError, match="file exists"):
+        keep_original(bulletin, b"PK\x03\x04 again")
+    with pytest.raises(BriefsiteError, match="neither a PDF nor a .docx"):
+        keep_original(bulletin, b"{\\rtf1 a Word RTF}")
