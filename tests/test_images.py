@@ -150,3 +150,14 @@ def test_a_bad_photo_fails_the_build_at_its_line_and_keeps_the_old_site(photo_pr
     assert expected in result.err
     assert "Traceback" not in result.err
     assert tree(photo_project / "site") == before
+
+
+def test_feeds_show_each_photo_where_it_stands(photo_project):
+    assert run_cli("build", "--no-search", cwd=photo_project).code == 0
+    feed = (photo_project / "site/feed.xml").read_text(encoding="utf-8")
+    assert "briefsite:figure" not in feed
+    assert ('&lt;figure&gt;&lt;img src="photo-1-1600.jpg" alt="现场照片1"&gt;'
+            '&lt;figcaption&gt;图1 现场照片1&lt;/figcaption&gt;&lt;/figure&gt;') in feed
+    assert '&lt;img src="chart-600.png" alt="现场照片2"&gt;' in feed
+    for name in ("photo-1-1600.jpg", "chart-600.png"):  # what the feed links is published
+        assert (photo_project / "site" / PAGE / name).is_file()

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.archive import Archive
-from ..content.media import ImageFile, Limits, MediaError, Rendition, Variant
+from ..content.media import PUBLISHED_FORMAT, WIDTHS, ImageFile, Limits, MediaError, Rendition, Variant, widths_for
 from ..errors import Problems
 from . import store
 from .store import digest
 from .workers import iter_chunks
 
-WIDTHS = (480, 960, 1600)  # px; never wider than the photo itself
 JPEG = {"quality": 82, "optimize": True, "progressive": True, "subsampling": "4:2:0"}
 PNG = {"optimize": True}
 WEBP_LOSSY = {"quality": 80, "method": 4}  # for photos (JPEG sources)
@@ -123,21 +122,21 @@ def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, di
     except Exception as exc:  # any decoder error: a damaged file, never a traceback
         raise MediaError(f"the {image.format} data cannot be decoded ({exc})", "export or copy the photo again")
     picture.info = {}  # nothing of the original's metadata reaches an encoder
-    own = "WEBP" if image.format == "WEBP" else "JPEG" if image.format == "JPEG" else "PNG"
+    own = PUBLISHED_FORMAT[image.format]
     picture = _mode_for(picture, own)
     width, height = picture.size
-    widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+    widths = widths_for(width)
     files: dict[str, bytes] = {}
     variants: list[Variant] = []
     webps: list[Variant] = []
     for w in widths:
         h = max(1, round(height * w / width))
         copy = picture if w == width else picture.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        variant = Variant(w, h, own, f"{w}.{_EXT[own]}")
+        variant = Variant(w, h, own)
         files[variant.file] = _encode(copy, own, image.format)
         variants.append(variant)
         if own != "WEBP":
-            webp = Variant(w, h, "WEBP", f"{w}.webp")
+            webp = Variant(w, h, "WEBP")
             files[webp.file] = _encode(copy, "WEBP", image.format)
             webps.append(webp)
     # WebP only where it is smaller than the photo's own format, in all.
@@ -146,9 +145,6 @@ def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, di
             del files[v.file]
         webps = []
     return Rendition(tuple(variants), tuple(webps)), files
-
-
-_EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def _srgb(picture):

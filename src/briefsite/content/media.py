@@ -100,6 +100,20 @@ class Original:
     hash: str
 
 
+WIDTHS = (480, 960, 1600)  # px of a photo's published copies; never wider than the photo
+PUBLISHED_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}  # besides WebP
+
+
+def widths_for(width: int) -> list[int]:
+    """The widths a photo ``width`` px wide is published in: never upscaled."""
+    return sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+
+
+def widest_name(image: "ImageFile") -> str:
+    """The published name of a photo's widest copy in its own format (feeds link it)."""
+    return Variant(min(image.width, WIDTHS[-1]), 0, PUBLISHED_FORMAT[image.format]).published_name(image)
+
+
 @dataclass(frozen=True)
 class Variant:
     """One resized copy of a photo, as the build publishes it."""
@@ -107,7 +121,11 @@ class Variant:
     width: int
     height: int
     format: str  # JPEG, PNG or WEBP
-    file: str  # its name in the build's image store, e.g. "480.jpg"
+
+    @property
+    def file(self) -> str:
+        """Its name in the build's image store, e.g. 480.jpg."""
+        return f"{self.width}.{self.extension}"
 
     @property
     def extension(self) -> str:

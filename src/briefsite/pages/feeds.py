@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import uuid
 from dataclasses import dataclass
+from html import escape
 from typing import Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
@@ -21,6 +22,8 @@ from xml.etree import ElementTree as ET
 from .. import __version__
 from ..content.archive import Archive
 from ..content.config import Config
+from ..content.markup import split_figures
+from ..content.media import widest_name
 from ..content.model import Bulletin
 from .seo import summary
 
@@ -134,11 +137,27 @@ def render_feed(feed: Feed, config: Config) -> bytes:
         sub(entry, "category", term=b.city_slug, label=b.city)
         sub(entry, "summary", summary(b.text), type="text")
         # Links inside the body are relative to the bulletin's page.
-        content = sub(entry, "content", b.body_html, type="html")
+        content = sub(entry, "content", with_photos(b), type="html")
         content.set(XML_BASE, link(b.url))
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def with_photos(b: Bulletin) -> str:
+    """The body's HTML with each photo where it stands: its widest copy
+    (beside the page, which xml:base points at) and its caption."""
+    if not b.figures:
+        return b.body_html
+    parts = []
+    for part in split_figures(b.body_html):
+        if isinstance(part, str):
+            parts.append(part)
+        elif part <= len(b.figures):
+            f = b.figures[part - 1]
+            parts.append(f'<figure><img src="{escape(widest_name(f.image))}" alt="{escape(f.alt)}">'
+                         f"<figcaption>{escape(f.caption)}</figcaption></figure>\n")
+    return "".join(parts)
 
 
 def feed_files(archive: Archive, config: Config) -> Iterator[tuple[str, bytes]]:
