@@ -161,3 +161,33 @@ def test_feeds_show_each_photo_where_it_stands(photo_project):
     assert '&lt;img src="chart-600.png" alt="现场照片2"&gt;' in feed
     for name in ("photo-1-1600.jpg", "chart-600.png"):  # what the feed links is published
         assert (photo_project / "site" / PAGE / name).is_file()
+
+
+def test_check_decodes_every_photo_but_encodes_none(photo_project, monkeypatch):
+    from briefsite.build.site import check
+
+    monkeypatch.setattr(images, "resize", lambda *a: pytest.fail("check encoded a photo"))
+    summary = check(photo_project / "bulletins", Config())
+    assert summary.files == len(tree_of_build(photo_project))
+    (photo_project / "bulletins/yiyang/2024-05-10-1/photo-1.jpg").write_bytes(jpeg(1700, 1000)[:2000])
+    result = run_cli("check", cwd=photo_project)
+    assert result.code == 1 and f"2024-05-10-1.md:{PHOTO_LINE}: error: " in result.err
+    assert "cannot be decoded" in result.err
+
+
+def tree_of_build(root: Path) -> dict:
+    assert run_cli("build", "--no-search", "--out", "built", cwd=root).code == 0
+    return {path: v for path, v in tree(root / "built").items() if path != ".briefsite"}  # the folder's marker
+
+
+def test_photos_no_longer_published_leave_the_image_store(photo_project):
+    source = photo_project / "bulletins"
+    build(source, photo_project / "site", Config(), search=False)
+    store = photo_project / ".briefsite-cache" / "images"
+    assert len(list(store.glob("*/*"))) == 2
+    (source / "yiyang/2024-05-10-1/chart.png").unlink()
+    text = (source / "yiyang/2024-05-10-1.md").read_text(encoding="utf-8")
+    (source / "yiyang/2024-05-10-1.md").write_text(text.replace("![现场照片2](chart.png)", ""), encoding="utf-8")
+    build(source, photo_project / "site", Config(), search=False)
+    assert len(list(store.glob("*/*"))) == 1
+    assert not (photo_project / "site" / PAGE / "chart-600.png").exists()

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,13 +43,16 @@ class ImageStore:
     root: Path | None
     limits: Limits = field(default_factory=Limits)
     memory: dict[str, object] = field(default_factory=dict, repr=False)
+    # False (``check``): photos are decoded to be checked, not encoded; their
+    # renditions are what a build would make, their bytes empty.
+    encode: bool = True
 
     @classmethod
     def beside(cls, cache_root: Path | None, limits: Limits) -> "ImageStore":
         return cls(cache_root / "images" if cache_root is not None else None, limits)
 
     def key(self, image: ImageFile) -> str:
-        return digest(image.hash.encode(), SETTINGS.encode())
+        return self.key_of(image.hash)
 
     def _path(self, key: str, name: str) -> Path:
         assert self.root is not None
@@ -71,14 +76,39 @@ class ImageStore:
         if isinstance(known, Rendition):
             return known
         data = _read(source, image)
+        if not self.encode:
+            return checked(data, image, self.limits)
         rendition, files = resize(data, image, self.limits)
         for name, blob in files.items():
             self._put(key, name, blob)
         self._put(key, "rendition", rendition)  # last: its presence means the files are there
         return rendition
 
+    def prune(self, keep: set[str]) -> None:
+        """Forget the photos no longer published (their hashes not in ``keep``)."""
+        if self.root is None:
+            return
+        wanted = {self.key_of(h) for h in keep}
+        try:
+            buckets = os.listdir(self.root)
+        except OSError:
+            return
+        for bucket in buckets:
+            try:
+                names = os.listdir(self.root / bucket)
+            except OSError:
+                continue
+            for name in names:
+                if name not in wanted:
+                    shutil.rmtree(self.root / bucket / name, ignore_errors=True)
+
+    def key_of(self, image_hash: str) -> str:
+        return digest(image_hash.encode(), SETTINGS.encode())
+
     def data(self, source: Path, image: ImageFile, variant: Variant) -> bytes:
         """One copy's bytes (made again if the store lost them)."""
+        if not self.encode:
+            return b""
         key = self.key(image)
         blob = self._get(key, variant.file)
         if not isinstance(blob, bytes):
@@ -102,6 +132,25 @@ def _read(source: Path, image: ImageFile) -> bytes:
 def digest_of(data: bytes) -> str:
     """As media.inspect_image hashes a photo."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def checked(data: bytes, image: ImageFile, limits: Limits) -> Rendition:
+    """The rendition ``resize`` would give, after decoding the photo to check
+    it (a JPEG at 1/8 scale: every byte is still read), without encoding."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with Image.open(io.BytesIO(data), formats=[image.format]) as opened:
+            if image.format == "JPEG":
+                opened.draft(opened.mode, (max(1, opened.width // 8), max(1, opened.height // 8)))
+            opened.load()
+    except Exception as exc:  # as in resize
+        raise MediaError(f"the {image.format} data cannot be decoded ({exc})", "export or copy the photo again")
+    own = PUBLISHED_FORMAT[image.format]
+    sizes = [(w, max(1, round(image.height * w / image.width))) for w in widths_for(image.width)]
+    return Rendition(tuple(Variant(w, h, own) for w, h in sizes),
+                     tuple(Variant(w, h, "WEBP") for w, h in sizes) if own != "WEBP" else ())
 
 
 def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, dict[str, bytes]]:

@@ -141,6 +141,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
         plan.save(committed=committed, changed=update.changed, counts=counts,
                   warnings=problems.warnings, search_pages=index.pages if index is not None else -1)
+        photos.store.prune(set(photos.renditions))  # forget photos no longer published
     return Summary(*counts, seconds=clock.total(), warnings=problems.warnings, stages=clock.stages,
                    search=index, written=len(update.changed) if committed else 0,
                    ignored=tuple(problems.ignored))
@@ -186,11 +187,14 @@ def load_archive(source: Path, config: Config, *, strict: bool = False,
 
 
 def resize_photos(archive: Archive, config: Config, problems: Problems, *, cache_root: Path | None,
-                  jobs: int = 1) -> Photos:
+                  jobs: int = 1, encode: bool = True) -> Photos:
     """Step 3b: every published photo in a few widths, made once and kept in
     the build cache's image store (in memory without one). A photo that
-    cannot be decoded fails the build here, before anything is written."""
-    photos = process_images(archive, ImageStore.beside(cache_root, config.image_limits), problems, jobs=jobs)
+    cannot be decoded fails the build here, before anything is written.
+    ``encode=False`` (check): decoded to be checked, nothing encoded."""
+    image_store = ImageStore.beside(cache_root, config.image_limits)
+    image_store.encode = encode
+    photos = process_images(archive, image_store, problems, jobs=jobs)
     if problems.errors:
         raise BuildFailed(problems.items)
     return photos
@@ -250,7 +254,7 @@ def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
     """Everything ``build`` does short of writing: validation and rendering."""
     clock = Stopwatch()
     archive, problems = load_archive(source, config, strict=strict)
-    photos = resize_photos(archive, config, problems, cache_root=None)  # decoded to be checked
+    photos = resize_photos(archive, config, problems, cache_root=None, encode=False)
     pages = files = 0
     for path, _ in render_site(archive, config, photos=photos):  # rendered to be checked, then dropped
         files += 1
