@@ -184,7 +184,7 @@ def test_photos_no_longer_published_leave_the_image_store(photo_project):
     source = photo_project / "bulletins"
     build(source, photo_project / "site", Config(), search=False)
     store = photo_project / ".briefsite-cache" / "images"
-    assert len(list(store.glob("*/*"))) == 2
+    assert len(list(store.glob("*/*"))) == 2  # a folder per photo
     (source / "yiyang/2024-05-10-1/chart.png").unlink()
     text = (source / "yiyang/2024-05-10-1.md").read_text(encoding="utf-8")
     (source / "yiyang/2024-05-10-1.md").write_text(text.replace("![现场照片2](chart.png)", ""), encoding="utf-8")

@@ -33,6 +33,7 @@ PNG = {"optimize": True}
 WEBP_LOSSY = {"quality": 80, "method": 4}  # for photos (JPEG sources)
 WEBP_LOSSLESS = {"lossless": True, "quality": 80, "method": 4}  # charts and scans (PNG, GIF)
 # Part of every store key: change it with any setting above, or the encoder's output.
+INDEX = "index"  # file in the store: the last build's renditions
 SETTINGS = f"1 {WIDTHS} {JPEG} {PNG} {WEBP_LOSSY} {WEBP_LOSSLESS}"
 
 
@@ -46,6 +47,7 @@ class ImageStore:
     # False (``check``): photos are decoded to be checked, not encoded; their
     # renditions are what a build would make, their bytes empty.
     encode: bool = True
+    index: dict[str, Rendition] | None = field(default=None, repr=False)  # the last build's, by image hash
 
     @classmethod
     def beside(cls, cache_root: Path | None, limits: Limits) -> "ImageStore":
@@ -69,6 +71,15 @@ class ImageStore:
         else:
             store.write(self._path(key, name), value)
 
+    def known(self, image: ImageFile) -> Rendition | None:
+        """The photo's rendition if the store has it (from its index: one
+        file read per build, not one per photo)."""
+        if self.index is None:
+            index = store.read(self.root / INDEX) if self.root is not None else None
+            self.index = index if isinstance(index, dict) else {}
+        known = self.index.get(image.hash)
+        return known if isinstance(known, Rendition) and self.encode else None
+
     def rendition(self, source: Path, image: ImageFile) -> Rendition:
         """The photo's resized copies, made now unless the store has them; raises MediaError."""
         key = self.key(image)
@@ -84,16 +95,21 @@ class ImageStore:
         self._put(key, "rendition", rendition)  # last: its presence means the files are there
         return rendition
 
-    def prune(self, keep: set[str]) -> None:
-        """Forget the photos no longer published (their hashes not in ``keep``)."""
-        if self.root is None:
+    def prune(self, renditions: dict[str, Rendition]) -> None:
+        """Keep the index of this build's photos, and forget the others
+        (photos no longer published)."""
+        if self.root is None or not self.encode or renditions == self.index:
             return
-        wanted = {self.key_of(h) for h in keep}
+        store.write(self.root / INDEX, renditions)
+        self.index = dict(renditions)
+        wanted = {self.key_of(h) for h in renditions}
         try:
             buckets = os.listdir(self.root)
         except OSError:
             return
         for bucket in buckets:
+            if bucket == INDEX:
+                continue
             try:
                 names = os.listdir(self.root / bucket)
             except OSError:
@@ -267,11 +283,18 @@ def process(archive: Archive, image_store: ImageStore, problems: Problems, *, jo
             image = figure.image
             todo.setdefault(image.hash, (folder / image.name, image))
             where.setdefault(image.hash, []).append((bulletin.source, figure.line))
-    items = [(str(path), image) for path, image in todo.values()]
-    # Workers share the store through its files; an in-memory one stays here.
-    workers = jobs if image_store.root is not None else 1
     renditions: dict[str, Rendition] = {}
-    for (path, image), result in zip(items, iter_chunks(_process_chunk, items, workers, image_store)):
+    misses: list[tuple[str, ImageFile]] = []
+    for path, image in todo.values():
+        known = image_store.known(image)
+        if known is not None:
+            renditions[image.hash] = known
+        else:
+            misses.append((str(path), image))
+    # One photo per task (encoding one costs ~0.1-1 s). Workers share the
+    # store through its files; an in-memory one stays in this process.
+    workers = jobs if image_store.root is not None else 1
+    for (path, image), result in zip(misses, iter_chunks(_process_chunk, misses, workers, image_store, chunk=1)):
         if isinstance(result, Rendition):
             renditions[image.hash] = result
         else:

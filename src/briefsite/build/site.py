@@ -141,7 +141,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
         plan.save(committed=committed, changed=update.changed, counts=counts,
                   warnings=problems.warnings, search_pages=index.pages if index is not None else -1)
-        photos.store.prune(set(photos.renditions))  # forget photos no longer published
+        photos.store.prune(photos.renditions)  # forget photos no longer published
     return Summary(*counts, seconds=clock.total(), warnings=problems.warnings, stages=clock.stages,
                    search=index, written=len(update.changed) if committed else 0,
                    ignored=tuple(problems.ignored))

@@ -22,14 +22,14 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def iter_chunks(function: Callable[..., list], items: list, jobs: int, *args) -> Iterator:
+def iter_chunks(function: Callable[..., list], items: list, jobs: int, *args, chunk: int = CHUNK) -> Iterator:
     """``function(chunk, *args)`` over chunks of ``items``, results in order,
     as they come (never all of them in memory at once).
 
     With ``jobs`` > 1 and enough work, chunks run in forked worker processes;
-    else here.
+    else here. ``chunk``: items per task (1 for costly items, such as photos).
     """
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
     if jobs <= 1 or len(chunks) < 2 or "fork" not in _start_methods():
         for chunk in chunks:
             yield from function(chunk, *args)

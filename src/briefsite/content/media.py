@@ -283,7 +283,8 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
     ``body_line``: the file line that body line 0 is.
     """
     folder = bulletin_folder(path)
-    names = folder_files(folder) if refs or folder.is_dir() else []
+    names = folder_files(folder)
+    inspected: dict[str, ImageFile | MediaError] = {}  # a photo shown twice is read once
     shown_folder = f"{bulletin_folder(Path(shown))}/"
     figures: list[Figure] = []
     used: set[str] = set()
@@ -311,10 +312,14 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
             problems.error(shown, line, f"photo {name} not found in {shown_folder}", hint)
             continue
         used.add(name)  # referenced: reported here if broken, never as unused
-        try:
-            image = inspect_image(folder / name, limits)
-        except MediaError as exc:
-            problems.error(shown, line, f"photo {shown_folder}{name}: {exc.message}", exc.hint)
+        if name not in inspected:
+            try:
+                inspected[name] = inspect_image(folder / name, limits)
+            except MediaError as exc:
+                inspected[name] = exc
+        image = inspected[name]
+        if isinstance(image, MediaError):
+            problems.error(shown, line, f"photo {shown_folder}{name}: {image.message}", image.hint)
             continue
         if image.stem in stems and stems[image.stem] != name:
             problems.error(shown, line, f"photos {stems[image.stem]} and {name} would be published under one name",

@@ -83,8 +83,7 @@ def media_files(bulletin: Bulletin, renditions: Renditions | None, config: Confi
     """Each file the bulletin publishes beside its page: (path, inputs, make).
     ``inputs`` name the bytes by content, so an unchanged photo is not written again."""
     if renditions and photo_bytes is not None:
-        for figure in bulletin.figures:
-            image = figure.image
+        for image in dict.fromkeys(f.image for f in bulletin.figures):  # a photo shown twice: its files once
             rendition = renditions[image.hash]
             for variant in rendition.variants + rendition.webp:
                 yield (f"{bulletin.url}{variant.published_name(image)}", ("photo", image.hash, variant.file),
