@@ -16,6 +16,7 @@ sees them (a decompression bomb is a small file that claims a huge image).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import warnings
@@ -229,7 +230,7 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # Image.open reads the header only; the limit check below comes
             # before any decoding. formats=: only the decoder its bytes name.
-            with Image.open(path, formats=[kind]) as image:
+            with Image.open(io.BytesIO(data), formats=[kind]) as image:
                 width, height = image.size
                 if width * height > limits.max_pixels:
                     raise _too_many(width * height, limits, too_many)
