@@ -191,3 +191,16 @@ def test_photos_no_longer_published_leave_the_image_store(photo_project):
     build(source, photo_project / "site", Config(), search=False)
     assert len(list(store.glob("*/*"))) == 1
     assert not (photo_project / "site" / PAGE / "chart-600.png").exists()
+
+
+def test_gif_becomes_png_and_webp_stays_webp(tmp_path):
+    frames = [Image.new("P", (600, 300), i) for i in (1, 2)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], comment=b"secret")
+    _, (rendition, files) = resized(tmp_path, buffer.getvalue(), "anim.gif")
+    assert [(v.width, v.format) for v in rendition.variants] == [(480, "PNG"), (600, "PNG")]
+    webp = io.BytesIO()
+    Image.new("RGB", (500, 200), (1, 2, 3)).save(webp, "WEBP")
+    _, (rendition, files) = resized(tmp_path, webp.getvalue(), "w.webp")
+    assert [(v.width, v.format) for v in rendition.variants] == [(480, "WEBP"), (500, "WEBP")]
+    assert rendition.webp == () and sorted(files) == ["480.webp", "500.webp"]

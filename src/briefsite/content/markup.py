@@ -90,6 +90,7 @@ def render(body: str, md: MarkdownIt | None = None) -> Rendered:
     used: dict[str, int] = {}
     text_parts: list[str] = []
     figures: list[FigureRef] = []
+    text_length = 0  # of text_parts so far: how far down the text a photo stands
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
             inline = tokens[i + 1]
@@ -100,8 +101,9 @@ def render(body: str, md: MarkdownIt | None = None) -> Rendered:
                 toc.append(Heading(level=int(token.tag[1]), text=title, id=hid))
                 lines.append(token.map[0] if token.map else 0)
         elif token.type == "inline":
-            _find_figures(tokens, i, figures, sum(map(len, text_parts)))
+            _find_figures(tokens, i, figures, text_length)
             text_parts.append(_inline_text(token))
+            text_length += len(text_parts[-1])
     # Headings of the body sit under the page's h1 (the masthead title):
     # shift # -> h2 so a page never has two h1s.
     for token in tokens:
