@@ -80,3 +80,48 @@ def photo_bulletin(root: Path, photos: dict[str, bytes], references: list[str] |
     for name, data in photos.items():
         (folder / name).write_bytes(data)
     return path
+
+
+def docx(paragraphs: list) -> bytes:
+    """A minimal Word file: each item a paragraph of text, ("center", text) a
+    centred one, or the bytes of a picture (a paragraph holding it), as Word
+    writes them (a:blip r:embed, the picture in word/media/)."""
+    import zipfile
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ns = (f'{w} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
+    body, rels, media = [], [], {}
+    for item in paragraphs:
+        if isinstance(item, bytes):
+            n = len(media) + 1
+            ext = "png" if item.startswith(b"\x89PNG") else "jpeg"
+            media[f"word/media/image{n}.{ext}"] = item
+            rels.append(f'<Relationship Id="rId{n + 10}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                        f'2006/relationships/image" Target="media/image{n}.{ext}"/>')
+            body.append(f'<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><pic:pic><pic:blipFill>'
+                        f'<a:blip r:embed="rId{n + 10}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
+                        f'</wp:inline></w:drawing></w:r></w:p>')
+        else:
+            align, text = item if isinstance(item, tuple) else ("", item)
+            ppr = f'<w:pPr><w:jc w:val="{align}"/></w:pPr>' if align else ""
+            body.append(f"<w:p>{ppr}<w:r><w:t>{text}</w:t></w:r></w:p>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                         '<Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" '
+                         'ContentType="image/jpeg"/><Override PartName="/word/document.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        package.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        package.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {ns}><w:body>{"".join(body)}'
+                         '</w:body></w:document>')
+        package.writestr("word/_rels/document.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                         'openxmlformats.org/package/2006/relationships">' + "".join(rels) + "</Relationships>")
+        for name, data in media.items():
+            package.writestr(name, data)
+    return buffer.getvalue()

@@ -51,3 +51,18 @@ def test_nothing_is_overwritten_without_force(empty_project):
         keep_original(bulletin, b"PK\x03\x04 again")
     with pytest.raises(BriefsiteError, match="neither a PDF nor a .docx"):
         keep_original(bulletin, b"{\\rtf1 a Word RTF}")
+
+
+def test_a_word_files_photos_come_in_order_with_the_captions_under_them():
+    from briefsite.editor.photos import docx_photos
+    from photo_helpers import docx
+
+    data = docx(["益阳市配合中央生态环境保护督察工作简报", "5月9日，陈竞率队赴沅江市实地调研。", jpeg(300, 200),
+                 "图1 陈竞率队实地调研现场", "正文继续。", png(), ("center", "南洞庭湖水质监测数据"),
+                 jpeg(100, 100), "这一段是正文而不是图注，因为它既不以图开头，也没有居中，说的是整改工作的下一步安排。"])
+    placed = docx_photos(data)
+    assert [(p.paragraph, p.photo.caption, p.caption_paragraph) for p in placed] == [
+        (2, "图1 陈竞率队实地调研现场", 3), (5, "南洞庭湖水质监测数据", 6), (7, "", None)]
+    assert placed[0].photo.data == jpeg(300, 200) and placed[1].photo.data == png()
+    with pytest.raises(ValueError, match="not a readable .docx"):
+        docx_photos(b"PK\x03\x04 broken")

@@ -13,9 +13,13 @@ unless asked.
 from __future__ import annotations
 
 import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+from xml.etree import ElementTree
 
 from ..content.media import ORIGINAL_KINDS, ORIGINAL_STEM, bulletin_folder, sniff, sniff_original
 from ..build.store import write_bytes as _write  # atomic: temp file + rename
@@ -113,3 +117,74 @@ def _escape(caption: str) -> str:
     """A caption as Markdown image text: brackets and backslashes escaped."""
     return caption.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
+
+
+@dataclass(frozen=True)
+class PlacedPhoto:
+    """A picture of a Word document, where it stands: after paragraph
+    ``paragraph`` (0-based, in body order), with the caption printed under it."""
+
+    photo: Photo
+    paragraph: int
+    caption_paragraph: int | None  # the paragraph the caption was taken from (not body text)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_V = "{urn:schemas-microsoft-com:vml}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CAPTION_RE = re.compile(r"^(?:图|照片|附图)\s*[0-9０-９一二三四五六七八九十]")
+MAX_CAPTION = 80  # characters: a longer line under a photo is body text
+
+
+def docx_photos(data: bytes) -> list[PlacedPhoto]:
+    """Every picture in a .docx's body, in order, with its caption: the
+    paragraph under it when that starts with 图N / 照片N or is a short
+    centred line (as Word's own captions are). Raises ValueError for a file
+    that is not a readable .docx."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            document = ElementTree.fromstring(package.read("word/document.xml"))
+            rels = ElementTree.fromstring(package.read("word/_rels/document.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_REL}Relationship")
+                       if r.get("TargetMode") != "External"}
+            body = document.find(f"{_W}body")
+            paragraphs = list(body.iter(f"{_W}p")) if body is not None else []
+            placed: list[PlacedPhoto] = []
+            for index, paragraph in enumerate(paragraphs):
+                ids = [b.get(f"{_R}embed") for b in paragraph.iter(f"{_A}blip")]
+                ids += [d.get(f"{_R}id") for d in paragraph.iter(f"{_V}imagedata")]  # older Word
+                for rid in filter(None, ids):
+                    target = targets.get(rid)
+                    if not target:
+                        continue
+                    # Relative to word/ ("media/image1.png"), or from the package root.
+                    name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
+                    try:
+                        blob = package.read(name)
+                    except KeyError:
+                        continue
+                    caption, where = _caption(paragraphs, index)
+                    placed.append(PlacedPhoto(Photo(blob, caption), index, where))
+            return placed
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        raise ValueError(f"not a readable .docx ({exc})") from None
+
+
+def _text(paragraph) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(f"{_W}t")).strip()
+
+
+def _caption(paragraphs: list, index: int) -> tuple[str, int | None]:
+    """The caption under picture paragraph ``index``: its own text, or the next paragraph's."""
+    own = _text(paragraphs[index])
+    if own and len(own) <= MAX_CAPTION:
+        return own, index
+    if index + 1 < len(paragraphs):
+        below = paragraphs[index + 1]
+        text = _text(below)
+        centred = any(j.get(f"{_W}val") == "center" for j in below.iter(f"{_W}jc"))
+        if text and len(text) <= MAX_CAPTION and (CAPTION_RE.match(text) or centred):
+            return text, index + 1
+    return "", None
