@@ -27,7 +27,7 @@ def test_photos_are_written_in_order_and_referenced_with_their_captions(empty_pr
     assert stored.references == ["![陈竞率队实地调研 \\[现场\\]](photo-1.jpg)", "![图2 监测数据](photo-2.png)",
                                  "![](photo-3.png)"]
     assert stored.written == [Path("bulletins/yiyang/2024-05-10-1") / n for n in ("photo-1.jpg", "photo-2.png", "photo-3.png")]
-    assert len(stored.warnings) == 1 and "picture 2 (EMF drawing)" in stored.warnings[0]
+    assert len(stored.warnings) == 1 and "第 2 张图片（EMF 绘图）" in stored.warnings[0]
     assert (Path("bulletins/yiyang/2024-05-10-1/photo-1.jpg")).read_bytes() == jpeg(800, 600)
     # The references, where the photos stood, make a bulletin that loads.
     bulletin.write_text(BODY.format(photos="\n\n".join(stored.references)), encoding="utf-8")

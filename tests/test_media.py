@@ -65,14 +65,15 @@ def test_the_path_from_the_file_also_names_a_photo(empty_project):
 def test_a_missing_photo_is_an_error_at_its_line(empty_project):
     photo_bulletin(empty_project, {"photo-1.jpg": jpeg()}, ["![现场](photo-1.jpg)", "![现场](photo-2.jpg)"])
     [error] = errors_of(empty_project)
-    assert error.startswith(f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE + 2}: error: photo photo-2.jpg not found")
-    assert "put the photo at bulletins/yiyang/2024-05-10-1/photo-2.jpg" in error
+    assert error.startswith(f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE + 2}: error: ")
+    assert "(photo photo-2.jpg not found in bulletins/yiyang/2024-05-10-1/)" in error
+    assert "把照片放到 bulletins/yiyang/2024-05-10-1/photo-2.jpg" in error
 
 
 def test_a_photo_differing_only_in_case_is_named(empty_project):
     photo_bulletin(empty_project, {"IMG_0001.JPG": jpeg()}, ["![现场](img_0001.jpg)"])
     [error] = errors_of(empty_project)
-    assert "the folder has IMG_0001.JPG" in error
+    assert "文件夹中有 IMG_0001.JPG" in error
 
 
 def test_a_text_file_named_jpg_is_refused_by_its_content(empty_project):
@@ -98,7 +99,7 @@ def test_other_image_formats_are_refused(empty_project, kind):
     Image.new("RGB", (10, 10)).save(buffer, kind)
     photo_bulletin(empty_project, {"scan.img": buffer.getvalue()})
     [error] = errors_of(empty_project)
-    assert "save the photo as JPEG or PNG" in error
+    assert "把照片另存为 JPEG 或 PNG" in error
 
 
 def test_too_many_pixels_are_refused_from_the_header_before_decoding(empty_project, monkeypatch):
@@ -131,7 +132,7 @@ def test_a_remote_or_outside_photo_is_refused(empty_project):
 def test_a_photo_inside_a_sentence_is_refused(empty_project):
     photo_bulletin(empty_project, {"p.jpg": jpeg()}, ["现场如图![现场](p.jpg)所示。"])
     [error] = errors_of(empty_project)
-    assert "stands inside a paragraph of text" in error and "on a line of its own" in error
+    assert "stands inside a paragraph of text" in error and "单独写一行" in error
 
 
 def test_photo_names_must_survive_a_url(empty_project):
@@ -147,9 +148,11 @@ def test_unreferenced_photos_and_stray_files_are_warnings(empty_project):
     archive, problems = load(empty_project)
     assert len(archive.bulletins) == 1
     warnings = sorted(w.format() for w in problems.warnings)
-    assert warnings[0].startswith("bulletins/yiyang/2024-05-10-1/notes.txt: warning: not published")
-    assert warnings[1].startswith("bulletins/yiyang/2024-05-10-1/spare.png: warning: photo not shown")
-    assert "add ![图注](spare.png)" in warnings[1]
+    assert warnings[0].startswith("bulletins/yiyang/2024-05-10-1/notes.txt: warning: ")
+    assert "(not published: a bulletin's folder holds its photos and its original)" in warnings[0]
+    assert warnings[1].startswith("bulletins/yiyang/2024-05-10-1/spare.png: warning: ")
+    assert "(photo not shown: 2024-05-10-1.md does not reference it)" in warnings[1]
+    assert "加上 ![图注](spare.png)" in warnings[1]
     assert len(warnings) == 2
 
 
@@ -162,16 +165,18 @@ def test_a_bulletins_folder_holds_no_bulletins(empty_project):
     found = loader.discover(Path("bulletins"), problems)
     assert found == [path.relative_to(empty_project)]
     messages = sorted(p.format() for p in problems.items)
-    assert messages[0].startswith("bulletins/yiyang/2024-05-10-1/notes.md: error: not read as a bulletin")
-    assert messages[1].startswith("bulletins/yiyang/2024-05-10-1/old: warning: folder not read")
+    assert messages[0].startswith("bulletins/yiyang/2024-05-10-1/notes.md: error: ")
+    assert "(not read as a bulletin: bulletins/yiyang/2024-05-10-1/ holds the photos and original" in messages[0]
+    assert messages[1].startswith("bulletins/yiyang/2024-05-10-1/old: warning: ")
+    assert "(folder not read: bulletins/yiyang/2024-05-10-1/ holds the photos of" in messages[1]
 
 
 def test_page_bundles_are_refused_with_the_one_layout(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-10-1/index.md", minimal())
     errors = errors_of(empty_project)
-    assert errors == ["bulletins/yiyang/2024-05-10-1/index.md: error: page bundles (a folder with index.md) "
-                      "are not used (name the bulletin after its folder and put it beside the folder: move it to "
-                      "bulletins/yiyang/2024-05-10-1.md; its photos stay in bulletins/yiyang/2024-05-10-1/)"]
+    assert errors == ["bulletins/yiyang/2024-05-10-1/index.md: error: 不使用页面包（文件夹加 index.md）(page bundles, "
+                      "a folder with index.md, are not used) (简报文件以文件夹命名，放在文件夹旁边："
+                      "移到 bulletins/yiyang/2024-05-10-1.md；照片留在 bulletins/yiyang/2024-05-10-1/)"]
 
 
 def test_originals_are_published_only_when_configured(empty_project):
@@ -199,9 +204,10 @@ def test_an_original_is_checked_by_content(empty_project):
     with pytest.raises(BuildFailed) as failed:
         load(empty_project)
     messages = sorted(p.format() for p in failed.value.problems)
-    assert messages[0].startswith("bulletins/yiyang/2024-05-10-1/original.doc: warning: not published: "
-                                  "an original is original.pdf or original.docx")
-    assert messages[1].startswith("bulletins/yiyang/2024-05-10-1/original.pdf: error: original.pdf is not a PDF file")
+    assert messages[0].startswith("bulletins/yiyang/2024-05-10-1/original.doc: warning: ")
+    assert "(not published: an original is original.pdf or original.docx)" in messages[0]
+    assert messages[1].startswith("bulletins/yiyang/2024-05-10-1/original.pdf: error: ")
+    assert "(original.pdf is not a PDF file, judged by its content)" in messages[1]
 
 
 def test_config_originals_must_be_true_or_false(empty_project):

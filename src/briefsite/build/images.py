@@ -139,9 +139,9 @@ def _read(source: Path, image: ImageFile) -> bytes:
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise MediaError(f"cannot read image: {exc.strerror}", "check that it exists and is readable")
+        raise MediaError(f"无法读取照片：{exc.strerror} (cannot read image)", "检查文件是否存在、是否可读")
     if digest_of(data) != image.hash:
-        raise MediaError("the photo changed during the build", "build again")
+        raise MediaError("照片在生成过程中被修改 (the photo changed during the build)", "重新生成")
     return data
 
 
@@ -162,7 +162,8 @@ def checked(data: bytes, image: ImageFile, limits: Limits) -> Rendition:
                 opened.draft(opened.mode, (max(1, opened.width // 8), max(1, opened.height // 8)))
             opened.load()
     except Exception as exc:  # as in resize
-        raise MediaError(f"the {image.format} data cannot be decoded ({exc})", "export or copy the photo again")
+        raise MediaError(f"{image.name} 的 {image.format} 数据无法解码 (the {image.format} data cannot be decoded: {exc})",
+                         "重新导出或复制照片")
     own = PUBLISHED_FORMAT[image.format]
     sizes = [(w, max(1, round(image.height * w / image.width))) for w in widths_for(image.width)]
     return Rendition(tuple(Variant(w, h, own) for w, h in sizes),
@@ -185,7 +186,8 @@ def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, di
     except MediaError:
         raise
     except Exception as exc:  # any decoder error: a damaged file, never a traceback
-        raise MediaError(f"the {image.format} data cannot be decoded ({exc})", "export or copy the photo again")
+        raise MediaError(f"{image.name} 的 {image.format} 数据无法解码 (the {image.format} data cannot be decoded: {exc})",
+                         "重新导出或复制照片")
     picture.info = {}  # nothing of the original's metadata reaches an encoder
     own = PUBLISHED_FORMAT[image.format]
     picture = _mode_for(picture, own)
@@ -300,7 +302,7 @@ def process(archive: Archive, image_store: ImageStore, problems: Problems, *, jo
         else:
             message, hint = result
             for shown, line in where[image.hash]:
-                problems.error(shown, line, f"photo {Path(shown).with_suffix('')}/{image.name}: {message}", hint)
+                problems.error(shown, line, f"{Path(shown).with_suffix('')}/{image.name}: {message}", hint)
     return Photos(renditions, image_store, {image.hash: path for path, image in todo.values()})
 
 

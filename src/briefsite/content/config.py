@@ -184,14 +184,14 @@ def load_config(path: Path | None) -> Config:
 
     originals = data.get("originals", False)
     if not isinstance(originals, bool):
-        error("originals", f"originals must be true or false, not {originals!r}",
-              "write originals: true to publish each bulletin's original.pdf or original.docx")
+        error("originals", f"originals 只能是 true 或 false (originals must be true or false, not {originals!r})",
+              "写 originals: true 即发布每期简报的 original.pdf 或 original.docx")
         originals = False
 
     def limit(key: str, default: float) -> float:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 10_000:
-            error(key, f"{key} must be a number above 0, not {value!r}", f"e.g. {key}: {default:g}")
+            error(key, f"{key} 须是大于 0 的数 ({key} must be a number above 0, not {value!r})", f"如 {key}: {default:g}")
             return default
         return value
 

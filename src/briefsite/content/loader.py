@@ -95,10 +95,10 @@ def discover(source: Path, problems: Problems, folders: set[Path] | None = None)
                     problems.ignored.append(path)
                 continue
             if name == "index.md":
-                problems.error(path, 0, "page bundles (a folder with index.md) are not used",
-                               f"name the bulletin after its folder and put it beside the folder: "
-                               f"move it to {current.parent / (current.name + '.md')}; its photos stay in "
-                               f"{current}/")
+                problems.error(path, 0, "不使用页面包（文件夹加 index.md）(page bundles, a folder with index.md, "
+                               "are not used)",
+                               f"简报文件以文件夹命名，放在文件夹旁边：移到 {current.parent / (current.name + '.md')}；"
+                               f"照片留在 {current}/")
                 continue
             if name in links and not _inside(path, root):
                 problems.error(path, 1, f"symlink points outside the source folder (to {_target(path)})",
@@ -114,14 +114,15 @@ def _check_media_folder(folder: Path, dirnames: list[str], filenames: list[str],
     owner = folder.parent / f"{folder.name}.md"
     for d in sorted(dirnames):
         if not is_ignored(d):
-            problems.warning(folder / d, 0, f"folder not read: {folder}/ holds the photos of {owner} only",
-                             f"move the files of {folder / d} into {folder}/ or out of the bulletins folder")
+            problems.warning(folder / d, 0, f"未读取的文件夹：{folder}/ 只放 {owner} 的照片 "
+                             f"(folder not read: {folder}/ holds the photos of {owner} only)",
+                             f"把 {folder / d} 中的文件移到 {folder}/，或移出 bulletins 文件夹")
     dirnames.clear()
     for name in sorted(filenames):
         if ".md" in name.lower() and not is_ignored(name):
-            problems.error(folder / name, 0, f"not read as a bulletin: {folder}/ holds the photos and original "
-                           f"of {owner} (page bundles are not used)",
-                           f"move it beside {owner} (into {folder.parent}/) if it is a bulletin, or delete it")
+            problems.error(folder / name, 0, f"不作为简报读取：{folder}/ 存放 {owner} 的照片和原件 "
+                           f"(not read as a bulletin: {folder}/ holds the photos and original of {owner})",
+                           f"如果它是一期简报，把它移到 {folder.parent}/，放在 {owner} 旁边；否则删除")
 
 
 def _walk(top: str, onerror) -> Iterator[tuple[str, list[str], list[str], set[str]]]:

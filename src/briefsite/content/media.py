@@ -207,24 +207,25 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise MediaError(f"image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB",
-                             "reduce it (e.g. export at 2000 px wide), or raise image_max_mb in briefsite.yaml")
+            raise MediaError(f"照片 {human_size(size)}，超过 {limits.max_bytes / MB:.3g} MB 的上限 "
+                             f"(image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB)",
+                             "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_mb")
         data = path.read_bytes()
     except OSError as exc:
-        raise MediaError(f"cannot read image: {exc.strerror}", "check that it exists and is readable")
+        raise MediaError(f"无法读取照片：{exc.strerror} (cannot read image)", "检查文件是否存在、是否可读")
     kind = sniff(data[:16])
     if kind is None:
-        what = "is empty" if not data else "is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name)"
-        raise MediaError(f"{path.name} {what}",
-                         "save the photo as JPEG or PNG, or correct the file name in the reference")
+        what = (f"{path.name} 是空文件 ({path.name} is empty)" if not data else
+                f"{path.name} 不是 JPEG、PNG、GIF 或 WebP 图片，按文件内容判断，与扩展名无关 "
+                f"({path.name} is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name))")
+        raise MediaError(what, "把照片另存为 JPEG 或 PNG，或改正引用中的文件名")
     from PIL import Image, UnidentifiedImageError  # only bulletins with photos need Pillow
 
     # Pillow's own guard against decompression bombs, at our limit: it
     # checks the header's size in Image.open, before any decoding (over the
     # limit it warns, which is an error here; over twice it raises).
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
-    too_many = MediaError("", "reduce it (e.g. export at 2000 px wide), or raise image_max_megapixels "
-                              "in briefsite.yaml")
+    too_many = MediaError("", "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_megapixels")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -235,7 +236,7 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
                 if width * height > limits.max_pixels:
                     raise _too_many(width * height, limits, too_many)
                 if width < 1 or height < 1:
-                    raise MediaError(f"image has no pixels ({width} x {height})", "export the photo again")
+                    raise MediaError(f"照片没有像素 (image has no pixels: {width} x {height})", "重新导出照片")
                 orientation = image.getexif().get(0x0112, 1) if kind in ("JPEG", "PNG", "WEBP") else 1
     except MediaError:
         raise
@@ -243,16 +244,17 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))  # "Image size (N pixels) exceeds limit ..."
         raise _too_many(int(claimed.group(1)) if claimed else 0, limits, too_many)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise MediaError(f"{path.name} is a damaged {kind} file ({exc})",
-                         "export or copy the photo again")
+        raise MediaError(f"{path.name} 是损坏的 {kind} 文件 ({path.name} is a damaged {kind} file: {exc})",
+                         "重新导出或复制照片")
     if orientation in (5, 6, 7, 8):  # rotated a quarter turn: shown the other way round
         width, height = height, width
     return ImageFile(path.name, kind, width, height, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 def _too_many(pixels: int, limits: Limits, error: MediaError) -> MediaError:
-    size = f"{pixels / 1e6:.0f} megapixels" if pixels else "more pixels than that"
-    error.message = f"image is {size}; the limit is {limits.max_pixels / 1e6:g} megapixels"
+    count = f"{pixels / 1e6:.0f}" if pixels else "?"
+    error.message = (f"照片有 {count} 百万像素，超过 {limits.max_pixels / 1e6:g} 百万像素的上限 "
+                     f"(image is {count} megapixels; the limit is {limits.max_pixels / 1e6:g} megapixels)")
     error.args = (error.message,)
     return error
 
@@ -294,23 +296,24 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
         line = body_line + ref.line
         name = reference_name(ref.target, folder.name)
         if name is None:
-            problems.error(shown, line, f"photo {ref.target!r} is not a file in the bulletin's folder {shown_folder}",
-                           f"copy the photo into {shown_folder} and write its file name: ![图注](photo-1.jpg)")
+            problems.error(shown, line, f"照片 {ref.target!r} 不是本期简报文件夹 {shown_folder} 中的文件 "
+                           f"(photo {ref.target!r} is not a file in the bulletin's folder {shown_folder})",
+                           f"把照片复制到 {shown_folder}，引用时只写文件名：![图注](photo-1.jpg)")
             continue
         if not ref.alone:
-            problems.error(shown, line, f"photo {name} stands inside a paragraph of text",
-                           "put ![图注](…) on a line of its own, with an empty line before and after it")
+            problems.error(shown, line, f"照片 {name} 夹在一段文字中间 (photo {name} stands inside a paragraph of text)",
+                           "把 ![图注](…) 单独写一行，前后各空一行")
             continue
         if not FILE_NAME_RE.match(name):
-            problems.error(shown, line, f"photo file name {name!r} cannot be part of a URL",
-                           "rename the file using only ASCII letters, digits, '-', '_' and '.', "
-                           "e.g. photo-1.jpg, and change the reference to match")
+            problems.error(shown, line, f"照片文件名 {name!r} 不能用作网址 (photo file name {name!r} cannot be part of a URL)",
+                           "文件名只用英文字母、数字、'-'、'_' 和 '.'，如 photo-1.jpg，并相应修改引用")
             continue
         if name not in names:
             near = [n for n in names if n.lower() == name.lower()]
-            hint = (f"the folder has {near[0]}: write the name with the same capitals" if near else
-                    f"put the photo at {shown_folder}{name}, or correct the file name")
-            problems.error(shown, line, f"photo {name} not found in {shown_folder}", hint)
+            hint = (f"文件夹中有 {near[0]}：文件名的大小写要一致" if near else
+                    f"把照片放到 {shown_folder}{name}，或改正文件名")
+            problems.error(shown, line, f"{shown_folder} 中没有照片 {name} (photo {name} not found in {shown_folder})",
+                           hint)
             continue
         used.add(name)  # referenced: reported here if broken, never as unused
         if name not in inspected:
@@ -320,11 +323,12 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
                 inspected[name] = exc
         image = inspected[name]
         if isinstance(image, MediaError):
-            problems.error(shown, line, f"photo {shown_folder}{name}: {image.message}", image.hint)
+            problems.error(shown, line, f"{shown_folder}{name}: {image.message}", image.hint)
             continue
         if image.stem in stems and stems[image.stem] != name:
-            problems.error(shown, line, f"photos {stems[image.stem]} and {name} would be published under one name",
-                           "rename one of them (e.g. photo-2.jpg)")
+            problems.error(shown, line, f"照片 {stems[image.stem]} 和 {name} 会以同一个名字发布 "
+                           f"(photos {stems[image.stem]} and {name} would be published under one name)",
+                           "给其中一张改名（如 photo-2.jpg）")
             continue
         stems[image.stem] = name
         number = len(figures) + 1
@@ -336,13 +340,14 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
         if name in used or (original is not None and name == original.name):
             continue
         if sniff(_head(folder / name)) is not None:
-            problems.warning(f"{shown_folder}{name}", 0, f"photo not shown: {Path(shown).name} does not reference it",
-                             f"add ![图注]({name}) where it belongs in {shown}, or delete the file")
+            problems.warning(f"{shown_folder}{name}", 0, f"照片未显示：{Path(shown).name} 没有引用它 "
+                             f"(photo not shown: {Path(shown).name} does not reference it)",
+                             f"在 {shown} 中照片所在位置加上 ![图注]({name})，或删除该文件")
         elif name.rsplit(".", 1)[0] != ORIGINAL_STEM:
             problems.warning(f"{shown_folder}{name}", 0,
-                             "not published: a bulletin's folder holds its photos (JPEG, PNG, GIF, WebP) "
-                             "and its original (original.pdf or original.docx)",
-                             "move the file out of the bulletins folder, or delete it")
+                             "未发布：简报的文件夹只放照片（JPEG、PNG、GIF、WebP）和原件（original.pdf 或 original.docx）"
+                             " (not published: a bulletin's folder holds its photos and its original)",
+                             "把该文件移出 bulletins 文件夹，或删除")
     return tuple(figures), original
 
 
@@ -365,22 +370,25 @@ def _original(folder: Path, shown_folder: str, names: list[str], problems: Probl
     for name in found:
         kind = ORIGINAL_KINDS.get("." + name.rsplit(".", 1)[-1].lower()) if "." in name else None
         if kind is None:
-            problems.warning(f"{shown_folder}{name}", 0, "not published: an original is original.pdf or original.docx",
-                             "save the original as PDF (or .docx) under that name")
+            problems.warning(f"{shown_folder}{name}", 0, "未发布：原件须命名为 original.pdf 或 original.docx "
+                             "(not published: an original is original.pdf or original.docx)",
+                             "把原件另存为 PDF（或 .docx）并用这个名字")
             continue
         try:
             data = (folder / name).read_bytes()
         except OSError as exc:
-            problems.error(f"{shown_folder}{name}", 0, f"cannot read the original: {exc.strerror}",
-                           "check that it is readable")
+            problems.error(f"{shown_folder}{name}", 0, f"无法读取原件：{exc.strerror} (cannot read the original)",
+                           "检查文件是否可读")
             continue
         if not sniff_original(data[:8], kind):
-            problems.error(f"{shown_folder}{name}", 0, f"{name} is not a {kind} file (judged by its content)",
-                           f"save the original as {kind} under this name, or delete the file")
+            problems.error(f"{shown_folder}{name}", 0, f"{name} 不是 {kind} 文件，按内容判断 "
+                           f"({name} is not a {kind} file, judged by its content)",
+                           f"把原件另存为 {kind} 并用这个名字，或删除该文件")
             continue
         if chosen is not None:
-            problems.warning(f"{shown_folder}{name}", 0, f"not published: {chosen.name} is the original published",
-                             "keep one original (the one that was printed) and delete the other")
+            problems.warning(f"{shown_folder}{name}", 0, f"未发布：已发布 {chosen.name} 作为原件 "
+                             f"(not published: {chosen.name} is the original published)",
+                             "只保留一份原件（印发的那一份），删除另一份")
             continue
         chosen = Original(name, kind, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
     return chosen
@@ -392,7 +400,7 @@ def read_original(shown: str, original: Original) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise BriefsiteError(path, 0, f"cannot read the original: {exc.strerror}", hint="build again")
+        raise BriefsiteError(path, 0, f"无法读取原件：{exc.strerror} (cannot read the original)", hint="重新生成")
     if hashlib.blake2b(data, digest_size=16).hexdigest() != original.hash:
-        raise BriefsiteError(path, 0, "the original changed during the build", hint="build again")
+        raise BriefsiteError(path, 0, "原件在生成过程中被修改 (the original changed during the build)", hint="重新生成")
     return data

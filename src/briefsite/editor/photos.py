@@ -60,16 +60,17 @@ def store_photos(bulletin: Path, photos: Iterable[Photo], *, force: bool = False
         if kind is None:
             data = _as_png(photo.data)
             if data is None:
-                result.warnings.append(f"picture {index} ({_describe(photo.data)}) is not a photo briefsite can "
-                                       f"show; add it by hand as JPEG or PNG")
+                result.warnings.append(f"第 {index} 张图片（{_describe(photo.data)}）无法在网页上显示，请另存为 JPEG 或 PNG "
+                                       f"后手动加入 (picture {index} is not a photo briefsite can show; add it by hand "
+                                       f"as JPEG or PNG)")
                 continue
             kind = "PNG"
         name = f"photo-{len(kept) + 1}.{_EXT[kind]}"
         kept.append((name, data, " ".join(photo.caption.split())))
     for name, _, _ in kept:
         if (folder / name).exists() and not force:
-            raise BriefsiteError(folder / name, 0, "file exists; not overwritten",
-                                 hint="move it away, or import with --force")
+            raise BriefsiteError(folder / name, 0, "文件已存在，未覆盖 (file exists; not overwritten)",
+                                 hint="先把它移走，或用 --force 导入")
     for name, data, caption in kept:
         _write(folder / name, data)
         result.written.append(folder / name)
@@ -84,12 +85,12 @@ def keep_original(bulletin: Path, data: bytes, *, force: bool = False) -> Path:
         if sniff_original(data[:8], kind):
             path = bulletin_folder(bulletin) / f"{ORIGINAL_STEM}{suffix}"
             if path.exists() and not force:
-                raise BriefsiteError(path, 0, "file exists; not overwritten",
-                                     hint="move it away, or import with --force")
+                raise BriefsiteError(path, 0, "文件已存在，未覆盖 (file exists; not overwritten)",
+                                     hint="先把它移走，或用 --force 导入")
             _write(path, data)
             return path
-    raise BriefsiteError(bulletin, 0, "the original is neither a PDF nor a .docx file",
-                         hint="keep the original by hand, or import the PDF or .docx")
+    raise BriefsiteError(bulletin, 0, "原件既不是 PDF 也不是 .docx 文件 (the original is neither a PDF nor a .docx file)",
+                         hint="手动保存原件，或导入 PDF / .docx 文件")
 
 
 def _as_png(data: bytes) -> bytes | None:
@@ -107,10 +108,10 @@ def _as_png(data: bytes) -> bytes | None:
 
 def _describe(data: bytes) -> str:
     if data[:4] == b"\x01\x00\x00\x00" and data[40:44] == b" EMF":
-        return "EMF drawing"
+        return "EMF 绘图"
     if data[:4] == b"\xd7\xcd\xc6\x9a":
-        return "WMF drawing"
-    return f"{len(data)} bytes of an unknown format"
+        return "WMF 绘图"
+    return f"未知格式，{len(data)} 字节"
 
 
 def _escape(caption: str) -> str:
