@@ -66,3 +66,22 @@ def test_a_word_files_photos_come_in_order_with_the_captions_under_them():
     assert placed[0].photo.data == jpeg(300, 200) and placed[1].photo.data == png()
     with pytest.raises(ValueError, match="not a readable .docx"):
         docx_photos(b"PK\x03\x04 broken")
+
+
+def test_imported_photos_stand_where_they_stood_and_their_captions_leave_the_text(empty_project):
+    from briefsite.editor.photos import docx_photos, place_photos
+    from photo_helpers import docx
+
+    data = docx(["5月9日，陈竞率队赴沅江市实地调研。", jpeg(300, 200), "图1 陈竞率队实地调研现场",
+                 "罗讯要求，各相关部门迅速整改到位。", png(), ("center", "南洞庭湖水质监测数据"), "正文完。"])
+    placed = docx_photos(data)
+    imported = ("---\ntitle: 简报\n---\n\n### 调研\n\n5月9日，陈竞率队赴沅江市实地调研。\n\n图1 陈竞率队实地调研现场\n\n"
+                "罗讯要求，各相关部门迅速整改到位。\n\n南洞庭湖水质监测数据\n\n正文完。\n")
+    bulletin = empty_project / "bulletins/yiyang/2024-05-10-1.md"
+    stored = store_photos(bulletin, [p.photo for p in placed])
+    assert place_photos(imported, placed, stored.by_photo) == (
+        "---\ntitle: 简报\n---\n\n### 调研\n\n5月9日，陈竞率队赴沅江市实地调研。\n\n![图1 陈竞率队实地调研现场](photo-1.jpg)\n\n"
+        "罗讯要求，各相关部门迅速整改到位。\n\n![南洞庭湖水质监测数据](photo-2.png)\n\n正文完。\n")
+    # A photo whose paragraph is not found is kept at the end: none is lost.
+    lost = place_photos("---\ntitle: 简报\n---\n\n别的正文。\n", placed[:1], stored.by_photo[:1])
+    assert lost == "---\ntitle: 简报\n---\n\n别的正文。\n\n![图1 陈竞率队实地调研现场](photo-1.jpg)\n"

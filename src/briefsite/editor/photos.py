@@ -39,6 +39,7 @@ class Photo:
 @dataclass
 class Stored:
     references: list[str] = field(default_factory=list)  # one ![caption](name) per photo kept, in order
+    by_photo: list[str | None] = field(default_factory=list)  # per photo given: its reference, None if left out
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # pictures that could not be kept, and why
 
@@ -55,17 +56,20 @@ def store_photos(bulletin: Path, photos: Iterable[Photo], *, force: bool = False
     folder = bulletin_folder(bulletin)
     result = Stored()
     kept: list[tuple[str, bytes, str]] = []
+    slots: list[int | None] = []  # per photo given: its place in kept
     for index, photo in enumerate(photos, 1):
         data, kind = photo.data, sniff(photo.data[:16])
         if kind is None:
             data = _as_png(photo.data)
             if data is None:
+                slots.append(None)
                 result.warnings.append(f"第 {index} 张图片（{_describe(photo.data)}）无法在网页上显示，请另存为 JPEG 或 PNG "
                                        f"后手动加入 (picture {index} is not a photo briefsite can show; add it by hand "
                                        f"as JPEG or PNG)")
                 continue
             kind = "PNG"
         name = f"photo-{len(kept) + 1}.{_EXT[kind]}"
+        slots.append(len(kept))
         kept.append((name, data, " ".join(photo.caption.split())))
     for name, _, _ in kept:
         if (folder / name).exists() and not force:
@@ -75,6 +79,7 @@ def store_photos(bulletin: Path, photos: Iterable[Photo], *, force: bool = False
         _write(folder / name, data)
         result.written.append(folder / name)
         result.references.append(f"![{_escape(caption)}]({name})")
+    result.by_photo = [result.references[s] if s is not None else None for s in slots]
     return result
 
 
@@ -128,6 +133,7 @@ class PlacedPhoto:
     photo: Photo
     paragraph: int
     caption_paragraph: int | None  # the paragraph the caption was taken from (not body text)
+    before: str = ""  # the text of the last paragraph with text above it, to place it in the body
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -153,6 +159,7 @@ def docx_photos(data: bytes) -> list[PlacedPhoto]:
             body = document.find(f"{_W}body")
             paragraphs = list(body.iter(f"{_W}p")) if body is not None else []
             placed: list[PlacedPhoto] = []
+            before = ""
             for index, paragraph in enumerate(paragraphs):
                 ids = [b.get(f"{_R}embed") for b in paragraph.iter(f"{_A}blip")]
                 ids += [d.get(f"{_R}id") for d in paragraph.iter(f"{_V}imagedata")]  # older Word
@@ -167,7 +174,10 @@ def docx_photos(data: bytes) -> list[PlacedPhoto]:
                     except KeyError:
                         continue
                     caption, where = _caption(paragraphs, index)
-                    placed.append(PlacedPhoto(Photo(blob, caption), index, where))
+                    placed.append(PlacedPhoto(Photo(blob, caption), index, where, before))
+                text = _text(paragraph)
+                if text and not (placed and placed[-1].caption_paragraph == index):
+                    before = text
             return placed
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
         raise ValueError(f"not a readable .docx ({exc})") from None
@@ -189,3 +199,52 @@ def _caption(paragraphs: list, index: int) -> tuple[str, int | None]:
         if text and len(text) <= MAX_CAPTION and (CAPTION_RE.match(text) or centred):
             return text, index + 1
     return "", None
+
+
+def place_photos(markdown: str, placed: list[PlacedPhoto], references: list[str]) -> str:
+    """``markdown`` (an imported bulletin) with each photo's reference after
+    the paragraph that stood above it in the document, and the paragraphs
+    that were its captions taken out of the text (the caption is in the
+    reference). A photo whose place cannot be found goes at the end of the
+    body, so none is lost. ``references``: store_photos' result, one per
+    placed photo (a picture store_photos could not keep has None)."""
+    head, sep, body = _split_front_matter(markdown)
+    blocks = body.split("\n\n")
+    captions = {_plain(p.photo.caption) for p in placed if p.caption_paragraph is not None and p.photo.caption}
+    kept = [b for b in blocks if not (b.strip() and _plain(b) in captions)]
+    after: dict[int, list[str]] = {}
+    tail: list[str] = []
+    start = 0
+    for photo, reference in zip(placed, references):
+        if reference is None:
+            continue
+        anchor = _plain(photo.before)
+        found = next((i for i in range(start, len(kept)) if anchor and anchor in _plain(kept[i])), None)
+        if found is None:
+            tail.append(reference)
+        else:
+            after.setdefault(found, []).append(reference)
+            start = found
+    out: list[str] = []
+    for i, block in enumerate(kept):
+        out.append(block)
+        out.extend(after.get(i, []))
+    if tail:
+        out[-1] = out[-1].rstrip("\n")
+        out.extend(tail)
+        out[-1] += "\n"
+    return head + sep + "\n\n".join(out)
+
+
+def _split_front_matter(markdown: str) -> tuple[str, str, str]:
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end >= 0:
+            return markdown[:end], "\n---\n", markdown[end + 5:]
+    return "", "", markdown
+
+
+def _plain(text: str) -> str:
+    """Text compared without Markdown marks and whitespace (the importer
+    may escape or rejoin what the document printed)."""
+    return re.sub(r"[\s#>*_`\\]+", "", text)
