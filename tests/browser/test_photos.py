@@ -95,6 +95,19 @@ def test_photos_load_without_layout_shift_or_errors(playwright_browser, photo_si
         context.close()
 
 
+def test_a_page_with_photos_has_no_serious_accessibility_violations(playwright_browser, photo_site, axe_source):
+    context, tab = browse(playwright_browser, photo_site, **DESKTOP)
+    try:
+        tab.open(PAGE)
+        tab.page.evaluate(MEASURE)
+        tab.page.evaluate(axe_source)
+        result = tab.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [f"{v['id']}: {v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == []
+    finally:
+        context.close()
+
+
 def test_printed_photos_stay_inside_the_a4_type_area(playwright_browser, photo_site):
     # GB/T 9704's type area: 156 x 225 mm (CSS px are 1/96 in): the window
     # is as wide as the printed page's type area.
