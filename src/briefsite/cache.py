@@ -80,13 +80,14 @@ def config_key(config: Config) -> str:
 
 def templates_key(folders: Iterable[Path]) -> str:
     """Every template and asset file, by relative path and bytes."""
+    from .render import read_theme_file, theme_files
+
     parts: list[bytes] = []
     for folder in folders:
         parts.append(str(folder).encode())
         if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+            for rel, path in theme_files(folder):  # the theme's rules: no links out, bounded reads
+                parts += [rel.encode(), read_theme_file(path)]
     return digest(*parts)
 
 

@@ -28,6 +28,16 @@ _RENAME_EXCHANGE = 2
 
 def check_output_folder(out: Path) -> None:
     """Refuse to replace a folder that briefsite did not make."""
+    try:
+        _check_output_folder(out)
+    except OSError as exc:  # a path over PATH_MAX, a symlink loop, no permission
+        raise BriefsiteError(out, 0, f"无法使用输出文件夹：{exc.strerror or exc}",
+                             hint="换一个更短、可访问的 --out 路径") from None
+
+
+def _check_output_folder(out: Path) -> None:
+    if len(os.fsencode(out.absolute())) >= os.pathconf("/", "PC_PATH_MAX"):
+        raise OSError(36, os.strerror(36))  # ENAMETOOLONG: every file under it would fail
     if out.is_symlink():
         raise BriefsiteError(out, 0, "output folder is a symlink; refusing to replace it",
                              hint="point --out at a real folder")

@@ -28,7 +28,8 @@ from .integrity import check_integrity
 from .loader import discover, load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .model import Bulletin
-from .render import Page, make_environment, plan_pages, render_page, template_folders
+from .render import (Page, make_environment, plan_pages, read_theme_file, render_page, template_folders,
+                     theme_files)
 from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
 from . import export, feeds, output, seo
 
@@ -79,13 +80,13 @@ def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) ->
 def asset_files(config: Config) -> Iterator[tuple[str, bytes]]:
     """Static files of the theme (CSS, icons), user's own overriding by name."""
     files: dict[str, Path] = {}
-    for folder in (f / "assets" for f in template_folders(config)):  # later ones override
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file() and not path.name.startswith("."):
-                    files[f"assets/{path.relative_to(folder).as_posix()}"] = path
+    for folder in template_folders(config):  # later ones override
+        if (folder / "assets").is_dir():
+            for rel, path in theme_files(folder):  # links leaving the theme refused
+                if rel.startswith("assets/"):
+                    files[rel] = path
     for rel in sorted(files):
-        yield rel, files[rel].read_bytes()
+        yield rel, read_theme_file(files[rel])
 
 
 SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
@@ -188,10 +189,11 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     """
     started = time.perf_counter()
     summary = Summary()
+    feeds.source_date_epoch()  # a malformed value fails now, not in the middle of the build
     output.check_output_folder(out)
     parse_cache = open_cache(cache, source, config)
     root = parse_cache.root if parse_cache is not None else None
-    if root is not None and root.resolve().is_relative_to(out.resolve()):
+    if root is not None and _resolved(root).is_relative_to(_resolved(out)):
         raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
                              hint="keep the source folder outside the output folder, or pass another cache folder")
     render_key = digest(code_key().encode(), config_key(config).encode(),
@@ -212,7 +214,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             with build_lock(out, timeout=lock_timeout):
                 output.clear_leftovers(out)  # of a build that was killed
             return _unchanged(summary, state, started)
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+    # More processes than CPUs only add forks and memory (--jobs 120 forked 120).
+    jobs = default_jobs() if jobs is None else min(max(1, jobs), default_jobs())
     archive, problems = load_archive(source, config, strict=strict, cache=parse_cache, jobs=jobs,
                                      discovered=discovered)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
@@ -292,6 +295,16 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     return summary
 
 
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or a clear error for a symlink loop or an overlong path."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:
+        why = getattr(exc, "strerror", None) or "符号链接循环"
+        raise BriefsiteError(path, 0, f"无法使用这个路径：{why}",
+                             hint="删除这个循环的符号链接，或换一个路径") from None
+
+
 def _current_state(root: Path, out: Path, known: dict | None = None) -> OutputState | None:
     """The record of the build that made ``out``, if it is still the live site."""
     state = load_output_state(root, out, known)
@@ -315,6 +328,7 @@ def _unchanged(summary: Summary, state: OutputState, started: float) -> Summary:
 def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
     """Everything ``build`` does short of writing: validation and rendering."""
     started = time.perf_counter()
+    feeds.source_date_epoch()
     archive, problems = load_archive(source, config, strict=strict)
     pages = files = 0
     for path, _ in render_site(archive, config):  # rendered to be checked, then dropped
