@@ -609,11 +609,14 @@ def _parse_one(path: Path, source: Path, config: Config, cache: ParseCache, md) 
 
     from .export import record_json
 
+    from .errors import BriefsiteError
+    from .files import MAX_BULLETIN_BYTES, read_regular
+
     problems = Problems()
     try:
         st = os.stat(path)
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular(path, MAX_BULLETIN_BYTES)  # never a FIFO or device (load_bulletin says why)
+    except (OSError, BriefsiteError):
         st, data = None, b""
     bulletin = load_bulletin(path, source, config, problems, md)
     found = tuple(_problem_tuple(p) for p in problems.items)

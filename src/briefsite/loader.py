@@ -62,6 +62,7 @@ def discover(source: Path, problems: Problems) -> list[Path]:
 
     for dirpath, dirnames, filenames, links in _walk(str(source), unreadable):
         current = Path(dirpath)
+        dirnames.sort()
         # Descend into linked folders only if they stay inside the source.
         for d in list(dirnames):
             if not _utf8_name(d):
@@ -86,7 +87,7 @@ def discover(source: Path, problems: Problems) -> list[Path]:
         dirnames.sort()
         for name in sorted(filenames):
             if not _utf8_name(name):
-                if ".md" in os.fsencode(name).lower():
+                if b".md" in os.fsencode(name).lower():
                     _refuse_name(current / name, "文件", problems)
                 continue
             if is_ignored(name):
@@ -436,7 +437,8 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     except BriefsiteError as exc:
         problems.items.append(exc)
         return None
-    if not _clean_text(shown, parsed.fields, parsed.body, parsed.body_line, problems):
+    body_start = len(text) - len(parsed.body)  # the body's offset in the file's text
+    if not _clean_text(shown, parsed.fields, text, body_start, problems):
         return None
 
     check = _Checker(shown, parsed.fields, problems, parsed.front_matter_line,
@@ -477,9 +479,9 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         return None
     assert title and date and issuer and city  # guaranteed by the checks above
 
-    marks = _too_many_marks(parsed.body)
+    marks = _too_many_marks(text, body_start)
     if marks is not None:
-        problems.error(shown, parsed.body_line + marks,
+        problems.error(shown, marks,
                        f"正文的 Markdown 标记符号（[ ] ! * _ ` < > & \\ ~）超过 {MAX_INLINE_MARKS} 个，"
                        "不像一期简报，不予处理",
                        "检查文件是否为简报正文；若确有大量此类半角符号，请把它们换成全角符号或拆分成几期")
@@ -508,33 +510,33 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     )
 
 
-def _too_many_marks(body: str) -> int | None:
-    """The body line (0-based) at which the inline marks pass the limit; None if they do not."""
-    if len(body) <= MAX_INLINE_MARKS:
+def _too_many_marks(text: str, body_start: int) -> int | None:
+    """The file line at which the body's inline marks pass the limit; None if they do not."""
+    if len(text) - body_start <= MAX_INLINE_MARKS:
         return None
-    for count, match in enumerate(_INLINE_MARK.finditer(body), start=1):
+    for count, match in enumerate(_INLINE_MARK.finditer(text, body_start), start=1):
         if count > MAX_INLINE_MARKS:
-            return body.count("\n", 0, match.start())
+            return text.count("\n", 0, match.start()) + 1
     return None
 
 
-def _clean_text(shown: str, fields: dict[str, Field], body: str, body_line: int,
+def _clean_text(shown: str, fields: dict[str, Field], text: str, body_start: int,
                 problems: Problems) -> bool:
     """False, with the errors recorded, if a value or the body holds a
     control character that cannot be published (see ``controlchars``)."""
     clean = True
     for field in fields.values():
-        for text in _strings(field.value):
-            found = controlchars.first_forbidden(text)
+        for value in _strings(field.value):
+            found = controlchars.first_forbidden(value)
             if found:
                 message, hint = controlchars.refusal(found.group())
                 problems.error(shown, field.line, message, hint)
                 clean = False
                 break
-    found = controlchars.first_forbidden(body)
+    found = controlchars.FORBIDDEN.search(text, body_start)
     if found:
         message, hint = controlchars.refusal(found.group())
-        problems.error(shown, body_line + body.count("\n", 0, found.start()), message, hint)
+        problems.error(shown, text.count("\n", 0, found.start()) + 1, message, hint)
         clean = False
     return clean
 
