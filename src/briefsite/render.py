@@ -22,6 +22,7 @@ from . import __version__
 from .archive import Archive
 from .model import City, CityRef
 from .config import Config
+from .bytecode import CheckedBytecodeCache
 from .errors import BriefsiteError
 from .files import MAX_THEME_FILE_BYTES, read_regular
 from .seo import canonical, clean_path, summary
@@ -187,13 +188,8 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
     """The theme's templates; with ``bytecode_dir`` (in the build cache) compiled
     templates are kept between builds, keyed by their source's checksum."""
     search_path = list(reversed(template_folders(config)))  # user's first
-    bytecode = None
-    if bytecode_dir is not None:
-        try:
-            bytecode_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
-        except OSError:
-            pass  # only slower
+    # Verified by checksum before use (a damaged file is compiled again).
+    bytecode = CheckedBytecodeCache(bytecode_dir) if bytecode_dir is not None else None
     env = jinja2.Environment(
         loader=ThemeLoader(search_path),
         bytecode_cache=bytecode,

@@ -31,6 +31,7 @@ from .model import Bulletin
 from .render import (Page, make_environment, plan_pages, read_theme_file, render_page, template_folders,
                      theme_files)
 from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
+from .verify import file_stats, new_build_id, stamp, verify
 from . import export, feeds, output, seo
 
 
@@ -210,6 +211,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         summary.ignored = tuple(found.ignored)
         state = _current_state(root, out, parse_cache.outputs)
         if (state is not None and state.inputs == inputs and not (strict and state.warnings)
+                and verify(out, state.build_id, state.stats).intact  # nothing changed behind its back
                 and (not search or (out / SEARCH_BUNDLE).is_dir())):
             with build_lock(out, timeout=lock_timeout):
                 output.clear_leftovers(out)  # of a build that was killed
@@ -225,9 +227,19 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     with build_lock(out, timeout=lock_timeout):
         output.clear_leftovers(out)  # even if this build turns out to change nothing
         state = _current_state(root, out, parse_cache.outputs) if parse_cache is not None else None
-        spare_ok = state is not None and state.spare_ino == output._inode(output.spare_folder(out))
+        # The record is trusted only as far as the live folder still matches it
+        # (verify.py): a folder it does not describe is compared byte for byte,
+        # a missing, changed or unknown file is rendered again or removed.
+        verdict = verify(out, state.build_id, state.stats) if state is not None else None
+        if verdict is not None and not verdict.trusted:
+            state = None
+        doubt = (verdict.damaged | verdict.extra) if state is not None else frozenset()
+        spare_ok = (state is not None and not doubt
+                    and state.spare_ino == output._inode(output.spare_folder(out)))
         update = output.Update(out, spare_changes=state.changed if spare_ok else None)
-        previous = state.files if state is not None else {}
+        previous = {p: k for p, k in state.files.items() if p not in doubt} if state is not None else {}
+        if output.MARKER in doubt:
+            update.put(output.MARKER, output.MARKER_TEXT.encode("utf-8"))
         files: dict[str, str] = {}  # path -> fingerprint or content hash, for the next build
 
         def reuse(path: str, key: str) -> bool:
@@ -251,10 +263,12 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             for path in files:
                 count += 1
                 pages += path.endswith(".html")
-            update.remove_unseen(set(previous) if state is not None else None)
+            update.remove_unseen(set(state.files) | {p for p in doubt if not p.startswith(SEARCH_BUNDLE + "/")}
+                                 if state is not None else None)
             summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
             bundle = out / SEARCH_BUNDLE
-            if search and (update.staging is not None or not bundle.is_dir()):
+            index_doubted = any(p.startswith(SEARCH_BUNDLE + "/") for p in doubt)
+            if search and (update.staging is not None or not bundle.is_dir() or index_doubted):
                 # Indexed in staging, so the swapped-in site is always complete.
                 staging = update.force_stage()
                 stale = output.tree_files(staging / SEARCH_BUNDLE)
@@ -278,11 +292,14 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             changed = frozenset(update.changed) if committed else (state.changed if state else frozenset())
             spare_ino = output._inode(output.spare_folder(out)) if committed else (
                 state.spare_ino if state else -1)
+            # The folder is now verified: a new id, and every file's stat as it is.
+            build_id = stamp(out, new_build_id())
             save_output_state(root, out, OutputState(
                 output._inode(out), spare_ino, files, changed, inputs,
                 (len(archive.bulletins), len(archive.drafts), pages, count),
                 tuple(_problem_tuple(p) for p in problems.warnings),
-                summary.search.pages if summary.search is not None else -1), parse_cache.outputs)
+                summary.search.pages if summary.search is not None else -1,
+                build_id, file_stats(out)), parse_cache.outputs)
     summary.bulletins = len(archive.bulletins)
     summary.drafts = len(archive.drafts)
     summary.pages = pages
@@ -308,7 +325,7 @@ def _resolved(path: Path) -> Path:
 def _current_state(root: Path, out: Path, known: dict | None = None) -> OutputState | None:
     """The record of the build that made ``out``, if it is still the live site."""
     state = load_output_state(root, out, known)
-    if state is None or not out.is_dir() or state.out_ino != output._inode(out):
+    if state is None or not hasattr(state, "stats") or not out.is_dir() or state.out_ino != output._inode(out):
         return None  # another build (or a person) replaced the folder: the record says nothing
     return state
 
