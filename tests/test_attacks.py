@@ -392,7 +392,7 @@ def test_serve_answers_only_its_own_host_names(project):
 def test_serve_bounds_its_connections(project):
     """Silent connections beyond the limit are closed at once; the preview
     still answers afterwards."""
-    from briefsite.serve import MAX_CONNECTIONS
+    from briefsite.serve.server import MAX_CONNECTIONS
 
     server = Server(project, "--out", "site")
     sockets = []
@@ -427,7 +427,7 @@ def test_jobs_is_bounded(empty_project, monkeypatch):
     import multiprocessing
 
     from briefsite import cli
-    from briefsite.cache import default_jobs
+    from briefsite.build.workers import default_jobs
 
     for i in range(2, 200):
         write_bulletin(empty_project, f"yiyang/2024-06-{i % 28 + 1:02d}-{i}.md",

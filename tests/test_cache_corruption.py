@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefsite import cli
-from briefsite.cache import CACHE_DIRNAME
+from briefsite.build.store import CACHE_DIRNAME
 from conftest import ROOT
 
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from .errors import BriefsiteError
+from ..errors import BriefsiteError
 from .verify import read_stamp
 
 MARKER = ".briefsite"
@@ -184,7 +184,8 @@ def spare_folder(out: Path) -> Path:
     return out.parent / f".{out.name}.spare"
 
 
-def _inode(path: Path) -> int:
+def inode(path: Path) -> int:
+    """``path``'s inode number; -1 if it does not exist."""
     try:
         return os.stat(path).st_ino
     except OSError:
@@ -388,7 +389,7 @@ class Update:
             return  # staged by linking the live site: the same inodes by construction
         try:
             for relpath in sorted(self.kept):
-                if _inode(self.staging / relpath) != _inode(self.out / relpath):
+                if inode(self.staging / relpath) != inode(self.out / relpath):
                     self._relink(relpath)
         except OSError as exc:
             raise BriefsiteError(self.staging, 0, f"cannot prepare the build folder: {exc.strerror}",

@@ -20,8 +20,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from . import controlchars
-from .errors import BriefsiteError, BuildFailed, Problems
-from .files import MAX_CONFIG_BYTES, read_regular
+from ..errors import BriefsiteError, BuildFailed, Problems
+from ..files import MAX_CONFIG_BYTES, read_regular
 
 # Hunan's fourteen prefecture-level divisions and the province. A mapping in
 # briefsite.yaml wins; these keep the common case working with no config.

@@ -18,23 +18,22 @@ from typing import Any, Callable, Iterator
 import jinja2
 from jinja2.loaders import split_template_path
 
-from . import __version__
-from .archive import Archive
-from .model import City, CityRef
-from .config import Config
-from .bytecode import CheckedBytecodeCache
-from .errors import BriefsiteError
-from .files import MAX_THEME_FILE_BYTES, read_regular
+from .. import __version__
+from ..content.archive import Archive
+from ..content.model import City, CityRef
+from ..content.config import Config
+from ..errors import BriefsiteError
+from ..files import MAX_THEME_FILE_BYTES, read_regular
 from .seo import canonical, clean_path, summary
 from .timeline import city_timeline, months_by_year, site_timeline
 
 
 def theme_dir() -> Path:
     """The built-in theme: shipped in the package, or the checkout's templates/."""
-    packaged = Path(__file__).resolve().parent / "templates"
+    packaged = Path(__file__).resolve().parents[1] / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 def template_folders(config: Config) -> list[Path]:
@@ -184,12 +183,10 @@ def city_ref(city: City) -> CityRef:
     return CityRef(city.name, city.slug)
 
 
-def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """The theme's templates; with ``bytecode_dir`` (in the build cache) compiled
-    templates are kept between builds, keyed by their source's checksum."""
+def make_environment(config: Config, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The theme's templates; with ``bytecode`` (the build cache's
+    ``CheckedBytecodeCache``) compiled templates are kept between builds."""
     search_path = list(reversed(template_folders(config)))  # user's first
-    # Verified by checksum before use (a damaged file is compiled again).
-    bytecode = CheckedBytecodeCache(bytecode_dir) if bytecode_dir is not None else None
     env = jinja2.Environment(
         loader=ThemeLoader(search_path),
         bytecode_cache=bytecode,

@@ -5,7 +5,7 @@ template source's hash before handing the rest to ``marshal``: one flipped
 byte in ``.briefsite-cache/templates/`` gave ``SystemError``/``TypeError``
 tracebacks, once a segmentation fault, and changing 首页 to 尾页 inside the
 bytecode published six pages with 尾页. Here every file is sealed with the
-cache's checksum (``cache.seal``); one that does not verify is deleted and
+cache's checksum (``store.seal``); one that does not verify is deleted and
 the template compiled again from its source, so a damaged cache costs time,
 never a wrong page or a crash.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from .cache import seal, unseal
+from .store import seal, unseal
 
 SUFFIX = ".jbc"
 MAX_BYTES = 16 * 1024 * 1024  # a compiled template is some KB; a bigger file is not ours

@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 
 from . import controlchars, markup
 from .config import Config
-from .errors import BriefsiteError, Problems
-from .files import MAX_BULLETIN_BYTES, read_regular
+from ..errors import BriefsiteError, Problems
+from ..files import MAX_BULLETIN_BYTES, read_regular
 from .front_matter import Field, split
 from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 
