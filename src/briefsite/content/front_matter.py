@@ -149,7 +149,9 @@ def refuse_aliases(root: yaml.Node, path: str, first: int, what: str = "front-ma
         if depth > MAX_DEPTH:
             raise BriefsiteError(path, first + node.start_mark.line,
                                  f"{what} is nested more than {MAX_DEPTH} levels deep",
-                                 hint="a masthead needs at most a list under a key under recipients")
+                                 hint="a masthead needs at most a list under a key under recipients"
+                                 if what == "front-matter" else "write each setting as a plain value, "
+                                 "a list or a mapping under its key")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
