@@ -281,7 +281,7 @@ def test_crafted_markdown_is_refused_as_quickly_as_plain_text_is_read(empty_proj
     started = time.perf_counter()
     assert run_cli("check", cwd=empty_project).code == 0
     t_plain = time.perf_counter() - started
-    assert t_crafted < 3 * t_plain + 1.0, (t_crafted, t_plain)
+    assert t_crafted < 5 * t_plain + 2.0, (t_crafted, t_plain)
 
 
 # -- 12. plausible dates and gap reports ------------------------------------------------
@@ -319,7 +319,7 @@ def test_huge_gaps_are_reported_as_ranges_quickly(empty_project):
         return time.perf_counter() - started
 
     short, huge = series(12), series(1_000_000)
-    assert huge < 2 * short + 1.0, (short, huge)
+    assert huge < 3 * short + 2.0, (short, huge)
 
 
 # -- 13. YAML 1.1 number forms ---------------------------------------------------------

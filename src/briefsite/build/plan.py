@@ -392,6 +392,7 @@ class OutputPlan:
     # Live files the record cannot vouch for (missing, changed, unknown: see
     # verify.py); they are rendered again or removed, never kept.
     doubt: frozenset[str] = frozenset()
+    forgotten: bool = False  # the record was voided (the swap could happen)
     files: dict[str, str] = field(default_factory=dict)  # this build's: path -> fingerprint or hash
     memo: dict = field(default_factory=dict, repr=False)  # fingerprints of shared lists, per build
 
@@ -468,6 +469,16 @@ class OutputPlan:
         """Void the record: once the swap can happen it no longer describes the live site."""
         if self.root is not None:
             forget_output_state(self.root, self.out)
+            self.forgotten = True
+
+    def restat(self) -> None:
+        """After a build that failed before the swap: the live folder is as
+        verified, but staging linked its files (so their ctime moved); record
+        their stats again, so the next build still trusts what it may."""
+        if self.root is None or self.state is None or self.forgotten or self.doubt:
+            return
+        save_output_state(self.root, self.out, dataclasses.replace(self.state, stats=file_stats(self.out)),
+                          self.known)
 
     def save(self, *, committed: bool, changed: Iterable[str], counts: tuple[int, int, int, int],
              warnings: Iterable[BriefsiteError], search_pages: int) -> None:

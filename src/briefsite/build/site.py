@@ -139,6 +139,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             committed = update.commit()
         except BaseException:  # including Ctrl-C and SIGTERM: never leave a staging folder
             update.discard()
+            plan.restat()
             raise
         pages = sum(path.endswith(".html") for path in written.paths)
         counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
