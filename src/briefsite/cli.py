@@ -131,12 +131,17 @@ def cmd_build(args) -> int:
 
 
 def _relative(path: Path, source: Path) -> str:
-    """x.md~ as its name; a file under an ignored folder as #old/x.md."""
+    """x.md~ as its name; a file under an ignored folder from that folder on (#old/x.md)."""
+    from .content.loader import is_ignored
+
     try:
-        parts = path.relative_to(source).parts
+        parts = path.relative_to(source).parts[:-1]
     except ValueError:
         return path.name
-    return "/".join(parts[1:]) if len(parts) > 1 else path.name
+    for i, part in enumerate(parts):
+        if is_ignored(part):
+            return "/".join(parts[i:] + (path.name,))
+    return path.name
 
 
 def _ignored(summary, source: Path) -> str:
