@@ -106,6 +106,17 @@ def spare_file_replaced(site: Path) -> None:
     edit_bulletin(site.parent, "让下一次构建复用备用文件夹。")
 
 
+def spare_asset_replaced(site: Path) -> None:
+    """An asset is rendered on every build and written only if its bytes
+    differ from the live file's: the spare's copy must not slip through."""
+    spare = site.parent / ".site.spare"
+    asset = spare / "assets" / "style.css"
+    data = asset.read_bytes()
+    asset.unlink()
+    asset.write_bytes(data.replace(b"{", b"{color:red;", 1))
+    edit_bulletin(site.parent, "让下一次构建复用备用文件夹。")
+
+
 DAMAGE = {
     "rm -rf site/*": rm_rf_contents,
     "rm -rf site": lambda site: shutil.rmtree(site),
@@ -116,6 +127,7 @@ DAMAGE = {
     "page and marker deleted": delete_page_and_marker,
     "page replaced by a symlink": page_as_symlink,
     "spare file replaced": spare_file_replaced,
+    "spare asset replaced": spare_asset_replaced,
 }
 
 

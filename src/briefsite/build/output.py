@@ -256,6 +256,7 @@ class Update:
         relpath = safe_relpath(relpath)
         self.seen.add(relpath)
         if not self.fresh and self._same(relpath, data):
+            self.kept.add(relpath)  # the live file's bytes: staged as the live file itself
             return False
         self._write(relpath, data)
         return True
