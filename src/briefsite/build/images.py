@@ -23,7 +23,8 @@ from pathlib import Path
 
 from ..content.archive import Archive
 from ..content.media import PUBLISHED_FORMAT, WIDTHS, ImageFile, Limits, MediaError, Rendition, Variant, widths_for
-from ..errors import Problems
+from ..errors import BriefsiteError, Problems
+from ..files import read_regular
 from . import store
 from .store import digest
 from .workers import iter_chunks
@@ -137,9 +138,9 @@ class ImageStore:
 
 def _read(source: Path, image: ImageFile) -> bytes:
     try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise MediaError(f"无法读取照片：{exc.strerror} (cannot read image)", "检查文件是否存在、是否可读")
+        data = read_regular(source, image.size)  # the size it had when checked: a file grown since is refused
+    except BriefsiteError as exc:
+        raise MediaError(exc.message, exc.hint)
     if digest_of(data) != image.hash:
         raise MediaError("照片在生成过程中被修改 (the photo changed during the build)", "重新生成")
     return data

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..errors import BriefsiteError, Problems
+from ..files import read_regular
 
 # Magic bytes of the accepted formats (by content, never by name).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
@@ -32,6 +33,7 @@ MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "i
 ORIGINAL_KINDS = {".pdf": "PDF", ".docx": "DOCX"}  # original.<ext> -> what the link says
 ORIGINAL_STEM = "original"
 MB = 1024 * 1024
+MAX_ORIGINAL_BYTES = 200 * MB  # a printed bulletin's PDF is a few MB; a larger file is not one
 # A file name that survives every static host and URL unchanged.
 FILE_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 PRINTED_NUMBER_RE = re.compile(r"^图\s*\d+")  # a caption that already carries 图N as printed
@@ -210,9 +212,11 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
             raise MediaError(f"照片 {human_size(size)}，超过 {limits.max_bytes / MB:.3g} MB 的上限 "
                              f"(image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB)",
                              "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_mb")
-        data = path.read_bytes()
+        data = read_regular(path, limits.max_bytes)  # never a FIFO or device, never past the limit
     except OSError as exc:
         raise MediaError(f"无法读取照片：{exc.strerror} (cannot read image)", "检查文件是否存在、是否可读")
+    except BriefsiteError as exc:
+        raise MediaError(exc.message, exc.hint)
     kind = sniff(data[:16])
     if kind is None:
         what = (f"{path.name} 是空文件 ({path.name} is empty)" if not data else
@@ -375,10 +379,10 @@ def _original(folder: Path, shown_folder: str, names: list[str], problems: Probl
                              "把原件另存为 PDF（或 .docx）并用这个名字")
             continue
         try:
-            data = (folder / name).read_bytes()
-        except OSError as exc:
-            problems.error(f"{shown_folder}{name}", 0, f"无法读取原件：{exc.strerror} (cannot read the original)",
-                           "检查文件是否可读")
+            data = read_regular(folder / name, MAX_ORIGINAL_BYTES)
+        except BriefsiteError as exc:
+            problems.error(f"{shown_folder}{name}", 0, f"无法读取原件 (cannot read the original)：{exc.message}",
+                           exc.hint)
             continue
         if not sniff_original(data[:8], kind):
             problems.error(f"{shown_folder}{name}", 0, f"{name} 不是 {kind} 文件，按内容判断 "
@@ -397,10 +401,7 @@ def _original(folder: Path, shown_folder: str, names: list[str], problems: Probl
 def read_original(shown: str, original: Original) -> bytes:
     """The original's bytes, to publish; an error if it changed since it was checked."""
     path = bulletin_folder(Path(shown)) / original.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法读取原件：{exc.strerror} (cannot read the original)", hint="重新生成")
+    data = read_regular(path, MAX_ORIGINAL_BYTES)
     if hashlib.blake2b(data, digest_size=16).hexdigest() != original.hash:
         raise BriefsiteError(path, 0, "原件在生成过程中被修改 (the original changed during the build)", hint="重新生成")
     return data
