@@ -99,8 +99,13 @@ class ImageStore:
     def prune(self, renditions: dict[str, Rendition]) -> None:
         """Keep the index of this build's photos, and forget the others
         (photos no longer published)."""
-        if self.root is None or not self.encode or renditions == self.index:
+        if self.root is None or not self.encode:
             return
+        if self.index is None:  # not read this build (no photo was looked up)
+            index = store.read(self.root / INDEX)
+            self.index = index if isinstance(index, dict) else {}
+        if renditions == self.index:
+            return  # (an archive without photos never creates the store)
         store.write(self.root / INDEX, renditions)
         self.index = dict(renditions)
         wanted = {self.key_of(h) for h in renditions}
