@@ -27,10 +27,11 @@ import yaml
 from briefsite.config import KNOWN_CITY_SLUGS, Config
 from briefsite.dates import find_dates
 from briefsite.errors import BriefsiteError
+from .closing import read_closing
 from .masthead import Piece, read_masthead
 from briefsite.model import Bulletin
-from .textshape import (balanced, display_width, ends_sentence, has_sentence_punct,
-                        join_broken, nonspace, tidy)
+from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
+                        has_sentence_punct, join_broken, nonspace, tidy)
 
 MAX_INPUT = 5 * 1024 * 1024  # bytes; a bulletin's text is some kilobytes
 
@@ -45,14 +46,6 @@ PAGE_NUMBER_RES = (
 RULE_RE = re.compile(r"^[—–\-－─━_＿=＝]{3,}$")
 GUIDE_RE = re.compile(r"^【?\s*(?:本期)?\s*导\s*读\s*】?$")
 GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△●○◆◇■□]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
-MARKER_RE = re.compile(r"^【(?P<name>[^【】\d][^【】]{0,24})】\s*(?P<rest>.*)$")
-LABEL_RE = re.compile(r"^(?P<label>抄\s*送|报|送|发)\s*[：:]\s*(?P<rest>.*)$")
-LABEL_KEYS = {"报": "report", "送": "send", "发": "distribute", "抄送": "cc"}
-DOC_NUMBER_RE = re.compile(r"^[^\s，。：:]{1,16}[【〔\[［（(]\s*\d{4}\s*[】〕\]］）)]\s*(?:第\s*)?\d{1,5}\s*号$")
-CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式|电\s*话|传\s*真|电子邮箱|邮\s*箱|"
-                        r"e-?mail|地\s*址)\s*[：:]", re.I)
-PRINTED_RE = re.compile(r"^(?P<before>.*?)\s*印\s*发$")
-ENTRY_SPLIT_RE = re.compile(r"[，,；;]")
 MAX_HEADLINE = 45  # characters; a longer line is a paragraph
 # Front-matter order, as in docs/format.md and the hand-made seeds.
 KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipients",
@@ -184,7 +177,8 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     lines = lines[head.consumed:]
     lines = _drop_running_heads(lines, head.title, dropped)
     lines, guide = _drop_guide(lines, dropped)
-    lines, closing = _closing_block(lines, width, dropped)
+    closing = read_closing(lines, width, dropped)
+    lines = lines[: closing.start] + [_Line(no, text_, True) for no, text_ in closing.trailing]
     blocks, headings, paragraphs = _body(lines, width)
 
     facts: dict[str, object] = {}
@@ -287,7 +281,7 @@ def _wrap_width(lines: list[_Line]) -> int | None:
 
 
 def _full(text: str, width: int | None) -> bool:
-    return width is not None and display_width(text) >= 0.9 * width
+    return fills_line(text, width)
 
 
 def _drop_running_heads(lines: list[_Line], title: str | None, dropped: list[Piece]) -> list[_Line]:
@@ -339,137 +333,6 @@ def _drop_guide(lines: list[_Line], dropped: list[Piece]) -> tuple[list[_Line], 
     for ln in lines[1:i]:
         dropped.append(Piece(ln.no, ln.text, "导读"))
     return lines[i:], items
-
-
-@dataclass
-class _Closing:
-    recipients: dict[str, list[str]] = field(default_factory=dict)
-    doc_number: str | None = None
-    printed: dt.date | None = None
-    printed_by: str | None = None
-    printed_text: str = ""
-    printed_piece: Piece | None = None
-    contact: str | None = None
-    trailing: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _closing_kind(text: str) -> str | None:
-    if LABEL_RE.match(text):
-        return "label"
-    if DOC_NUMBER_RE.match(nonspace(text)):
-        return "doc_number"
-    if CONTACT_RE.match(text):
-        return "contact"
-    match = PRINTED_RE.match(text)
-    if match and find_dates(match.group("before")):
-        return "printed"
-    return None
-
-
-def _entry_like(text: str) -> bool:
-    """A line that may continue a 报/送 entry: a list of names, not a sentence."""
-    inner = text.rstrip("。.")
-    return len(nonspace(text)) <= 150 and not any(ch in "。！？!?" for ch in inner) \
-        and not MARKER_RE.match(text)
-
-
-def _closing_block(lines: list[_Line], width: int | None,
-                   dropped: list[Piece]) -> tuple[list[_Line], _Closing]:
-    """Split off the 版记 at the end: 报/送/发/抄送, 文号, 印发 line, contact."""
-    closing = _Closing()
-    start = None
-    for i, ln in enumerate(lines):
-        if _closing_kind(ln.text) in ("label", "doc_number", "printed") and all(
-                _closing_kind(later.text) or _entry_like(later.text) for later in lines[i + 1:]):
-            if _closing_kind(ln.text) == "label" or i >= len(lines) - 4:
-                start = i
-                break
-    if start is None:
-        # A contact line alone at the very end (seed 004 has it after 送).
-        if lines and _closing_kind(lines[-1].text) == "contact":
-            start = len(lines) - 1
-        else:
-            return lines, closing
-    current: str | None = None  # "label:<key>" or "contact"
-    # key -> entries, each a list of (line number, text, whole printed line)
-    entries: dict[str, list[list[tuple[int, str, str]]]] = {}
-    contact: list[str] = []
-    for ln in lines[start:]:
-        kind = _closing_kind(ln.text)
-        if kind == "label":
-            match = LABEL_RE.match(ln.text)
-            assert match
-            key = LABEL_KEYS[nonspace(match.group("label"))]
-            dropped.append(Piece(ln.no, ln.text[: match.start("rest")], "版记 label"))
-            rest = match.group("rest")
-            entries.setdefault(key, []).append([(ln.no, rest, ln.text)] if rest else [])
-            current = "label:" + key
-        elif kind == "doc_number" and closing.doc_number is None:
-            closing.doc_number = nonspace(ln.text)
-            current = None
-        elif kind == "printed" and closing.printed is None:
-            match = PRINTED_RE.match(ln.text)
-            assert match
-            found = find_dates(match.group("before"))[-1]
-            before = match.group("before")
-            closing.printed = found.date
-            closing.printed_by = tidy(before[: found.start] + " " + before[found.end:]) or None
-            closing.printed_text = ln.text[len(before[: found.start]):].strip()
-            closing.printed_piece = Piece(ln.no, closing.printed_text, "印发 date")
-            dropped.append(closing.printed_piece)
-            current = None
-        elif kind == "contact" or current == "contact":
-            contact.append(" ".join(ln.text.split()))
-            current = "contact"
-        elif current and current.startswith("label:"):
-            entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
-        else:
-            closing.trailing.append((ln.no, ln.text))
-    for key in ("report", "send", "distribute", "cc"):
-        if key in entries:
-            names = [n for group in entries[key] for n in _entry_names(group, width, dropped)]
-            if names:
-                closing.recipients[key] = names
-    if contact:
-        closing.contact = " ".join(contact)
-    body = lines[:start] + [_Line(no, text, True) for no, text in closing.trailing]
-    return body, closing
-
-
-def _entry_names(group: list[tuple[int, str, str]], width: int | None,
-                 dropped: list[Piece]) -> list[str]:
-    """The names of one 报/送 entry, which may run over several lines.
-
-    Names are separated by "，" (as the hand-made seeds split them). A line
-    break continues the current name when the printed line ran to the full
-    width or ended with "、"; otherwise the next line starts a new name.
-    """
-    names: list[str] = []
-    current = ""
-    for k, (no, text, _) in enumerate(group):
-        if k > 0 and current:
-            _, prev, prev_whole = group[k - 1]
-            if not (prev.endswith("、") or _full(prev_whole, width)):
-                names.append(current)
-                current = ""
-        separators = ENTRY_SPLIT_RE.findall(text)
-        if separators:
-            dropped.append(Piece(no, "".join(separators), "版记 separator"))
-        for j, part in enumerate(ENTRY_SPLIT_RE.split(text)):
-            if j > 0 and current:
-                names.append(current)
-                current = ""
-            current = join_broken(current, tidy(part))
-    if current:
-        names.append(current)
-    cleaned = []
-    for name in names:
-        stripped = name.rstrip("。.")
-        if stripped != name:
-            dropped.append(Piece(group[-1][0], name[len(stripped):], "版记 separator"))
-        if stripped:
-            cleaned.append(stripped)
-    return cleaned
 
 
 def _heading_like(text: str, width: int | None) -> bool:
