@@ -24,7 +24,9 @@ LABEL_KEYS = {"报": "report", "送": "send", "发": "distribute", "抄送": "cc
 DOC_NUMBER_RE = re.compile(r"^[^\s，。：:]{1,16}[【〔\[［（(]\s*\d{4}\s*[】〕\]］）)]\s*(?:第\s*)?\d{1,5}\s*号$")
 CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式|电\s*话|传\s*真|电子邮箱|邮\s*箱|"
                         r"e-?mail|地\s*址)\s*[：:]", re.I)
-PRINTED_RE = re.compile(r"^(?P<before>.*?)\s*印\s*发$")
+# Searched, not matched from the start: a lazy "^(.*?)\s*印发$" retries the
+# whitespace run at every position and is quadratic in it (issue 12, item 3).
+PRINTED_RE = re.compile(r"印\s*发$")
 ENTRY_SPLIT_RE = re.compile(r"[，,；;]")
 RECIPIENT_ORDER = ("report", "send", "distribute", "cc")
 
@@ -60,10 +62,16 @@ def closing_kind(text: str) -> str | None:
         return "doc_number"
     if CONTACT_RE.match(text):
         return "contact"
-    match = PRINTED_RE.match(text)
-    if match and find_dates(match.group("before")):
+    before = printed_before(text)
+    if before is not None and find_dates(before):
         return "printed"
     return None
+
+
+def printed_before(text: str) -> str | None:
+    """What a "… 2024年5月10日印发" line prints before 印发; None if it does not end so."""
+    match = PRINTED_RE.search(text)
+    return text[: match.start()].rstrip() if match else None
 
 
 def _entry_like(text: str) -> bool:
@@ -107,10 +115,9 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece])
             closing.doc_number = nonspace(ln.text)
             current = None
         elif kind == "printed" and closing.printed is None:
-            match = PRINTED_RE.match(ln.text)
-            assert match
-            found = find_dates(match.group("before"))[-1]
-            before = match.group("before")
+            before = printed_before(ln.text)
+            assert before is not None
+            found = find_dates(before)[-1]
             closing.printed = found.date
             closing.printed_by = tidy(before[: found.start] + " " + before[found.end:]) or None
             closing.printed_text = ln.text[len(before[: found.start]):].strip()

@@ -39,12 +39,12 @@ MAX_INPUT = 5 * 1024 * 1024  # bytes; a bulletin's text is some kilobytes
 # "3/5", a bare page number, and rules drawn with dashes or underscores.
 PAGE_NUMBER_RES = (
     re.compile(r"^[—–\-－─~～·•]+\s*\d{1,4}\s*[—–\-－─~～·•]+$"),
-    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"),
     re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
     re.compile(r"^\d{1,3}$"),
 )
 RULE_RE = re.compile(r"^[—–\-－─━_＿=＝]{3,}$")
-GUIDE_RE = re.compile(r"^【?\s*(?:本期)?\s*导\s*读\s*】?$")
+GUIDE_RE = re.compile(r"^【?\s*(?:本期\s*)?导\s*读\s*】?$")
 GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△●○◆◇■□]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
 MAX_HEADLINE = 45  # characters; a longer line is a paragraph
 # Front-matter order, as in docs/format.md and the hand-made seeds.

@@ -22,7 +22,9 @@ TITLE_WORDS = ("简报", "专报", "快报", "周报", "日报", "通报", "通�
 # Endings of the names of issuing bodies (协调联络专班, 领导小组办公室, …).
 ORG_ENDINGS = ("专班", "组", "办公室", "委员会", "指挥部", "办", "局", "厅", "中心", "委",
                "部", "处", "室", "政府", "工作队")
-TOTAL_RE = re.compile(rf"[（(]?\s*总\s*第\s*(?P<total>{NUMBER})\s*期\s*[）)]?")
+# Each optional part starts with a literal, so no two whitespace runs can
+# trade characters: matching stays linear in the line (issue 12, item 3).
+TOTAL_RE = re.compile(rf"(?:[（(]\s*)?总\s*第\s*(?P<total>{NUMBER})\s*期(?:\s*[）)])?")
 ISSUE_RE = re.compile(rf"(?:(?P<year>\d{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年\s*)?"
                       rf"第\s*(?P<issue>{NUMBER})\s*期")
 MAX_TITLE = 40  # characters; a longer line is text, not a masthead title
