@@ -29,6 +29,7 @@ from briefsite.dates import find_dates
 from briefsite.errors import BriefsiteError
 from .closing import read_closing
 from .masthead import Piece, read_masthead
+from .places import AmbiguousPlace, Placed, find_city
 from briefsite.model import Bulletin
 from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
                         has_sentence_punct, join_broken, nonspace, tidy)
@@ -79,6 +80,7 @@ class Imported:
     dropped: list[Piece] = field(default_factory=list)
     headings: int = 0
     paragraphs: int = 0
+    place: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
 
     @property
     def missing(self) -> list[str]:
@@ -197,10 +199,13 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
     elif printed_by:
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
-    city_name = city or _find_city([t for t in (title, issuer) if t], config)
-    if city_name is None:
+    placed = _place(title, issuer, city, config, archive, text)
+    if placed is None:
         raise BriefsiteError(None, 0, "no city found in the title or issuer",
                              hint="pass --city, e.g. --city 株洲市")
+    city_name = placed.city
+    if placed.inferred:
+        comments["city"] = f"inferred: {placed.how}"
     title, issuer = _from_series(title, issuer, city_name, archive, comments)
 
     facts["title"] = title
@@ -238,7 +243,22 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     for line_no, text_ in closing.trailing:
         notes.append(Note(None, f"line {line_no} after the 版记 was kept at the end of the text: {text_}"))
     body = "\n\n".join(blocks)
-    return Imported(facts, comments, body, notes, dropped, headings, paragraphs)
+    return Imported(facts, comments, body, notes, dropped, headings, paragraphs, place=placed.how)
+
+
+def _place(title: str | None, issuer: str | None, city: str | None, config: Config,
+           archive: Sequence[Bulletin], text: str) -> Placed | None:
+    """The bulletin's city: --city, else read from the title and issuer (see places.py)."""
+    if city:
+        return Placed(city, f"由 --city 指定为 {city}", inferred=False)
+    try:
+        return find_city([("标题", title or ""), ("发文单位", issuer or "")],
+                         known=set(config.city_slugs) | set(KNOWN_CITY_SLUGS),
+                         archive_cities={b.city for b in archive} | set(config.city_slugs),
+                         document=text)
+    except AmbiguousPlace as exc:
+        raise BriefsiteError(None, 0, f"{exc}，无法判断这份简报属于哪个城市",
+                             hint=f"用 --city 指定，例如 --city {exc.cities[0]}") from None
 
 
 def _lines(text: str, dropped: list[Piece]) -> list[_Line]:
@@ -457,19 +477,6 @@ def _yaml_char(ch: str) -> str:
         return ch
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def _find_city(texts: list[str], config: Config) -> str | None:
-    """The city a title or issuer starts with: the longest known name, else any …市/…州/…省."""
-    known = set(config.city_slugs) | set(KNOWN_CITY_SLUGS)
-    for text in texts:  # the title first: it names the series
-        matches = [name for name in known if text.startswith(name)]
-        if matches:
-            return max(matches, key=len)
-        match = re.match(r"^([\u4e00-\u9fff]{2,9}?[省市州])", text)
-        if match:
-            return match.group(1)
-    return None
 
 
 def _from_series(title: str | None, issuer: str | None, city: str,
