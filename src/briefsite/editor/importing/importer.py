@@ -28,7 +28,7 @@ from briefsite.config import KNOWN_CITY_SLUGS, Config
 from briefsite.dates import find_dates
 from briefsite.errors import BriefsiteError
 from .closing import read_closing
-from .masthead import Piece, read_masthead
+from .masthead import Masthead, Piece, read_masthead
 from .places import AmbiguousPlace, Placed, find_city
 from briefsite.model import Bulletin
 from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
@@ -230,6 +230,7 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
             comments[key] = f"FILL IN: not found in the text ({what})"
             notes.append(Note(key, f"no {key} found in the text",
                               f"in place of null, put {what}; briefsite check rejects the file until then"))
+    _masthead_extras(head, facts, comments, notes)
     if head.issue is None:
         notes.append(Note(None, "no issue number found",
                           "if the original has one, add 'issue: N' and name the file <date>-N.md"))
@@ -244,6 +245,34 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         notes.append(Note(None, f"line {line_no} after the 版记 was kept at the end of the text: {text_}"))
     body = "\n\n".join(blocks)
     return Imported(facts, comments, body, notes, dropped, headings, paragraphs, place=placed.how)
+
+
+def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[str, str],
+                     notes: list[Note]) -> None:
+    """What the masthead prints beyond the front-matter keys: kept as comments, never lost.
+
+    A 专报's 文号 is the bulletin's own (a 文号 in the 版记 only when the masthead
+    has none); 签发人 goes beside the issuer; markings (内部资料, 秘密★1年, 特急,
+    份号) beside the title. A classified bulletin becomes a draft: the archive is
+    public, so an editor must clear it before it is published.
+    """
+    if head.doc_number:
+        facts["doc_number"] = head.doc_number
+    if head.signer:
+        _add_comment(comments, "issuer", head.signer)
+    if head.markings:
+        printed = " ".join(head.markings)
+        _add_comment(comments, "title", f"版头另印有：{printed}")
+        if head.classified:
+            facts["draft"] = True
+            comments["draft"] = f"inferred: 版头标有密级 {head.classified}，公开档案不发布涉密简报；确认可以公开后删去此行"
+        elif any(word in printed for word in ("内部", "注意保存", "外传", "保密")):
+            notes.append(Note("title", f"版头印有 {printed}",
+                              "本档案公开发布：请确认这份简报可以公开"))
+
+
+def _add_comment(comments: dict[str, str], key: str, text: str) -> None:
+    comments[key] = f"{comments[key]}; {text}" if key in comments else text
 
 
 def _place(title: str | None, issuer: str | None, city: str | None, config: Config,
