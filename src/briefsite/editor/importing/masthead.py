@@ -48,7 +48,8 @@ WEEKDAY_RE = re.compile(r"(?:[（(]\s*)?(?:星期|周|礼拜)[一二三四五六
 # The word that says a body edits or sponsors the bulletin: "主办：…", "…局编".
 ISSUER_LABEL_RE = re.compile(r"(?:主\s*办|编\s*印|编\s*发|主\s*编|编\s*辑)\s*(?:单\s*位\s*)?[：:]\s*")
 ISSUER_SUFFIXES = ("编印", "编发", "主办", "编")
-_EMPTY_BRACKETS_RE = re.compile(r"[（(【〔\[［]\s*[）)】〕\]］]|[·|｜]")
+_PAIRS = {"（": "）", "(": ")", "【": "】", "〔": "〕", "[": "]", "［": "］"}
+COMMENT = "kept in a comment"  # the reason of a Piece written as a YAML comment beside a key
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,9 @@ class _Facts:
     signer: str | None = None
     markings: tuple[str, ...] = ()
     rest: str = ""  # what is left once the facts are taken out (tidied)
-    pieces: tuple[str, ...] = ()
+    # (text, kind): "masthead" printed and now a fact (第N期, a date), "comment" kept
+    # as a comment (markings, 签发人), "fact" the value itself (文号)
+    pieces: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_fact(self) -> bool:
@@ -106,11 +109,11 @@ class _Facts:
 def _facts(text: str) -> _Facts:
     """Issue, total issue, date, 文号, 签发人 and markings printed anywhere in one line."""
     if COPY_NUMBER_RE.match(nonspace(text)):
-        return _Facts(markings=(nonspace(text),), pieces=(text,))
-    spans: list[tuple[int, int]] = []
+        return _Facts(markings=(nonspace(text),), pieces=((text, "comment"),))
+    spans: list[tuple[int, int, str]] = []
 
     def free(start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in spans)
+        return not any(s < end and start < e for s, e, _ in spans)
 
     issue = total = None
     date = None
@@ -118,41 +121,49 @@ def _facts(text: str) -> _Facts:
     markings: list[str] = []
     for match in MARKING_RE.finditer(text):
         markings.append(" ".join(match.group(0).split()))
-        spans.append(match.span())
+        spans.append((*match.span(), "comment"))
     match = SIGNER_RE.search(text)
     if match and free(*match.span()):
         signer = " ".join(match.group(0).split())
-        spans.append(match.span())
+        spans.append((*match.span(), "comment"))
     match = DOC_NUMBER_RE.search(text)
     if match and free(*match.span()):
         doc_number = nonspace(match.group(0))
-        spans.append(match.span())
+        spans.append((*match.span(), "fact"))
     match = TOTAL_RE.search(text)
     if match and free(*match.span()):
         total = chinese_number(match.group("total"))
-        spans.append(match.span())
+        spans.append((*_widen(text, *match.span()), "masthead"))
     for match in ISSUE_RE.finditer(text):
         if free(*match.span()):
             issue = chinese_number(match.group("issue"))
-            spans.append(match.span())
+            spans.append((*_widen(text, *match.span()), "masthead"))
             break
     dates = [d for d in find_dates(text) if free(d.start, d.end)]
     if len(dates) == 1:
         date = dates[0].date
-        spans.append((dates[0].start, dates[0].end))
-        weekday = WEEKDAY_RE.search(text, dates[0].end)
-        if weekday and not text[dates[0].end:weekday.start()].strip() and free(*weekday.span()):
-            spans.append(weekday.span())  # 2024年6月3日（星期一）: part of the date as printed
+        end = dates[0].end
+        weekday = WEEKDAY_RE.search(text, end)
+        if weekday and not text[end:weekday.start()].strip() and free(end, weekday.end()):
+            end = weekday.end()  # 2024年6月3日（星期一）: part of the date as printed
+        spans.append((*_widen(text, dates[0].start, end), "masthead"))
     rest, pos, pieces = [], 0, []
-    for start, end in sorted(spans):
+    for start, end, kind in sorted(spans):
         rest.append(text[pos:start])
-        pieces.append(text[start:end])
+        pieces.append((text[start:end], kind))
         pos = end
     rest.append(text[pos:])
-    left = " ".join(rest)
-    if spans:  # brackets that held a fact, and separators between facts: （第9期）, 第5期 · 2024年
-        left = _EMPTY_BRACKETS_RE.sub(" ", left)
-    return _Facts(issue, total, date, doc_number, signer, tuple(markings), tidy(left), tuple(pieces))
+    return _Facts(issue, total, date, doc_number, signer, tuple(markings), tidy(" ".join(rest)),
+                  tuple(pieces))
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span with the brackets that hold only it: （第9期）, 〔第九期〕, （2024年6月3日）."""
+    before = len(text[:start].rstrip())
+    after = len(text) - len(text[end:].lstrip())
+    if before > 0 and after < len(text) and _PAIRS.get(text[before - 1]) == text[after]:
+        return before - 1, after + 1
+    return start, end
 
 
 def issuer_name(text: str) -> tuple[str, str]:
@@ -193,7 +204,8 @@ def read_masthead(lines: list[tuple[int, str]]) -> Masthead:
     def take(k: int, f: _Facts) -> None:
         no = lines[k][0]
         head.markings.extend(f.markings)
-        head.pieces.extend(Piece(no, p, "masthead") for p in f.pieces)
+        head.pieces.extend(Piece(no, p, COMMENT if kind == "comment" else "masthead")
+                           for p, kind in f.pieces if kind != "fact")
 
     # Markings above the title (copy number, 秘密★1年, 特急, 内部资料 / 注意保存).
     i = 0
@@ -244,7 +256,7 @@ def read_masthead(lines: list[tuple[int, str]]) -> Masthead:
                 # around make this a masthead (a title or issue above, a date below or beside).
                 head.issuer, label = issuer_name(f.rest)
                 if label:
-                    head.pieces.append(Piece(no, label, "masthead"))
+                    head.pieces.append(Piece(no, label, "masthead label"))
             elif head.issuer is None and head.date is None and f.date and _plain(f.rest) \
                     and not f.markings:
                 head.issuer = f.rest  # "<issuer> 2024年3月13日" on one line
@@ -266,7 +278,7 @@ def read_masthead(lines: list[tuple[int, str]]) -> Masthead:
             head.signer = f.signer
         take(i, f)
         i += 1
-    if head.title is None and head.issue is None and head.date is None and head.doc_number is None:
-        return Masthead()  # an issuer-looking line alone is not a masthead
+    if head.title is None and head.issue is None and head.date is None:
+        return Masthead()  # an issuer-looking line (or a 文号) alone is not a masthead
     head.consumed = i
     return head
