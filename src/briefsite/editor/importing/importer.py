@@ -115,7 +115,8 @@ def render_front_matter(facts: dict[str, object], comments: dict[str, str]) -> t
         if key == "recipients":
             out.append("recipients:")
             for group, names in value.items():  # type: ignore[union-attr]
-                out.append(f"  {group}:")
+                note = comments.get(f"recipients.{group}")  # 印作 主送: the label printed
+                out.append(f"  {group}:" + (f"  # {note}" if note else ""))
                 out.extend(f"    - {_scalar(name)}" for name in names)
             continue
         line = f"{key}: {_scalar(value)}"
@@ -179,8 +180,8 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     lines = lines[head.consumed:]
     lines = _drop_running_heads(lines, head.title, dropped)
     lines, guide = _drop_guide(lines, dropped)
-    closing = read_closing(lines, width, dropped)
-    lines = lines[: closing.start] + [_Line(no, text_, True) for no, text_ in closing.trailing]
+    closing = read_closing(lines, width, dropped, masthead_doc_number=head.doc_number)
+    lines = lines[: closing.start] + [_Line(no, text_, True) for no, text_ in closing.body]
     blocks, headings, paragraphs = _body(lines, width)
 
     facts: dict[str, object] = {}
@@ -218,6 +219,7 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     facts["city"] = city_name
     if closing.recipients:
         facts["recipients"] = closing.recipients
+        comments.update({f"recipients.{key}": text for key, text in closing.label_comments().items()})
     if closing.doc_number:
         facts["doc_number"] = closing.doc_number
     if closing.printed:
@@ -241,8 +243,8 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
             notes.append(Note(None, f"导读 item {item!r} matches no headline and was dropped",
                               "the page builds its own contents from the headings; check them"))
-    for line_no, text_ in closing.trailing:
-        notes.append(Note(None, f"line {line_no} after the 版记 was kept at the end of the text: {text_}"))
+    for message, hint in closing.remarks:
+        notes.append(Note(None, message, hint))
     body = "\n\n".join(blocks)
     return Imported(facts, comments, body, notes, dropped, headings, paragraphs, place=placed.how)
 
