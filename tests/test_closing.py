@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from briefsite.editor.importing.importer import convert
-from briefsite.front_matter import split
+from briefsite.content.front_matter import split
 
 HEAD = "长沙市生态环境保护督察整改工作简报\n第 5 期\n长沙市督察整改办公室\n2024年6月3日\n\n"
 BODY = "市领导调研湘江保护工作\n\n6月2日，市领导赴湘江沿岸调研生态环境保护工作。\n\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.config import Config
+from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError
 from briefsite.editor.importing.importer import convert
 from briefsite.editor.importing.places import AmbiguousPlace, find_city, gazetteer

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
-from briefsite.dates import find_dates
-from briefsite.loader import MAX_TEXT
-from briefsite.model import RECIPIENT_KEYS, RECIPIENT_LABELS
+from briefsite.content.dates import find_dates
+from briefsite.content.loader import MAX_TEXT
+from briefsite.content.model import RECIPIENT_KEYS, RECIPIENT_LABELS
 from .masthead import DOC_NUMBER, ORG_ENDINGS, Piece
 from .textshape import MARKER_RE, fills_line, join_broken, nonspace, tidy
 

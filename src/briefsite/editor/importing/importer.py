@@ -24,13 +24,13 @@ from typing import Sequence
 
 import yaml
 
-from briefsite.config import KNOWN_CITY_SLUGS, Config
-from briefsite.dates import find_dates
+from briefsite.content.config import KNOWN_CITY_SLUGS, Config
+from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
 from .closing import read_closing
 from .masthead import Masthead, Piece, read_masthead
 from .places import AmbiguousPlace, Placed, find_city
-from briefsite.model import Bulletin
+from briefsite.content.model import Bulletin
 from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
                         has_sentence_punct, join_broken, nonspace, tidy)
 
@@ -606,7 +606,7 @@ def _archive(out: Path, config: Config) -> list[Bulletin]:
     if not out.is_dir():
         return []
     from briefsite.errors import Problems
-    from briefsite.loader import load_all
+    from briefsite.content.loader import load_all
     return load_all(out, config, Problems())
 
 
