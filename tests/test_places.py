@@ -54,7 +54,7 @@ def masthead(title: str, issuer: str, body: str = "会议召开。") -> str:
 def test_city_of_a_body_of_any_level(title: str, issuer: str, city: str):
     imported = convert(masthead(title, issuer))
     assert imported.facts["city"] == city
-    assert city in imported.place
+    assert city in imported.city_how
 
 
 @pytest.mark.parametrize("issuer, name", [
@@ -65,7 +65,7 @@ def test_city_of_a_body_of_any_level(title: str, issuer: str, city: str):
 def test_the_summary_says_how_the_city_was_found(issuer: str, name: str):
     imported = convert(masthead("督察工作简报", issuer))
     city = imported.facts["city"]
-    assert imported.place == f"由发文单位中的 {name} 推定为 {city}"
+    assert imported.city_how == f"由发文单位中的 {name} 推定为 {city}"
     # Written on the city line for the editor to check, and reported as a warning.
     front, _ = imported.render()
     assert f"city: {city}  # inferred: 由发文单位中的 {name} 推定为 {city}" in front
@@ -75,13 +75,13 @@ def test_a_city_printed_as_such_is_not_marked_inferred():
     imported = convert(masthead("永州市配合湖南省生态环境保护督察工作简报", "永州市协调联络组"))
     assert imported.facts["city"] == "永州市"
     assert "city" not in imported.comments
-    assert imported.place == "标题以 永州市 开头"
+    assert imported.city_how == "标题以 永州市 开头"
 
 
 def test_the_city_option_and_the_config_mapping_still_win():
     text = masthead("岳麓区生态环境保护督察工作简报", "岳麓区生态环境局")
     assert convert(text, city="湘江新区").facts["city"] == "湘江新区"
-    assert convert(text, city="湘江新区").place == "由 --city 指定为 湘江新区"
+    assert convert(text, city="湘江新区").city_how == "由 --city 指定"
     # An archive that files 岳麓区 under its own name, as configured.
     config = Config(city_slugs={"岳麓区": "yuelu"})
     assert convert(text, config=config).facts["city"] == "岳麓区"
@@ -94,7 +94,7 @@ def test_a_shared_name_is_settled_by_the_province_the_text_names():
     text = masthead("朝阳区督察整改工作简报", "朝阳区生态环境局", "按照吉林省督察整改部署，会议召开。")
     imported = convert(text)
     assert imported.facts["city"] == "长春市"
-    assert imported.place == "由标题中的 朝阳区 推定为 长春市（文中提到 吉林省）"
+    assert imported.city_how == "由标题中的 朝阳区 推定为 长春市（文中提到 吉林省）"
     text = masthead("朝阳区督察整改工作简报", "北京市朝阳区生态环境局")
     assert convert(text).facts["city"] == "北京市"
 
@@ -104,7 +104,7 @@ def test_a_shared_name_is_settled_by_the_archive_cities():
     config = Config(city_slugs={"长春市": "changchun"})
     imported = convert(text, config=config)
     assert imported.facts["city"] == "长春市"
-    assert imported.place.endswith("（档案中已有 长春市）")
+    assert imported.city_how.endswith("（档案中已有 长春市）")
 
 
 def test_a_shared_name_nothing_settles_is_left_to_the_editor():

@@ -157,8 +157,9 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             closing.body.append((ln.no, ln.text))
             own = masthead_doc_number or closing.doc_number
             where = "版头" if masthead_doc_number else "版记前文"
-            closing.remarks.append((f"第 {ln.no} 行的文号 {nonspace(ln.text)} 保留在正文末尾："
-                                    f"本期文号取{where}所印的 {own}", "请核对哪个是本期简报的文号"))
+            closing.remarks.append((f"第 {ln.no} 行的文号 {nonspace(ln.text)} 保留在正文末尾，本期文号取{where}所印的 "
+                                    f"{own} (a second 文号 was kept in the text)",
+                                    "请核对哪个是本期简报的文号 (check which is the bulletin's own)"))
             current = None
         elif kind == "printed" and closing.printed is None:
             before = printed_before(ln.text)
@@ -177,23 +178,26 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
         else:
             closing.body.append((ln.no, ln.text))
-            closing.remarks.append((f"line {ln.no} after the 版记 was kept at the end of the text: {ln.text}", ""))
+            closing.remarks.append((f"版记之后的第 {ln.no} 行保留在正文末尾：{ln.text} "
+                                    f"(line {ln.no} after the 版记 was kept at the end of the text)", ""))
     for key in RECIPIENT_KEYS:
         if key in entries:
             names = [n for group in entries[key] for n in entry_names(group, width, dropped)]
             if names:
                 closing.recipients[key] = names
     for key, comment in closing.label_comments().items():
-        closing.remarks.append((f"版记 {comment.removeprefix('印作 ')} 记入 recipients.{key}，"
-                                f"页面显示为 {RECIPIENT_LABELS[key]}", "如需按原样显示，请核对"))
+        closing.remarks.append((f"版记的 {comment.removeprefix('印作 ')} 记入 recipients.{key}，页面显示为 "
+                                f"{RECIPIENT_LABELS[key]} (filed under {key}, shown as {RECIPIENT_LABELS[key]})",
+                                "文件中该组旁注明了原标签 (the file notes the printed label beside the group)"))
     if contact:
         text = " ".join(" ".join(t.split()) for _, t in contact)
         if len(text) <= MAX_TEXT:
             closing.contact = text
         else:  # check rejects it as a masthead value: it stays in the text, whole
             closing.body.extend(contact)
-            closing.remarks.append((f"联系方式共 {len(text)} 字，超过 {MAX_TEXT} 字的上限，保留在正文末尾",
-                                    "如需作为 contact，请删减后移入 front-matter"))
+            closing.remarks.append((f"联系方式共 {len(text)} 字，超过 {MAX_TEXT} 字的上限，保留在正文末尾 "
+                                    f"(a contact of {len(text)} characters stays in the text; the limit is {MAX_TEXT})",
+                                    "如需作为 contact，请删减后移入 front-matter (shorten it to use it as contact)"))
     closing.body.sort()
     return closing
 

@@ -80,7 +80,7 @@ class Imported:
     dropped: list[Piece] = field(default_factory=list)
     headings: int = 0
     paragraphs: int = 0
-    place: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
+    city_how: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
 
     @property
     def missing(self) -> list[str]:
@@ -246,7 +246,7 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     for message, hint in closing.remarks:
         notes.append(Note(None, message, hint))
     body = "\n\n".join(blocks)
-    return Imported(facts, comments, body, notes, dropped, headings, paragraphs, place=placed.how)
+    return Imported(facts, comments, body, notes, dropped, headings, paragraphs, city_how=placed.how)
 
 
 def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[str, str],
@@ -269,8 +269,8 @@ def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[st
             facts["draft"] = True
             comments["draft"] = f"inferred: 版头标有密级 {head.classified}，公开档案不发布涉密简报；确认可以公开后删去此行"
         elif any(word in printed for word in ("内部", "注意保存", "外传", "保密")):
-            notes.append(Note("title", f"版头印有 {printed}",
-                              "本档案公开发布：请确认这份简报可以公开"))
+            notes.append(Note("title", f"版头印有 {printed} (the masthead is marked {printed})",
+                              "本档案公开发布，请确认这份简报可以公开 (the archive is public: check it may be published)"))
 
 
 def _add_comment(comments: dict[str, str], key: str, text: str) -> None:
@@ -281,15 +281,17 @@ def _place(title: str | None, issuer: str | None, city: str | None, config: Conf
            archive: Sequence[Bulletin], text: str) -> Placed | None:
     """The bulletin's city: --city, else read from the title and issuer (see places.py)."""
     if city:
-        return Placed(city, f"由 --city 指定为 {city}", inferred=False)
+        return Placed(city, "由 --city 指定", inferred=False)
     try:
         return find_city([("标题", title or ""), ("发文单位", issuer or "")],
                          known=set(config.city_slugs) | set(KNOWN_CITY_SLUGS),
                          archive_cities={b.city for b in archive} | set(config.city_slugs),
                          document=text)
     except AmbiguousPlace as exc:
-        raise BriefsiteError(None, 0, f"{exc}，无法判断这份简报属于哪个城市",
-                             hint=f"用 --city 指定，例如 --city {exc.cities[0]}") from None
+        raise BriefsiteError(None, 0, f"{exc}，无法判断这份简报属于哪个城市 "
+                             f"({exc.name} names places in {len(exc.cities)} cities)",
+                             hint=f"请用 --city 指定，例如 --city {exc.cities[0]} "
+                                  f"(pass --city, e.g. --city {exc.cities[0]})") from None
 
 
 def _lines(text: str, dropped: list[Piece]) -> list[_Line]:
