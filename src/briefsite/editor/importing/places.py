@@ -243,11 +243,11 @@ def _from_divisions(where: str, text: str, table: Gazetteer, archive_cities: Col
     candidates = candidates or list(last.divisions)
     why = ""
     if len(_cities(candidates)) > 1:
-        named = _named_places(table, [t for _, t in texts] + [document])
-        narrowed = [d for d in candidates if d.province in named or d.city in named]
+        blob = "\n".join([t for _, t in texts] + [document])
+        named = {d: _named_in(d, blob, table) for d in candidates}
+        narrowed = [d for d in candidates if named[d]]
         if len(_cities(narrowed)) == 1:
-            hint = next(n for n in named if any(n in (d.province, d.city) for d in narrowed))
-            candidates, why = narrowed, f"（文中提到 {hint}）"
+            candidates, why = narrowed, f"（文中提到 {named[narrowed[0]]}）"
         else:
             narrowed = [d for d in candidates if d.city in archive_cities]
             if len(_cities(narrowed)) == 1:
@@ -264,13 +264,15 @@ def _cities(divisions: Iterable[Division]) -> set[str]:
     return {d.city for d in divisions}
 
 
-def _named_places(table: Gazetteer, texts: Iterable[str]) -> set[str]:
-    """Province- and prefecture-level places the texts name unambiguously (吉林省, 长春市)."""
-    named: set[str] = set()
-    for text in texts:
-        for mention in table.mentions(text):
-            upper = {d.name for d in mention.divisions if d.level != COUNTY}
-            if len(upper) == 1:
-                named |= upper
-    return named
+def _named_in(division: Division, text: str, table: Gazetteer) -> str | None:
+    """The name of the province or city ``division`` lies in, if ``text`` prints it (吉林省, 长春市).
 
+    Substring search over the whole text (C speed, a few names per candidate),
+    not a scan for every name of the table.
+    """
+    for place in dict.fromkeys((division.city, division.province)):
+        forms = [place] + [f for d in table.lookup(place) if d.level != COUNTY for f in _short_forms(d)]
+        for form in forms:
+            if form in text:
+                return form
+    return None
