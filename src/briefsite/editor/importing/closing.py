@@ -64,7 +64,7 @@ class Closing:
     printed_piece: Piece | None = None
     contact: str | None = None
     body: list[tuple[int, str]] = field(default_factory=list)  # lines after ``start`` kept in the text
-    remarks: list[tuple[str, str]] = field(default_factory=list)  # (message, hint) for the editor
+    remarks: list[tuple[str | None, str, str]] = field(default_factory=list)  # (key, message, hint)
 
     def label_comments(self) -> dict[str, str]:
         """Group -> "印作 主送" where the page's label (送) is not the one printed."""
@@ -157,7 +157,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             closing.body.append((ln.no, ln.text))
             own = masthead_doc_number or closing.doc_number
             where = "版头" if masthead_doc_number else "版记前文"
-            closing.remarks.append((f"第 {ln.no} 行的文号 {nonspace(ln.text)} 保留在正文末尾，本期文号取{where}所印的 "
+            closing.remarks.append(("doc_number", f"第 {ln.no} 行的文号 {nonspace(ln.text)} 保留在正文末尾，本期文号取{where}所印的 "
                                     f"{own} (a second 文号 was kept in the text)",
                                     "请核对哪个是本期简报的文号 (check which is the bulletin's own)"))
             current = None
@@ -178,7 +178,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
         else:
             closing.body.append((ln.no, ln.text))
-            closing.remarks.append((f"版记之后的第 {ln.no} 行保留在正文末尾：{ln.text} "
+            closing.remarks.append((None, f"版记之后的第 {ln.no} 行保留在正文末尾：{ln.text} "
                                     f"(line {ln.no} after the 版记 was kept at the end of the text)", ""))
     for key in RECIPIENT_KEYS:
         if key in entries:
@@ -186,7 +186,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             if names:
                 closing.recipients[key] = names
     for key, comment in closing.label_comments().items():
-        closing.remarks.append((f"版记的 {comment.removeprefix('印作 ')} 记入 recipients.{key}，页面显示为 "
+        closing.remarks.append(("recipients", f"版记的 {comment.removeprefix('印作 ')} 记入 recipients.{key}，页面显示为 "
                                 f"{RECIPIENT_LABELS[key]} (filed under {key}, shown as {RECIPIENT_LABELS[key]})",
                                 "文件中该组旁注明了原标签 (the file notes the printed label beside the group)"))
     if contact:
@@ -195,7 +195,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             closing.contact = text
         else:  # check rejects it as a masthead value: it stays in the text, whole
             closing.body.extend(contact)
-            closing.remarks.append((f"联系方式共 {len(text)} 字，超过 {MAX_TEXT} 字的上限，保留在正文末尾 "
+            closing.remarks.append((None, f"联系方式共 {len(text)} 字，超过 {MAX_TEXT} 字的上限，保留在正文末尾 "
                                     f"(a contact of {len(text)} characters stays in the text; the limit is {MAX_TEXT})",
                                     "如需作为 contact，请删减后移入 front-matter (shorten it to use it as contact)"))
     closing.body.sort()

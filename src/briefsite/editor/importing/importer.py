@@ -243,8 +243,8 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
             notes.append(Note(None, f"导读 item {item!r} matches no headline and was dropped",
                               "the page builds its own contents from the headings; check them"))
-    for message, hint in closing.remarks:
-        notes.append(Note(None, message, hint))
+    for key, message, hint in closing.remarks:
+        notes.append(Note(key, message, hint))
     body = "\n\n".join(blocks)
     return Imported(facts, comments, body, notes, dropped, headings, paragraphs, city_how=placed.how)
 
