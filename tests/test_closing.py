@@ -137,3 +137,25 @@ def test_a_contact_within_the_limit_is_the_contact():
     assert imported.facts["contact"] == "联系人：张三 电话：0731-12345678"
     assert imported.facts["printed"] if "printed" in imported.facts else True
     assert imported.facts["date"] == dt.date(2024, 6, 3)
+
+
+def test_the_command_line_keeps_every_character_of_the_banji_and_check_accepts_it(tmp_path):
+    """Issue 12, item 9, as an editor meets it: import, then check the archive."""
+    from conftest import run_cli
+    contact = ("联系人：张三，电话：0731-12345678，地址：" + "湘江中路" * 200)[:785]
+    raw = tmp_path / "raw.txt"
+    raw.write_text(HEAD + BODY + "此次会议传达了文件精神。\n湘环发〔2024〕12号\n\n"
+                   "报：Hunan Environment Co., Ltd.；市委办公室.\n送：市政府办公室\n" + contact + "\n",
+                   encoding="utf-8")
+    result = run_cli("import", str(raw), "--out", "bulletins", cwd=tmp_path)
+    assert result.code == 0, result.err
+    written = tmp_path / "bulletins" / "changsha" / "2024-06-03-5.md"
+    parsed = split(written.read_text(encoding="utf-8"), str(written))
+    fields = {k: f.value for k, f in parsed.fields.items()}
+    assert fields["recipients"] == {"report": ["Hunan Environment Co., Ltd.；市委办公室."],
+                                    "send": ["市政府办公室"]}
+    assert "doc_number" not in fields and "contact" not in fields
+    assert "湘环发〔2024〕12号" in parsed.body and contact in parsed.body.replace("\\", "")
+    assert "785" in result.err  # the editor is told why the contact stayed in the text
+    check = run_cli("check", cwd=tmp_path)
+    assert check.code == 0, check.err
