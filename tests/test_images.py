@@ -204,3 +204,21 @@ def test_gif_becomes_png_and_webp_stays_webp(tmp_path):
     _, (rendition, files) = resized(tmp_path, webp.getvalue(), "w.webp")
     assert [(v.width, v.format) for v in rendition.variants] == [(480, "WEBP"), (500, "WEBP")]
     assert rendition.webp == () and sorted(files) == ["480.webp", "500.webp"]
+
+
+def test_a_damaged_image_store_costs_time_never_a_wrong_photo(photo_project):
+    """Every file of the image store cut short: the next build (site deleted,
+    so every photo is written again) equals a clean build."""
+    source = photo_project / "bulletins"
+    build(source, photo_project / "clean", Config(), search=False, cache=False)
+    clean = {k: v[0] for k, v in tree(photo_project / "clean").items() if k != ".briefsite"}
+    build(source, photo_project / "site", Config(), search=False)
+    files = [p for p in (photo_project / ".briefsite-cache" / "images").rglob("*") if p.is_file()]
+    assert len(files) > 5
+    for path in files:
+        path.write_bytes(path.read_bytes()[:20])
+    import shutil
+
+    shutil.rmtree(photo_project / "site")
+    build(source, photo_project / "site", Config(), search=False)
+    assert {k: v[0] for k, v in tree(photo_project / "site").items() if k != ".briefsite"} == clean
