@@ -29,7 +29,7 @@ from .loader import discover, load_all
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .model import Bulletin
 from .render import Page, make_environment, plan_pages, render_page, template_folders
-from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
+from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, shard_files
 from . import export, feeds, output, seo
 
 
@@ -245,26 +245,14 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
                 if path not in files:  # (a page's fingerprint is already there)
                     files[path] = "h:" + digest(data)
                 update.put(path, data)
+            summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
+            if search:  # only the shards whose bulletins changed are indexed again
+                summary.search = index_search(archive, previous, files, update)
+                summary.stages["search"] = summary.search.seconds
             for path in files:
                 count += 1
                 pages += path.endswith(".html")
             update.remove_unseen(set(previous) if state is not None else None)
-            summary.stages["render"] = time.perf_counter() - started - summary.stages["load"]
-            bundle = out / SEARCH_BUNDLE
-            if search and (update.staging is not None or not bundle.is_dir()):
-                # Indexed in staging, so the swapped-in site is always complete.
-                staging = update.force_stage()
-                stale = output.tree_files(staging / SEARCH_BUNDLE)
-                shutil.rmtree(staging / SEARCH_BUNDLE, ignore_errors=True)  # new files, never
-                summary.search = index_site(staging)                       # the live ones
-                summary.stages["search"] = summary.search.seconds
-                update.changed |= {f"{SEARCH_BUNDLE}/{p}" for p in
-                                   stale | output.tree_files(staging / SEARCH_BUNDLE)}
-            elif not search and bundle.is_dir():
-                for path in sorted(output.tree_files(bundle)):
-                    update.remove(f"{SEARCH_BUNDLE}/{path}")
-            elif search and state is not None and state.search_pages >= 0:
-                summary.search = SearchIndex(state.search_pages, 0.0)  # still the live one's
             if root is not None:  # the old record is void once the swap can happen
                 forget_output_state(root, out)
             committed = update.commit()
@@ -290,6 +278,23 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     # The summary reports indexing time on its own, so this is the rest.
     summary.seconds = time.perf_counter() - started - summary.stages.get("search", 0.0)
     return summary
+
+
+def index_search(archive: Archive, previous: dict[str, str], files: dict[str, str],
+                 update: output.Update) -> SearchIndex:
+    """Step 7: the search index, shard by shard; unchanged shards keep their files."""
+    started = time.perf_counter()
+    indexed = set()  # shard folders written by this build
+    for path, key, data in shard_files(archive.bulletins, previous):
+        if data is None:
+            update.keep(path)
+        else:
+            update.put(path, data)
+            if path.count("/") >= 2:
+                indexed.add(path.split("/")[1])
+        files[path] = key or "h:" + digest(data or b"")
+    shards = len(indexed)
+    return SearchIndex(len(archive.bulletins), time.perf_counter() - started, shards)
 
 
 def _current_state(root: Path, out: Path, known: dict | None = None) -> OutputState | None:
