@@ -137,7 +137,9 @@ async function describe(result, terms) {
   } catch (e) {
     facts = {};
   }
-  const words = data.content.split(" ").filter((w) => w.length);
+  // Pagefind ends each block's last word with "." in the text it keeps; a
+  // real "." is an escape word, so a trailing one is always Pagefind's.
+  const words = data.content.split(" ").filter((w) => w.length).map((w) => w.replace(/\.$/, ""));
   const chars = words.map(decode);
   const folded = words.map((w) => (w.length === 1 ? w.toLowerCase() : w));
   const headings = (data.anchors || [])
@@ -215,6 +217,20 @@ function section(item, position) {
   return { heading, start, end };
 }
 
+/* The characters [start, end) of a result, with every match marked, into ``into``. */
+function appendMarked(into, item, start, end) {
+  let i = start;
+  for (const [s, e] of item.hits) {
+    if (e <= i || s >= end) continue;
+    if (s > i) into.append(item.chars.slice(i, s).join(""));
+    const mark = document.createElement("mark");
+    mark.textContent = item.chars.slice(Math.max(s, i), Math.min(e, end)).join("");
+    into.append(mark);
+    i = Math.min(e, end);
+  }
+  if (i < end) into.append(item.chars.slice(i, end).join(""));
+}
+
 function excerpt(item, position, bounds) {
   let start = Math.max(bounds.start, position - EXCERPT_BEFORE);
   while (start < position && LEADING_PUNCTUATION.test(item.chars[start])) start++;
@@ -222,22 +238,13 @@ function excerpt(item, position, bounds) {
   const p = document.createElement("p");
   p.className = "search-excerpt";
   if (start > bounds.start) p.append("…");
-  let i = start;
-  for (const [s, e] of item.hits) {
-    if (e <= i || s >= end) continue;
-    if (s > i) p.append(item.chars.slice(i, s).join(""));
-    const mark = document.createElement("mark");
-    mark.textContent = item.chars.slice(Math.max(s, i), Math.min(e, end)).join("");
-    p.append(mark);
-    i = Math.min(e, end);
-  }
-  if (i < end) p.append(item.chars.slice(i, end).join(""));
+  appendMarked(p, item, start, end);
   if (end < bounds.end) p.append("…");
   return p;
 }
 
-function headingText(item, heading) {
-  return item.chars.slice(heading.start, heading.end).join("");
+function inHeading(item, position) {
+  return item.headings.some((h) => position >= h.start && position < h.end);
 }
 
 function renderResult(item) {
@@ -254,23 +261,27 @@ function renderResult(item) {
   meta.textContent = [facts.issue, facts.city, facts.date ? cnDate(facts.date) : ""].filter(Boolean).join(" · ");
   li.append(h2, meta);
   if (item.hits && item.hits.length) {
-    const first = item.hits[0][0];
-    const where = section(item, first);
-    li.append(excerpt(item, first, where));
-    // Sub-results: each headline whose article holds a match jumps to it.
-    const seen = new Set();
+    // The first match in running text (else in a headline), in its context.
+    const body = item.hits.filter(([s]) => !inHeading(item, s));
+    const first = (body[0] || item.hits[0])[0];
+    li.append(excerpt(item, first, section(item, first)));
+    // Sub-results: each article holding a match, by its headline (matches
+    // marked), jumping to it, with its own first match in running text.
     const subs = document.createElement("ul");
     subs.className = "search-subresults";
+    const seen = new Set();
     for (const [s] of item.hits) {
       const part = section(item, s);
-      if (!part.heading || seen.has(part.heading.id) || seen.size >= 3) continue;
+      if (!part.heading || seen.has(part.heading.id)) continue;
+      if (seen.size >= 3) break;
       seen.add(part.heading.id);
       const sub = document.createElement("li");
       const a = document.createElement("a");
       a.href = `${item.data.url}#${encodeURIComponent(part.heading.id)}`;
-      a.textContent = headingText(item, part.heading);
+      appendMarked(a, item, part.heading.start, part.heading.end);
       sub.append(a);
-      if (s >= part.heading.end) sub.append(excerpt(item, s, part));
+      const own = body.find(([b]) => b >= part.heading.end && section(item, b).heading === part.heading);
+      if (own && own[0] !== first) sub.append(excerpt(item, own[0], section(item, own[0])));
       subs.append(sub);
     }
     if (subs.children.length) li.append(subs);
