@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefsite.dates import chinese_number, find_dates, parse_date
+from briefsite.content.dates import chinese_number, find_dates, parse_date
 from briefsite.errors import BriefsiteError
-from briefsite.front_matter import split
+from briefsite.content.front_matter import split
 from briefsite.editor.importing.importer import convert, decode_raw
 from briefsite.editor.importing.masthead import read_masthead
 from conftest import BULLETINS, ROOT, SEEDS, run_cli
@@ -366,7 +366,7 @@ def test_city_is_the_longest_known_prefix():
 def test_markdown_syntax_in_the_text_stays_text():
     text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
     text += "\n1. Plan A 已完成。\n\n- Item B：*加强*调度。\n\n# Title 不是标题。\n\n> Quote C。\n"
-    from briefsite.markup import render
+    from briefsite.content.markup import render
     rendered = render(convert(text).body)
     assert "<ol" not in rendered.html and "<ul" not in rendered.html and "<em>" not in rendered.html
     assert "<blockquote" not in rendered.html

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import minimal, run_cli, write_bulletin
 
-from briefsite import search
-from briefsite.search import _read, canonical_filters, searchable, token, tokens
+from briefsite.build import search
+from briefsite.build.search import _read, canonical_filters, searchable, token, tokens
 
 
 def indexed(site: Path) -> dict[str, dict]:
@@ -91,8 +91,8 @@ def test_build_indexes_bulletin_texts_character_by_character(project):
 
 
 def test_shards_by_year_and_runs_newest_first(project, monkeypatch):
-    from briefsite.config import load_config
-    from briefsite.site import load_archive
+    from briefsite.content.config import load_config
+    from briefsite.build.site import load_archive
 
     for day in range(1, 6):
         write_bulletin(project, f"yiyang/2024-06-{day:02d}.md", minimal(issue=day + 1, date=f"2024-06-{day:02d}"))
@@ -189,8 +189,8 @@ def test_missing_pagefind_fails_cleanly_and_keeps_previous_site(project):
 def test_incremental_index_is_the_clean_builds_and_touches_one_shard(project, monkeypatch):
     """Edits, additions and deletions re-index only their shard, and the
     site (index included) is byte for byte a clean build's."""
-    from briefsite.config import load_config
-    from briefsite.site import build
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
 
     monkeypatch.setattr(search, "SHARD_SIZE", 4)
     config = load_config(project / "briefsite.yaml")
@@ -230,7 +230,7 @@ def test_incremental_index_is_the_clean_builds_and_touches_one_shard(project, mo
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, "", "城市", b"\x00", [], [1, ["a", [2]]]])
 def test_cbor_round_trip(value):
-    from briefsite.search import _decode, _encode
+    from briefsite.build.search import _decode, _encode
 
     data = _encode(value)
     assert _decode(data, 0) == (value, len(data))
@@ -242,13 +242,13 @@ def test_cbor_round_trip(value):
     ("filter/zh-cn_2.pf_filter", "filter/zh-cn_2.pf_filter"),
 ])
 def test_bundle_paths_from_pagefind(given, expected):
-    from briefsite.search import _bundle_path
+    from briefsite.build.search import _bundle_path
 
     assert _bundle_path(given) == expected
 
 
 def test_bundle_path_refuses_to_leave_the_bundle():
-    from briefsite.search import _bundle_path
+    from briefsite.build.search import _bundle_path
 
     with pytest.raises(ValueError):
         _bundle_path("pagefind/../../etc/passwd")
@@ -259,8 +259,8 @@ def test_build_with_search_from_inside_a_running_event_loop(project):
     import asyncio
     import threading
 
-    from briefsite.config import load_config
-    from briefsite.site import build
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
 
     async def build_inside_loop():
         return build(project / "bulletins", project / "site",

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.config import load_config
-from briefsite.search import searchable
-from briefsite.site import load_archive
+from briefsite.content.config import load_config
+from briefsite.build.search import searchable
+from briefsite.build.site import load_archive
 
 from .support import ROOT, build_site, serve
 

@@ -24,11 +24,11 @@ from typing import Sequence
 
 import yaml
 
-from briefsite.config import KNOWN_CITY_SLUGS, Config
-from briefsite.dates import find_dates
+from briefsite.content.config import KNOWN_CITY_SLUGS, Config
+from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
 from .masthead import Piece, read_masthead
-from briefsite.model import Bulletin
+from briefsite.content.model import Bulletin
 from .textshape import (balanced, display_width, ends_sentence, has_sentence_punct,
                         join_broken, nonspace, tidy)
 
@@ -705,7 +705,7 @@ def _archive(out: Path, config: Config) -> list[Bulletin]:
     if not out.is_dir():
         return []
     from briefsite.errors import Problems
-    from briefsite.loader import load_all
+    from briefsite.content.loader import load_all
     return load_all(out, config, Problems())
 
 

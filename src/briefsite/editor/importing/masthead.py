@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from briefsite.dates import NUMBER, chinese_number, find_dates
+from briefsite.content.dates import NUMBER, chinese_number, find_dates
 from .textshape import balanced, has_sentence_punct, tidy
 
 # Words that name a bulletin: the title line holds one of them.

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .errors import BriefsiteError
-from .model import Bulletin
+from ..errors import BriefsiteError
+from ..content.model import Bulletin
 
 BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site root
 # The index's language: "und" (undetermined), because its words are single
@@ -61,6 +61,7 @@ SHARD_SIZE = 250
 # Changes whenever what this module gives Pagefind changes: part of every
 # shard's key, so an upgrade re-indexes everything.
 FORMAT = "briefsite-search-3 pagefind-1.5.2"
+RUNTIME_KEY = f"{FORMAT} runtime"  # the build's key of Pagefind's runtime files
 # Runtime files of Pagefind the search page loads from BUNDLE (one copy,
 # shared by every shard: merged indexes use the primary's WebAssembly).
 RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
@@ -203,7 +204,7 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     indexed one at a time, so memory is bounded by the largest shard.
     """
     shards = plan_shards(bulletins)
-    runtime_key = f"{FORMAT} runtime"
+    runtime_key = RUNTIME_KEY
     todo = []
     for number, shard in enumerate(shards):
         # The newest shard is the primary index, in BUNDLE itself beside
