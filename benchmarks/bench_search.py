@@ -49,8 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="cold builds per size (median)")
     parser.add_argument("--edits", type=int, default=5, help="edits per size (median)")
     parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--json", type=Path, default=bench.WORK / "search-results.json")
+    parser.add_argument("--json", type=Path, default=None, help="default: WORK/search-results.json")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="another work folder (its own snapshot and outputs; corpora linked from work/), "
+                             "to run two sizes at once")
     args = parser.parse_args(argv)
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+        for count in [int(s) for s in args.sizes.split(",") if s]:
+            link = args.work / f"corpus-{count}"
+            if not link.exists():
+                link.symlink_to(bench.WORK / f"corpus-{count}")
+        bench.WORK = args.work
+    args.json = args.json or bench.WORK / "search-results.json"
     bench.WORK.mkdir(exist_ok=True)
     bench.ENV.update(bench.snapshot())
     hugo = None if args.no_peers else bench.find_hugo()

@@ -79,9 +79,9 @@ def test_build_indexes_bulletin_texts_character_by_character(project):
     for outside in ("首页", "年度归档", "导读", "市人大常委会办公室", "益简字"):
         assert outside in source or outside in "首页年度归档导读"
         assert outside not in text, outside
-    assert yiyang["filters"] == {"城市": ["益阳市"], "年份": ["2024"]}
+    assert yiyang["filters"] == {"城市": ["益阳市"], "年份": ["2024"], "shard": ["2024-00"]}
     facts = json.loads(yiyang["meta"]["r"])
-    assert facts == {"title": "益阳市配合中央生态环境保护督察工作简报", "issue": "第1期",
+    assert facts == {"title": "益阳市配合中央生态环境保护督察工作简报", "issue": "第1期", "number": 1,
                      "city": "益阳市", "date": "2024-05-10"}
     # Headlines with ids become sub-results that jump into the bulletin.
     anchors = {"".join(decode(w) for w in a["text"].split()): a["id"] for a in yiyang["anchors"]}
@@ -120,7 +120,7 @@ def test_search_page_works_as_a_form_and_loads_its_script(project):
                    "shards.json"):
         assert (site / "pagefind" / needed).is_file(), needed
     manifest = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))
-    assert manifest["primary"] is True
+    assert manifest["primary"] is True and manifest["names"] == ["2024-00", "2017-00"]
     assert manifest["shards"] == ["2017-00"]  # 2024, the newest, is the primary index in pagefind/
     assert not (site / "pagefind/pagefind-ui.js").exists()  # Pagefind's own UI is not used
     home = (site / "index.html").read_text(encoding="utf-8")

@@ -129,7 +129,7 @@ def _ignored(summary) -> str:
 def _search_report(index) -> str:
     if index is None:
         return "search index skipped (--no-search)"
-    shards = f" ({index.shards} shard{'s' if index.shards != 1 else ''} indexed, the others kept)" if index.shards else ""
+    shards = f" ({index.shards} shard{'s' if index.shards != 1 else ''} indexed)" if index.shards else ""
     return f"search index {index.pages} pages in {index.seconds:.2f} s{shards}"
 
 

@@ -70,6 +70,7 @@ export function parseQuery(query) {
 }
 
 let pagefindReady = null;
+let shardNames = []; // every shard, newest first (search.py's plan_shards)
 
 function indexBase() {
   const form = document.getElementById("search-form");
@@ -84,6 +85,7 @@ async function loadPagefind() {
       if (!response.ok) throw new Error(`shards.json: HTTP ${response.status}`);
       const manifest = await response.json();
       if (!manifest.primary) return null; // an archive without bulletins: nothing to search
+      shardNames = manifest.names;
       const pagefind = await import(base + "pagefind.js");
       await pagefind.options({ basePath: base, excerptLength: 0, highlightParam: null });
       await pagefind.init();
@@ -100,6 +102,7 @@ function pagefindFilters(filters) {
   const out = {};
   if (filters.city) out["城市"] = filters.city;
   if (filters.year) out["年份"] = String(filters.year);
+  if (filters.shard) out["shard"] = filters.shard;
   return out;
 }
 
@@ -126,6 +129,15 @@ async function matching(terms, filters) {
     if (!kept.size) return [];
   }
   return order.filter((r) => kept.has(r.id));
+}
+
+/* The same matches newest first, found lazily shard by shard: Pagefind
+ * sorts each shard's results by date but merges shards by score, and the
+ * shards are contiguous in time, newest first. */
+async function* newestFirst(terms, filters) {
+  for (const shard of shardNames) {
+    for (const result of await matching(terms, { ...filters, shard })) yield result;
+  }
 }
 
 /* A loaded result: its facts, its text as characters and where the terms occur. */
@@ -162,23 +174,38 @@ async function describe(result, terms) {
 /* Matches in ranking order: by occurrences (a headline's count more), newest
  * first among equals, for up to RANK_LIMIT matches; more than that are listed
  * newest first, as ranking them would mean downloading each one. */
-async function ranked(results, terms) {
+async function ranked(results, terms, filters) {
   if (!terms.length || results.length > RANK_LIMIT) {
-    return { items: results.map((result) => ({ result })), ranked: false };
+    return { items: null, newest: newestFirst(terms, filters), ranked: false };
   }
   const described = await Promise.all(results.map((r) => describe(r, terms)));
-  const order = new Map(results.map((r, i) => [r.id, i]));
-  described.sort((a, b) => b.score - a.score || order.get(a.result.id) - order.get(b.result.id));
+  described.sort((a, b) => b.score - a.score || newer(a, b));
   return { items: described, ranked: true };
+}
+
+function newer(a, b) {
+  const key = (item) => `${item.facts.date || ""} ${String(item.facts.number || 0).padStart(9, "0")}`;
+  return key(b) < key(a) ? -1 : key(b) > key(a) ? 1 : 0;
+}
+
+async function take(order, count) {
+  if (order.items) return order.items.splice(0, count);
+  const out = [];
+  while (out.length < count) {
+    const next = await order.newest.next();
+    if (next.done) break;
+    out.push({ result: next.value });
+  }
+  return out;
 }
 
 /* For tests and other scripts: the URLs of every match, in page order. */
 async function find(query, filters = {}) {
   const terms = parseQuery(query || "");
   const results = await matching(terms, filters);
-  const { items } = await ranked(results, terms);
+  const order = await ranked(results, terms, filters);
   const urls = [];
-  for (const item of items) {
+  for (const item of await take(order, Infinity)) {
     urls.push(new URL((item.data || (await item.result.data())).url, window.location.href).pathname);
   }
   return urls;
@@ -331,7 +358,7 @@ async function run(state) {
   let order;
   try {
     results = await matching(terms, state);
-    order = await ranked(results, terms);
+    order = await ranked(results, terms, state);
   } catch (e) {
     if (id === runId) status.textContent = m.unavailable;
     throw e;
@@ -347,17 +374,16 @@ async function run(state) {
     status.textContent = say(m.listing, { n, where });
   } else {
     const suffix = where ? `（${where}）` : "";
-    status.textContent = order.ranked ? say(m.count, { n, q: state.q, where: suffix })
-      : say(m.countMany, { n, q: state.q, where: suffix, k: 0 });
+    status.textContent = say(order.ranked ? m.count : m.countMany, { n, q: state.q, where: suffix, k: RANK_LIMIT });
   }
   let shown = 0;
   const showMore = async () => {
-    const page = order.items.slice(shown, shown + PAGE_SIZE);
+    const page = await take(order, PAGE_SIZE);
     shown += page.length;
     const items = await Promise.all(page.map((item) => (item.data ? item : describe(item.result, terms))));
     if (id !== runId) return;
     for (const item of items) list.append(renderResult(item));
-    more.hidden = shown >= order.items.length;
+    more.hidden = shown >= n;
   };
   more.onclick = () => showMore();
   await showMore();

@@ -190,3 +190,22 @@ def test_generated_archive_of_1000_exact(playwright_browser, corpus_site):
         check(page, base_path, docs, queries)
         page.close()
     assert errors == []
+
+
+def test_generated_archive_lists_newest_first_across_shards(playwright_browser, corpus_site):
+    """A city's listing, and a query matching more than can be ranked, come
+    newest first over all shards (Pagefind merges shards by score)."""
+    source, out = corpus_site
+    archive, _ = load_archive(source, load_config(None))
+    order = {b.url: (b.date, b.issue or 0) for b in archive.bulletins}
+    city = archive.bulletins[0].city
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        base_path = "/" + url.split("/", 3)[3]
+        for query, filters in (("", {"city": city}), ("督察", {})):
+            urls = page.evaluate("([q, f]) => window.briefsiteSearch.find(q, f)", [query, filters])
+            keys = [order[u[len(base_path):]] for u in urls]
+            assert len(keys) > 50  # more than one shard, more than the ranked few
+            assert keys == sorted(keys, reverse=True), (query, filters)
+        page.close()
+    assert errors == []

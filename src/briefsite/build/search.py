@@ -54,13 +54,14 @@ BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site ro
 # (measured: 48 ms against 2.7 ms per bulletin), and one with a stemmer would
 # stem the escape words; the browser falls back to this only index.
 LANGUAGE = "und"
+SHARD_FILTER = "shard"  # a filter naming each bulletin's shard (see record_html)
 SHARDS_FILE = "shards.json"  # in BUNDLE: the shard folders, newest first, for the search page
 # Bulletins per shard: bounds the indexer's memory and the cost of one edit
 # (benchmarks/README.md has the measurements behind it).
 SHARD_SIZE = 250
 # Changes whenever what this module gives Pagefind changes: part of every
 # shard's key, so an upgrade re-indexes everything.
-FORMAT = "briefsite-search-3 pagefind-1.5.2"
+FORMAT = "briefsite-search-4 pagefind-1.5.2"
 RUNTIME_KEY = f"{FORMAT} runtime"  # the build's key of Pagefind's runtime files
 # Runtime files of Pagefind the search page loads from BUNDLE (one copy,
 # shared by every shard: merged indexes use the primary's WebAssembly).
@@ -146,29 +147,32 @@ def plan_shards(bulletins: Sequence[Bulletin]) -> list[Shard]:
         runs = [items[i:i + SHARD_SIZE] for i in range(0, len(items), SHARD_SIZE)]
         for number in reversed(range(len(runs))):
             run = tuple(runs[number])
-            shards.append(Shard(f"{year}-{number:02d}", run, _shard_key(run)))
+            name = f"{year}-{number:02d}"
+            shards.append(Shard(name, run, _shard_key(name, run)))
     return shards
 
 
-def _shard_key(bulletins: Iterable[Bulletin]) -> str:
-    h = hashlib.blake2b(FORMAT.encode(), digest_size=16)
+def _shard_key(name: str, bulletins: Iterable[Bulletin]) -> str:
+    h = hashlib.blake2b(f"{FORMAT}\0{name}".encode(), digest_size=16)
     for bulletin in bulletins:
         # A bulletin from the build cache carries the hash of its whole content;
         # one without (a build without cache) is hashed by its record.
         content = bulletin.__dict__.get("digest") or hashlib.blake2b(
-            record_html(bulletin).encode(), digest_size=16).hexdigest()
+            record_html(bulletin, name).encode(), digest_size=16).hexdigest()
         h.update(f"{bulletin.url}\0{content}\0".encode())
     return h.hexdigest()
 
 
-def record_html(bulletin: Bulletin) -> str:
+def record_html(bulletin: Bulletin, shard: str) -> str:
     """The document Pagefind indexes for one bulletin.
 
     The body is its text as words separated by spaces; headlines keep their
     ids (Pagefind turns them into sub-results). Metadata, filters and the sort
     key sit outside the body, so they are not searched as text: the metadata
     is one JSON value whose spaces are escaped, one long word that no query
-    word can equal.
+    word can equal. ``shard`` is a filter too: Pagefind merges the shards'
+    results by score, so the page asks shard by shard to list bulletins
+    newest first.
     """
     full = bulletin.loaded()
     headings = list(full.toc)
@@ -182,14 +186,16 @@ def record_html(bulletin: Bulletin) -> str:
             body.append(f'<h{heading.level} id="{html.escape(heading.id)}">{words}</h{heading.level}>')
         else:
             body.append(f"<p>{words}</p>")
-    meta = json.dumps({"title": bulletin.title, "issue": bulletin.issue_label, "city": bulletin.city,
-                       "date": bulletin.date.isoformat()}, ensure_ascii=False, separators=(",", ":"))
+    meta = json.dumps({"title": bulletin.title, "issue": bulletin.issue_label, "number": bulletin.issue or 0,
+                       "city": bulletin.city, "date": bulletin.date.isoformat()},
+                      ensure_ascii=False, separators=(",", ":"))
     meta = meta.replace(" ", "\\u0020")
     sort = f"{bulletin.date.isoformat()} {bulletin.issue or 0:09d}"
     return (f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>'
             f'<div data-pagefind-meta="r">{html.escape(meta, quote=False)}</div>'
             f'<div data-pagefind-filter="城市">{html.escape(bulletin.city, quote=False)}</div>'
             f'<div data-pagefind-filter="年份">{bulletin.year}</div>'
+            f'<div data-pagefind-filter="{SHARD_FILTER}">{shard}</div>'
             f'<div data-pagefind-sort="date">{sort}</div>'
             f'<main data-pagefind-body>{"".join(body)}</main></body></html>')
 
@@ -223,26 +229,26 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
         for path in runtime:
             yield path, runtime_key, None
     elif not todo:  # every shard kept: Pagefind's files from a one-bulletin index
-        todo.append((None, Shard("", shards[0].bulletins[-1:], "")))
+        todo.append((None, Shard(shards[0].name, shards[0].bulletins[-1:], "")))
     for prefix, shard in todo:
-        for path, data in _index_pagefind(shard.bulletins, timeout, runtime=need_runtime):
+        for path, data in _index_pagefind(shard, timeout, runtime=need_runtime):
             if path in RUNTIME_FILES:
                 yield f"{BUNDLE}/{path}", runtime_key, data
             elif prefix is not None:
                 yield prefix + path, shard.key, data
         need_runtime = False
-    manifest = {"format": FORMAT, "primary": bool(shards),
+    manifest = {"format": FORMAT, "primary": bool(shards), "names": [s.name for s in shards],
                 "shards": [s.folder[len(BUNDLE) + 1:] for s in shards[1:]]}
     yield (f"{BUNDLE}/{SHARDS_FILE}", "",
            json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _index_pagefind(bulletins: Sequence[Bulletin], timeout: float, *,
+def _index_pagefind(shard: Shard, timeout: float, *,
                     runtime: bool = False) -> list[tuple[str, bytes]]:
-    """One Pagefind index of ``bulletins`` as (path in the bundle, bytes),
+    """The Pagefind index of one shard as (path in the bundle, bytes),
     sorted; with ``runtime``, Pagefind's own files the page loads too."""
     try:
-        files = _run_coroutine(lambda: asyncio.wait_for(_index(bulletins), timeout))
+        files = _run_coroutine(lambda: asyncio.wait_for(_index(shard), timeout))
     except FileNotFoundError as exc:
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
         raise BriefsiteError(None, 0, f"search: cannot run Pagefind ({what})",
@@ -295,7 +301,7 @@ def _run_coroutine(make):
     return result["value"]
 
 
-async def _index(bulletins: Sequence[Bulletin]) -> list:
+async def _index(shard: Shard) -> list:
     # Pagefind's own write_files() is not used: its binary writes through
     # buffered async files and answers before the data reaches the disk, and
     # the service is then killed, so under load files came out truncated.
@@ -303,8 +309,8 @@ async def _index(bulletins: Sequence[Bulletin]) -> list:
     service = await _service().launch()
     try:
         index = await service.create_index({"force_language": LANGUAGE, "write_playground": False})
-        for bulletin in sorted(bulletins, key=lambda b: b.url):  # page numbers follow the order
-            await index.add_html_file(content=record_html(bulletin), url=f"/{bulletin.url}")
+        for bulletin in sorted(shard.bulletins, key=lambda b: b.url):  # page numbers follow the order
+            await index.add_html_file(content=record_html(bulletin, shard.name), url=f"/{bulletin.url}")
         return await index.get_files()
     finally:
         await service.close()
