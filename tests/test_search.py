@@ -56,6 +56,9 @@ def test_every_character_is_one_word():
     assert [decode(w) for w in escaped] == list("，。、“”（）《》·—%.<>&é")
     # The letters of the escape prefix in a text stay one-character words.
     assert tokens("zq") == ["z", "q"]
+    # A kana with its voicing mark, a compatibility ideograph: escaped, or
+    # Pagefind would fold them into their base character.
+    assert token("が") != "か" and token("\uf900") != "\u8c48" and decode(token("が")) == "が"
     assert searchable("PM2.5 浓度\n下降") == "pm2.5浓度下降"
 
 

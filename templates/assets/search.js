@@ -34,7 +34,7 @@ export function token(char) {
     if (ASCII_ALNUM.test(char)) {
       return char.toLowerCase();
     }
-  } else if (OTHER_LETTER.test(char)) {
+  } else if (OTHER_LETTER.test(char) && char.normalize("NFD") === char) {
     return char;
   }
   const hex = char.codePointAt(0).toString(16).padStart(6, "0");

@@ -209,3 +209,15 @@ def test_generated_archive_lists_newest_first_across_shards(playwright_browser, 
             assert keys == sorted(keys, reverse=True), (query, filters)
         page.close()
     assert errors == []
+
+
+def test_page_and_index_make_the_same_words(playwright_browser, base_url):
+    """search.js's tokens() and search.py's tokens() agree on every kind of character."""
+    from briefsite.build.search import tokens
+
+    text = ("南洞庭湖，湿地。PM2.5 G60 ２０２４ が 한 豈 é Ω ß 😀 ・—“”（）《》%\t\n\u3000\xa0\x85\ufeff\u200b"
+            "zq_-/:;!?@#&*<>[]{}ğ İ Ⅻ ① ㈠ 𠀀")
+    page, errors = open_search(playwright_browser, base_url)
+    assert page.evaluate("t => window.briefsiteSearch.tokens(t)", text) == tokens(text)
+    page.close()
+    assert errors == []

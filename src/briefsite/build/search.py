@@ -87,7 +87,10 @@ def token(char: str, *, fold: bool = True) -> str:
     if char.isascii():
         if char.isalnum():
             return char.lower() if fold else char
-    elif unicodedata.category(char) == "Lo":
+    elif unicodedata.category(char) == "Lo" and unicodedata.normalize("NFD", char) == char:
+        # (Pagefind folds a character that decomposes, a kana with its
+        # voicing mark or a compatibility ideograph, into its base; escaped,
+        # it matches only itself.)
         return char
     return ESCAPE + f"{ord(char):06x}".translate(_HEX_LETTERS)
 
