@@ -77,6 +77,8 @@ def main() -> int:
     parser.add_argument("old_site", type=Path)
     parser.add_argument("--corpus", type=Path, default=None, help="source folder (default: bulletins/)")
     parser.add_argument("--count", type=int, default=160)
+    parser.add_argument("--configs", default="old-words,old-words-quoted,chars-and,chars-phrase",
+                        help="which configurations to run (comma-separated)")
     args = parser.parse_args()
     source = args.corpus or ROOT / "bulletins"
     docs = documents(source, None if args.corpus else ROOT / "briefsite.yaml")
@@ -88,6 +90,8 @@ def main() -> int:
         browser = launch(pw)
         for name, site, mode in (("old-words", args.old_site, "typed"), ("old-words-quoted", args.old_site, "quoted"),
                                  ("chars-and", args.site, "chars"), ("chars-phrase", args.site, "find")):
+            if name not in args.configs.split(","):
+                continue
             with serve(site) as url:
                 page = browser.new_page()
                 page.goto(url + "search/", wait_until="networkidle")
