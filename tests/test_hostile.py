@@ -76,9 +76,9 @@ TEMPLATE_SCRIPTS = re.compile(r"^(?:\.\./)*(?:pagefind/[\w.-]+\.js|assets/[\w.-]
 
 def _template_search_form(tag: str, attrs: list[tuple[str, str]]) -> bool:
     """The search page's own form (templates/search.html), which submits to
-    the page itself: a bulletin's raw HTML is shown as text, so it cannot
-    make one with these attributes."""
-    return tag == "form" and dict(attrs).get("id") == "search-form" and dict(attrs).get("action") == ""
+    the page itself (no action): a bulletin's raw HTML is shown as text, so
+    it cannot make one with these attributes."""
+    return tag == "form" and dict(attrs).get("id") == "search-form" and "action" not in dict(attrs)
 
 
 def hostile_bulletin(issue: int, body: str) -> str:
