@@ -49,13 +49,15 @@ def load(source: Path, config: Config, problems: Problems, *, cache: ParseCache 
     come back with their bodies left in the cache until read. ``sources``:
     the folder as ``discover`` listed it, when the caller has already.
     """
-    if cache is None:
-        return loader.load_all(source, config, problems)
     if not loader.source_folder_ok(source, problems):
         return []
     if sources is None:
         sources = discover(source)
     problems.extend(sources.problems)
+    if cache is None:
+        md = make_parser()
+        loaded = (loader.load_bulletin(path, source, config, problems, md) for path in sources.paths)
+        return [bulletin for bulletin in loaded if bulletin is not None]
     results: dict[str, tuple] = {}
     misses: list[str] = []
     for path, stat in zip(sources.paths, sources.stats):

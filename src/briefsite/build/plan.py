@@ -382,6 +382,8 @@ class OutputPlan:
     out: Path
     root: Path | None
     render_key: str
+    search: bool = True  # whether the site has a search index (--no-search: not)
+    parse_key: str = ""  # the parse cache's key (code and config)
     inputs: str = ""  # inputs_key of this build ("" without a record)
     known: dict | None = None  # records kept in memory between builds (ParseCache.outputs)
     known_pages: dict | None = None  # page fingerprints kept so (ParseCache.pages), for serve
@@ -389,17 +391,22 @@ class OutputPlan:
     files: dict[str, str] = field(default_factory=dict)  # this build's: path -> fingerprint or hash
     memo: dict = field(default_factory=dict, repr=False)  # fingerprints of shared lists, per build
 
-    def refresh(self) -> OutputState | None:
+    def refresh(self) -> "OutputPlan":
         """Read the record again (under the build lock: another build may have run)."""
         self.state = current_state(self.root, self.out, self.known) if self.root is not None else None
-        return self.state
+        return self
 
-    def nothing_changed(self, *, strict: bool, search: bool) -> bool:
-        """Whether the live site is exactly what this build would make."""
-        state = self.refresh()
-        return (state is not None and bool(self.inputs) and state.inputs == self.inputs
+    def nothing_changed(self, paths: list[Path], stats: list[tuple | None], *, strict: bool) -> bool:
+        """Whether the live site is exactly what this build would make from
+        the source files ``paths`` (with their ``stats``): the same files,
+        code, config, templates and options as the last build's."""
+        if self.root is None:
+            return False  # no record to compare with
+        self.inputs = inputs_key(paths, self.render_key, self.parse_key, f"search={self.search}", stats=stats)
+        state = self.refresh().state
+        return (state is not None and state.inputs == self.inputs
                 and not (strict and state.warnings)
-                and (not search or (self.out / SEARCH_BUNDLE).is_dir()))
+                and (not self.search or (self.out / SEARCH_BUNDLE).is_dir()))
 
     @property
     def spare_changes(self) -> frozenset[str] | None:

@@ -28,7 +28,7 @@ from . import output
 from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
-from .plan import OutputPlan, Planned, inputs_key, render_key
+from .plan import OutputPlan, Planned, render_key
 from .search import RUNTIME_KEY, SearchIndex, shard_files
 from .store import default_cache_dir
 from .workers import default_jobs
@@ -99,17 +99,13 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     clock = Stopwatch()
     output.check_output_folder(out)
     parse_cache = open_cache(cache, source, config)
-    plan = open_plan(parse_cache, out, config, kept=cache is parse_cache)
-    sources = None
-    if parse_cache is not None:  # nothing changed since the last build: nothing to do
-        sources = discover(source)
-        plan.inputs = inputs_key(sources.paths, plan.render_key, parse_cache.key, f"search={search}",
-                                 stats=sources.stats)
-        if plan.nothing_changed(strict=strict, search=search):
-            with build_lock(out, timeout=lock_timeout):
-                output.clear_leftovers(out)  # of a build that was killed
-            return unchanged_summary(plan, sources, clock)
-    archive, problems = load_archive(source, config, strict=strict, cache=parse_cache,
+    plan = open_plan(parse_cache, out, config, search=search, kept=cache is parse_cache)
+    sources = discover(source)  # 1. discover
+    if plan.nothing_changed(sources.paths, sources.stats, strict=strict):
+        with build_lock(out, timeout=lock_timeout):
+            output.clear_leftovers(out)  # of a build that was killed
+        return unchanged_summary(plan, sources, clock)
+    archive, problems = load_archive(source, config, strict=strict, cache=parse_cache,  # 2. load, 3. archive
                                      jobs=default_jobs() if jobs is None else max(1, jobs), sources=sources)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
     clock.lap("load")
@@ -117,14 +113,16 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     # clearing leftovers, staging, swapping (see lock.py).
     with build_lock(out, timeout=lock_timeout):
         output.clear_leftovers(out)  # even if this build turns out to change nothing
-        plan.refresh()
-        update = output.Update(out, spare_changes=plan.spare_changes)
+        update = output.Update(out, spare_changes=plan.refresh().spare_changes)
         try:
-            env = make_environment(config, parse_cache.root / "templates" if parse_cache else None)
+            env = make_environment(config, plan.root / "templates" if plan.root else None)
             outputs = site_outputs(archive, config, env, search=search,
                                    records=parse_cache.record if parse_cache else None)
+            planned = plan.consult(outputs)  # 4. plan outputs
+            # 7. index search: the shards' files are written with the others
+            # (6.), so the live files of unchanged shards are kept like pages.
             indexing = SearchStep(archive, plan) if search else None
-            written = write(itertools.chain(render(plan.consult(outputs)),
+            written = write(itertools.chain(render(planned),  # 5. render, 6. write
                                             indexing.rendered() if indexing else ()), update, plan)
             index = indexing.result if indexing else None
             clock.lap("render")
@@ -154,7 +152,8 @@ def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) ->
     return ParseCache.open(default_cache_dir(source) if cache is True else Path(cache), config)
 
 
-def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, kept: bool) -> OutputPlan:
+def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, search: bool,
+              kept: bool) -> OutputPlan:
     """The output plan, with the last build's record when there is a cache.
     ``kept``: the cache stays open between builds (serve), so it remembers
     the pages it fingerprinted."""
@@ -162,7 +161,8 @@ def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, kept
     if root is not None and root.resolve().is_relative_to(out.resolve()):
         raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
                              hint="keep the source folder outside the output folder, or pass another cache folder")
-    return OutputPlan(out, root, render_key(config),
+    return OutputPlan(out, root, render_key(config), search=search,
+                      parse_key=parse_cache.key if parse_cache is not None else "",
                       known=parse_cache.outputs if parse_cache is not None else None,
                       known_pages=parse_cache.pages if kept and parse_cache is not None else None)
 
