@@ -180,7 +180,12 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True,
             "city": refs[bulletin.city_slug],
             "media": page_media(bulletin, renditions, config),  # photos, 下载原件
         })
-    yield Page("search/index.html", "search.html", {"search_enabled": search})
+    # Names only (not the bulletins): the search page's filter choices.
+    yield Page("search/index.html", "search.html", {
+        "search_enabled": search,
+        "city_names": tuple(city.name for city in archive.cities),
+        "year_numbers": tuple(year.year for year in archive.years),
+    })
     yield Page("404.html", "404.html", {}, base=config.base_url)
 
 
