@@ -85,7 +85,7 @@ def test_seed_imports_to_the_hand_checked_bulletin(archive: Path, seed: str):
 
     missing = NOT_GUESSED.get(seed, set())
     written = target if not missing else archive / "bulletins" / "zhuzhou" / "undated.md"
-    assert f"wrote bulletins/{written.relative_to(archive / 'bulletins')}" in result.out
+    assert f"已写入 bulletins/{written.relative_to(archive / 'bulletins')}" in result.out
     got, body = front_matter(written)
     for key in missing:
         assert got[key] is None, key  # a placeholder check rejects, not a fake value
@@ -118,7 +118,7 @@ def test_seed_without_masthead_needs_a_city(archive: Path):
 def test_placeholders_are_rejected_by_check(archive: Path):
     result = run_cli("import", str(SEEDS / "000_b8e25bc50ca186c5.txt"), "--city", "株洲市", cwd=archive)
     assert result.code == 0
-    assert "fill in title, date, issuer" in result.out
+    assert "填写 title、date、issuer" in result.out
     check = run_cli("check", cwd=archive)
     assert check.code == 1
     for line, key in ((2, "title"), (3, "date"), (4, "issuer")):
@@ -154,8 +154,8 @@ def test_refuses_to_overwrite_without_force(archive: Path):
     target.write_text("edited by hand\n", encoding="utf-8")
     result = run_cli("import", seed, cwd=archive)
     assert result.code == 1
-    assert result.err.strip() == ("bulletins/yiyang/2024-05-10-1.md: error: file exists; nothing was "
-                                  "written (pass --force to overwrite it)")
+    assert result.err.strip() == ("bulletins/yiyang/2024-05-10-1.md: error: 文件已存在，未写入 "
+                                  "(file exists; nothing was written) (要覆盖请加 --force)")
     assert target.read_text(encoding="utf-8") == "edited by hand\n"
     forced = run_cli("import", seed, "--force", cwd=archive)
     assert forced.code == 0, forced.err
@@ -179,10 +179,10 @@ def test_city_slug_from_config(tmp_path: Path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"%PDF-1.7\n...", "error: this is a PDF or Word file, not text"),
-    (b"PK\x03\x04docx", "error: this is a PDF or Word file, not text"),
-    (b"  \n\r\n", "error: the file is empty"),
-    (b"\xff\xff\xff\x00", "error: text is neither UTF-8 nor GBK"),
+    (b"%PDF-1.7\n...", "error: PDF 文件已损坏或无法读取"),
+    (b"PK\x03\x04docx", "error: 不是可读的 Word (.docx) 文件"),
+    (b"  \n\r\n", "error: 文件是空的"),
+    (b"\xff\xff\xff\x00", "error: 第 1 行的字节既不是 UTF-8，也不是 GBK 或 Big5"),
 ])
 def test_unusable_input_is_a_clear_error(tmp_path: Path, content: bytes, message: str):
     raw = tmp_path / "raw.txt"
@@ -197,7 +197,7 @@ def test_unusable_input_is_a_clear_error(tmp_path: Path, content: bytes, message
 def test_missing_input_file(tmp_path: Path):
     result = run_cli("import", "nope.txt", cwd=tmp_path)
     assert result.code == 1
-    assert result.err.strip() == "nope.txt: error: file not found (give the path of the copied text)"
+    assert result.err.strip() == "nope.txt: error: 文件不存在 (file not found) (请给出要导入的文件的路径)"
 
 
 # ---------------------------------------------------------------- encodings and layout
@@ -256,8 +256,8 @@ def test_cli_reports_dropped_furniture(tmp_path: Path):
     shutil.copy(VARIANTS / "furniture.txt", tmp_path / "raw.txt")
     result = run_cli("import", "raw.txt", cwd=tmp_path)
     assert result.code == 0, result.err
-    assert result.out.strip() == ("wrote bulletins/yiyang/2024-05-12-3.md: 3 headings, 3 paragraphs; "
-                                  "dropped 3 page number lines, 2 running head lines")
+    assert result.out.strip() == ("已写入 bulletins/yiyang/2024-05-12-3.md：3 个标题，3 段；"
+                                  "删去 页码 3 行、页眉/眉题 2 行；城市 益阳市（从标题读出）")
     assert "no recipients" not in result.err and "no issue number" not in result.err
 
 
