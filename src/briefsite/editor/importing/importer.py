@@ -175,7 +175,7 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
         lines = _page_numbers(lines, dropped)
     width = _wrap_width(lines) if doc.kind != "docx" else None  # Word has no printed width
 
-    lines, head = _masthead(lines, dropped)
+    lines, head = _masthead(lines, dropped, doc.body_size)
     dropped.extend(head.pieces)
     lines = _drop_rules(lines, dropped)
     if not layout:
@@ -316,11 +316,13 @@ def _cell_like(text: str) -> bool:
     return 0 < len(nonspace(text)) <= 16 and not has_sentence_punct(text) and not MARKER_RE.match(text)
 
 
-def _masthead(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], Masthead]:
+def _masthead(lines: list[Line], dropped: list[Piece],
+              body_size: float | None = None) -> tuple[list[Line], Masthead]:
     """The masthead at the top; with layout, above the rule that closes it (GB/T 9704's red line).
 
-    A title the layout names (the red, largest line, over one line or two)
-    reaches the masthead reader as one line.
+    With layout, the title is the red, largest line (over one line or two)
+    near the top, or what the reader named the title (Word's Title style);
+    it reaches the masthead reader as one line.
     """
     zone_end = len(lines)
     for k, ln in enumerate(lines[:16]):
@@ -330,25 +332,38 @@ def _masthead(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], Mast
         if ln.role in ("headline", "table") or MARKER_RE.match(ln.text):
             break
     zone = lines[:zone_end]
-    titles = 0
-    while titles < len(zone) and zone[titles].role == "title":
-        titles += 1
+    sized = [ln.size for ln in zone[:8] if ln.size]
+    largest = max(sized) if sized else None
+
+    def is_title(ln: Line) -> bool:
+        return ln.role == "title" or (largest is not None and ln.size == largest and is_red(ln.color)
+                                      and (body_size is None or largest > body_size))
+
+    start = next((k for k, ln in enumerate(zone[:8]) if is_title(ln)), None)
     given = None
-    if titles:
-        given = replace(zone[0], text=tidy("".join(ln.text for ln in zone[:titles])), role=None)
-        zone = [given] + zone[titles:]
+    span = 1
+    if start is not None:
+        end = start
+        while end < len(zone) and is_title(zone[end]):
+            end += 1
+        span = end - start
+        given = replace(zone[start], text=tidy("".join(ln.text for ln in zone[start:end])), role=None)
+        zone = zone[:start] + [given] + zone[end:]
     head = read_masthead([(ln.no, ln.text) for ln in zone])
+    above: list[Line] = []
     if given is not None and head.title is None:
-        rest = read_masthead([(ln.no, ln.text) for ln in zone[1:]])
+        # The layout's title stands; the masthead reader goes on below it.
+        rest = read_masthead([(ln.no, ln.text) for ln in zone[start + 1:]])
         rest.title, rest.title_lines = given.text, (given.no,)
-        rest.consumed += 1
+        rest.consumed += start + 1
+        above = zone[:start]  # lines printed above the title and not read: kept as text
         head = rest
-    taken = head.consumed - 1 + titles if given is not None and head.consumed else head.consumed
-    remaining = lines[taken:]
+    taken = head.consumed + (span - 1 if given is not None and head.consumed > (start or 0) else 0)
+    remaining = above + lines[taken:]
     if zone_end < len(lines) and taken and taken <= zone_end:
         rule = lines[zone_end]
         dropped.append(Piece(rule.no, rule.text, "rule"))
-        remaining = lines[taken:zone_end] + lines[zone_end + 1:]
+        remaining = above + lines[taken:zone_end] + lines[zone_end + 1:]
     return remaining, head
 
 

@@ -85,12 +85,27 @@ def clean_controls(text: str, path: str) -> str:
     return text
 
 
+# CJK Radicals Supplement forms that stand for whole ideographs, as Unicode's
+# EquivalentUnifiedIdeograph.txt maps them (NFKC leaves this block alone).
+_SUPPLEMENT = {
+    "\u2e8c": "小", "\u2e97": "心", "\u2e9d": "月", "\u2e9f": "母", "\u2ea0": "民", "\u2ea7": "牛",
+    "\u2ea9": "王", "\u2eab": "目", "\u2eae": "竹", "\u2eb6": "羊", "\u2ebc": "肉", "\u2ec1": "虎",
+    "\u2ec4": "西", "\u2ec5": "见", "\u2ec6": "角", "\u2ec9": "贝", "\u2eca": "足", "\u2ecb": "车",
+    "\u2ed1": "長", "\u2ed3": "长", "\u2ed4": "门", "\u2ed7": "雨", "\u2ed8": "青", "\u2ed9": "韦",
+    "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食", "\u2ee2": "马", "\u2ee3": "骨",
+    "\u2ee4": "鬼", "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄",
+    "\u2eea": "黾", "\u2eec": "齐", "\u2eee": "齿", "\u2ef0": "龙", "\u2ef3": "龟",
+}
+
+
 def fold_radicals(text: str) -> str:
-    """Kangxi and supplementary radicals (U+2E80–U+2FDF) as the ideographs they stand for.
+    """Kangxi radicals (U+2F00–U+2FDF) and radical-supplement forms as the ideographs they stand for.
 
     PDF printers (Chromium/Skia among them) map some glyphs of CJK fonts back
-    to the radical code points ("⽣" U+2F63 for 生); read as printed, the text
-    would not be found by search. NFKC maps each to its unified ideograph.
+    to radical code points ("⽣" U+2F63 for 生, "⻔" U+2ED4 for 门); read as
+    printed, the text would not be found by search. NFKC maps the Kangxi
+    radicals; the supplement's whole-character forms come from the table above.
     """
-    return "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch
+    return "".join(_SUPPLEMENT.get(ch, ch) if "\u2e80" <= ch <= "\u2eff"
+                   else unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch
                    for ch in text)
