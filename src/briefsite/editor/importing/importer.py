@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
@@ -29,7 +30,7 @@ from briefsite.dates import find_dates
 from briefsite.errors import BriefsiteError
 from briefsite.model import Bulletin
 from .layout import Document, Line, is_red
-from .masthead import Masthead, Piece, read_masthead
+from .masthead import Masthead, Piece, is_title, read_masthead
 from .text import MAX_TEXT, decode_raw, read_input, read_text
 from .textshape import (balanced, display_width, ends_sentence, has_sentence_punct,
                         join_broken, nonspace, tidy)
@@ -183,7 +184,12 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     lines, guide = _drop_guide(lines, dropped)
     lines = _closing_tables(lines)
     lines, closing = _closing_block(lines, width, dropped)
-    blocks, headings, paragraphs, tables = _body(lines, width, doc.body_size)
+    sizes = Counter()
+    for ln in lines:
+        if ln.size and ln.role is None:
+            sizes[ln.size] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else doc.body_size  # what the body is set in
+    blocks, headings, paragraphs, tables = _body(lines, width, body_size)
 
     facts: dict[str, object] = {}
     comments: dict[str, str] = {}
@@ -383,14 +389,26 @@ def _drop_rules(lines: list[Line], dropped: list[Piece]) -> list[Line]:
 
 
 def _closing_tables(lines: list[Line]) -> list[Line]:
-    """A 版记 printed as a table (common in Word): its rows as lines, for the 版记 reader."""
-    out = []
-    for ln in lines:
-        if ln.role == "table" and ln.cells and (_closing_kind(ln.cells[0]) or LABEL_RE.match(ln.cells[0])):
-            out.append(replace(ln, text=" ".join(c for c in ln.cells if c.strip()), role=None,
-                               cells=(), blank_before=True))
+    """A 版记 printed as a table (common in Word): the table's rows as lines, for the 版记 reader."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].role == "table":
+            j += 1
+        if j == i:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows = lines[i:j]
+        after_label = any(_closing_kind(ln.text) for ln in out)  # a table inside the 版记 is read as its lines
+        if after_label or any(r.cells and (_closing_kind(r.cells[0]) or LABEL_RE.match(r.cells[0]))
+                              for r in rows):
+            out.extend(replace(r, text=" ".join(c for c in r.cells if c.strip()), role=None, cells=(),
+                               blank_before=True) for r in rows if any(c.strip() for c in r.cells))
         else:
-            out.append(ln)
+            out.extend(rows)
+        i = j
     return out
 
 
@@ -434,8 +452,8 @@ def _drop_running_heads(lines: list[Line], title: str | None, dropped: list[Piec
                     or (k and lines[k - 1].page != ln.page))
         is_head = (title is not None and key.startswith(nonspace(title))
                    and _is_title_echo(key[len(nonspace(title)):])) \
-            or (counts[key] >= 2 and "简报" in key and not has_sentence_punct(key) and len(key) <= 60
-                and (at_break or counts[key] >= 3))
+            or ("简报" in key and not has_sentence_punct(key) and len(key) <= 60
+                and ((at_break and (counts[key] >= 2 or is_title(ln.text))) or counts[key] >= 3))
         if is_head:
             dropped.append(Piece(ln.no, ln.text, "running head"))
         else:
@@ -715,6 +733,12 @@ def _body(lines: list[Line], width: int | None,
                 flush()
             i += 1
             continue
+        if "\t" in ln.text or "\t" in queue[i + 1 if i + 1 < len(queue) else i].text:
+            rows, end = _tab_rows(queue, i)
+            if rows:
+                out.append(_Block("table", rows=rows))
+                i = end
+                continue
         cells = _cell_table(queue, i)
         if cells is not None:
             prefix, rows, end = cells
@@ -756,6 +780,19 @@ def _body(lines: list[Line], width: int | None,
         i += 1
     flush()
     return _render_blocks(out)
+
+
+def _tab_rows(queue: list[Line], i: int) -> tuple[list[tuple[str, ...]], int]:
+    """Rows of a table copied from Word as text: cells separated by tabs, two rows or more."""
+    rows: list[tuple[str, ...]] = []
+    end = i
+    while end < len(queue) and "\t" in queue[end].text and not queue[end].layout:
+        cells = tuple(c.strip() for c in queue[end].text.split("\t"))
+        if rows and len(cells) != len(rows[0]):
+            break
+        rows.append(cells)
+        end += 1
+    return (rows, end) if len(rows) >= 2 else ([], i)
 
 
 def _cell_table(queue: list[Line], i: int) -> tuple[list[Line], list[tuple[str, ...]], int] | None:
