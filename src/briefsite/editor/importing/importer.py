@@ -332,7 +332,7 @@ def _masthead(lines: list[Line], dropped: list[Piece],
     """
     zone_end = len(lines)
     for k, ln in enumerate(lines[:16]):
-        if ln.role == "rule":
+        if ln.role == "rule" and k and any(x.text for x in lines[:k]):  # not a frame's top edge
             zone_end = k
             break
         if ln.role in ("headline", "table") or MARKER_RE.match(ln.text):

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 from briefsite.errors import BriefsiteError
 from .layout import Document, Line, fold_radicals
-from .textshape import join_broken, nonspace
+from .textshape import ends_sentence, is_wide, join_broken, nonspace
 
 HEADER_ZONE = 0.12  # of the page height: running heads sit above, page numbers below 1 - this
 PAGE_NUMBER_RE = re.compile(r"^(?:[—–\-－─~～·•]*\s*\d{1,4}\s*[—–\-－─~～·•]*|第\s*\d{1,4}\s*页.*|"
                             r"\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
+LABEL_START_RE = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*[：:]")
 BOLD_FONT_RE = re.compile(r"bold|black|heavy|semibold|demi|hei|黑|xbs|xiaobiaosong|小标宋", re.I)
 
 
@@ -46,6 +47,9 @@ class _Printed:
     size: float
     bold: bool
     color: str | None
+    edge_bold: tuple[bool, bool] = (False, False)  # the first and last character's weight
+    max_gap: float = 0.0  # the widest gap between two characters (issuer ⟷ date set apart)
+    first_word: float = 0.0  # width of the Latin word the line opens with (0: opens with CJK)
     kind: str = "text"  # "text", "rule", "table"
     cells: tuple[str, ...] = ()
     why: str = ""
@@ -115,7 +119,9 @@ def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
     heights: dict[int, float] = {}
     for number, page in enumerate(pdf.pages, start=1):
         heights[number] = float(page.height)
-        tables = page.find_tables()
+        # A ruled box around text (a framed masthead or 版记) is found as a one-column
+        # "table": it is not one, and its text is read as lines.
+        tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
         boxes = [t.bbox for t in tables]
         items: list[_Printed] = []
         for table in tables:
@@ -127,18 +133,28 @@ def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
                                           kind="table", cells=cells))
         text_page = page.filter(lambda o: o.get("object_type") != "char"
                                 or not any(_inside(o, b) for b in boxes)) if boxes else page
-        for line in text_page.extract_text_lines(return_chars=True, strip=True):
-            chars = [c for c in line["chars"] if c["text"].strip()]
+        for line in text_page.extract_text_lines(return_chars=True, strip=True, keep_blank_chars=True):
+            every = line["chars"]
+            chars = [c for c in every if c["text"].strip()]
             if not chars:
                 continue
+            word = 0.0
+            for c in chars:
+                if is_wide(c["text"][0]) or (word and float(c["x0"]) - chars[0]["x1"] > 0 and c["text"] in " "):
+                    break
+                word = float(c["x1"]) - float(chars[0]["x0"])
             sizes = Counter(round(float(c["size"]) * 2) / 2 for c in chars)
             fonts = Counter(c.get("fontname", "") for c in chars)
             colors = Counter(_color(c.get("non_stroking_color")) for c in chars)
             font = fonts.most_common(1)[0][0]
             items.append(_Printed(number, float(line["top"]), float(line["bottom"]), float(line["x0"]),
-                                  float(line["x1"]), fold_radicals(line["text"]),
+                                  float(line["x1"]), fold_radicals(_text(every)),
                                   sizes.most_common(1)[0][0], bool(BOLD_FONT_RE.search(font)),
-                                  colors.most_common(1)[0][0]))
+                                  colors.most_common(1)[0][0],
+                                  (bool(BOLD_FONT_RE.search(chars[0].get("fontname", ""))),
+                                   bool(BOLD_FONT_RE.search(chars[-1].get("fontname", "")))),
+                                  max((float(b["x0"]) - float(a["x1"]) for a, b in zip(chars, chars[1:])),
+                                      default=0.0), word))
         for shape in list(page.rects) + list(page.lines):
             width = float(shape["x1"]) - float(shape["x0"])
             height = abs(float(shape["bottom"]) - float(shape["top"]))
@@ -162,6 +178,29 @@ def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
             merged.append(item)
         printed.extend(merged)
     return printed, figures, {"heights": heights}
+
+
+def _text(chars: list) -> str:
+    """A printed line's text from its characters, with a space only where the page shows one.
+
+    A gap between two Latin characters is a word space; next to a Chinese
+    character or full-width punctuation only a wide gap is (issuer ⟷ date), as
+    a CJK glyph's own side bearing is not a space.
+    """
+    out = [chars[0]["text"]]
+    for a, b in zip(chars, chars[1:]):
+        if not b["text"].strip() or not a["text"].strip():  # a space the PDF itself holds
+            if out[-1] != " ":
+                out.append(" ")
+            if not b["text"].strip():
+                continue
+        gap = float(b["x0"]) - float(a["x1"])
+        size = float(b.get("size") or 10)
+        if out[-1] != " " and (gap > 1.5 * size or (gap > 0.2 * size and not (
+                is_wide(a["text"][-1]) or is_wide(b["text"][0])))):
+            out.append(" ")
+        out.append(b["text"])
+    return "".join(out).strip()
 
 
 def _mark_furniture(printed: list[_Printed], geometry: dict) -> None:
@@ -201,7 +240,10 @@ def _paragraphs(printed: list[_Printed], geometry: dict) -> tuple[list[Line], fl
     body_size = Counter(p.size for p in text for _ in range(len(p.text))).most_common(1)[0][0]
     body = [p for p in text if p.size == body_size]
     left = Counter(round(p.x0) for p in body).most_common(1)[0][0]
-    right = max(round(p.x1) for p in body)
+    # The right margin: where most printed lines of the body end (a paragraph's
+    # last line ends short of it, a wide table or an overflowing line beyond it).
+    ends = Counter(round(p.x1 / 2) * 2 for p in body)
+    right = max(x for x, n in ends.items() if n >= 0.5 * ends.most_common(1)[0][1])
     geometry.update(left=left, right=right)
     out: list[Line] = []
     previous: _Printed | None = None
@@ -232,10 +274,18 @@ def _paragraphs(printed: list[_Printed], geometry: dict) -> tuple[list[Line], fl
 def _continues(a: _Printed, b: _Printed, left: float, right: float) -> bool:
     """``b`` is the next printed line of ``a``'s paragraph: ``a`` ran to the margin, ``b`` is flush left."""
     same_style = abs(a.size - b.size) < 0.6 and a.bold == b.bold and a.color == b.color
-    full = a.x1 >= right - 1.5 * a.size and a.x0 <= left + 2.5 * a.size
-    flush = b.x0 <= left + 0.5 * b.size
+    # Full: ran to the margin, or stopped short only because ``b``'s first
+    # (Latin) word would not fit after it (a long e-mail address or link).
+    room = right - a.x1
+    full = (room <= 1.5 * a.size or 0 < room < b.first_word + 0.5 * a.size) and a.max_gap <= 1.5 * a.size
+    # Flush left below a full line; or indented (a hanging indent, as in a 版记
+    # entry) below a full line that did not end a sentence.
+    flush = b.x0 <= left + 0.5 * b.size or (b.x0 <= left + 4.5 * b.size and not ends_sentence(a.text))
     close = b.page != a.page or b.top - a.bottom <= 1.2 * b.size
-    return same_style and full and flush and close
+    # A change of weight where the lines meet, or a line opening with a label
+    # ("送：", "联系电话："), starts a new entry even below a full line.
+    seamless = a.edge_bold[1] == b.edge_bold[0] and not LABEL_START_RE.match(b.text)
+    return same_style and full and flush and close and seamless
 
 
 def _line(no: int, p: _Printed, left: float | None, right: float | None, blank: bool = False) -> Line:
@@ -247,7 +297,8 @@ def _line(no: int, p: _Printed, left: float | None, right: float | None, blank: 
     if left is not None and right is not None:
         middle = (left + right) / 2
         indent = (p.x0 - left) / p.size if p.size else None
-        if abs((p.x0 + p.x1) / 2 - middle) <= max(6.0, p.size) and p.x0 > left + p.size:
+        if abs((p.x0 + p.x1) / 2 - middle) <= max(6.0, p.size) and p.x0 > left + p.size \
+                and p.x1 < right - p.size:
             align = "center"
         elif p.x1 >= right - p.size and p.x0 > left + (right - left) * 0.3:
             align = "right"
