@@ -757,7 +757,11 @@ def _body(lines: list[Line], width: int | None,
         broken_after_indent = (ln.leading > 0 and nxt is not None and nxt.leading == 0
                                and not nxt.blank_before and not nxt.layout
                                and not _heading_like(nxt.text, width) and not MARKER_RE.match(nxt.text))
-        if depth is None and _heading_like(ln.text, width) and not broken_after_indent:
+        # A figure alone on the next line ("…排查出问题\n128\n个，…") is the sentence going on.
+        broken_before_figure = (nxt is not None and not nxt.blank_before and not nxt.layout
+                                and bool(NUMERIC_CELL_RE.match(nonspace(nxt.text))))
+        if depth is None and _heading_like(ln.text, width) and not broken_after_indent \
+                and not broken_before_figure and not NUMERIC_CELL_RE.match(nonspace(ln.text)):
             head, j = tidy(ln.text), i + 1
             while j < len(queue) and not queue[j].blank_before and _heading_like(queue[j].text, width) \
                     and _outline_depth(queue[j].text) is None and not queue[j].layout \
