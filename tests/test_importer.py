@@ -468,3 +468,92 @@ def test_output_front_matter_is_valid_yaml_for_awkward_values():
     fields = yaml.safe_load(imported.render()[0].split("---")[1])
     assert fields["recipients"]["report"] == ["#1组", "\"引号\"单位", "-单位:甲"]
     assert fields["contact"] == "联系电话：0737-1234567 # 分机 2"
+
+
+# ---------------------------------------------------------------- body families (issue 10)
+
+def test_guide_as_a_table_of_contents_under_another_name_is_dropped_and_counted():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "")
+    text += ("本期要目\n"
+             "▲ 市委召开专题会议……………………………… 1\n"
+             "◆ 南县开展现场督导 ........................ 2\n"
+             "★ 市直部门工作动态　　3\n\n"
+             "市委召开专题会议\n5月9日，市委召开会议。\n\n"
+             "南县开展现场督导\n5月10日，南县开展督导。\n\n"
+             "【市直部门工作动态】\n市生态环境局加强调度。\n")
+    imported = convert(text)
+    assert imported.body.split("\n\n") == [
+        "### 市委召开专题会议", "5月9日，市委召开会议。", "### 南县开展现场督导", "5月10日，南县开展督导。",
+        "## 【市直部门工作动态】", "市生态环境局加强调度。"]
+    assert Counter(p.reason for p in imported.dropped)["导读"] == 4
+    assert not imported.notes or all("导读" not in n.message for n in imported.notes)
+
+
+def test_outline_numbers_are_read_the_same_way_every_time():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "")
+    text += ("全市召开整改推进会\n5月9日，全市召开整改推进会，会议要求\n"
+             "一、提高政治站位\n各级要高度重视。\n"
+             "（一）压实责任\n各县市区要落实属地责任。\n"
+             "（二）强化调度\n每周调度一次。\n"
+             "二、抓好问题整改\n（一）建立台账\n逐项销号。\n"
+             "三、严格督查问责。对整改不力的，严肃问责。\n")
+    body = convert(text).body.split("\n\n")
+    assert body == [
+        "### 全市召开整改推进会", "5月9日，全市召开整改推进会，会议要求",
+        "#### 一、提高政治站位", "各级要高度重视。",
+        "##### （一）压实责任", "各县市区要落实属地责任。",
+        "##### （二）强化调度", "每周调度一次。",
+        "#### 二、抓好问题整改", "##### （一）建立台账", "逐项销号。",
+        "三、严格督查问责。对整改不力的，严肃问责。"]
+
+
+def test_running_head_is_not_glued_to_the_next_headline_when_the_title_is_missing():
+    text = ("益阳市配合中央生态环境保护督察协调联络专班 2024年5月10日\n\n"
+            "全市召开推进会\n5月9日，全市召开推进会，研究部署整改\n— 2 —\n"
+            "益阳市配合中央生态环境保护督察工作简报\n工作。\n\n南县开展督导\n5月10日，南县开展督导。\n")
+    imported = convert(text)
+    assert imported.body.split("\n\n") == ["### 全市召开推进会", "5月9日，全市召开推进会，研究部署整改工作。",
+                                           "### 南县开展督导", "5月10日，南县开展督导。"]
+    assert Counter(p.reason for p in imported.dropped)["running head"] == 1
+
+
+def test_table_copied_from_word_with_tabs_is_a_table():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text += "交办件情况\n县市区\t交办件\t办结\n南县\t12\t10\n沅江市\t128\t3\n\n以上为截至目前的情况。\n"
+    body = convert(text).body
+    assert "| 县市区 | 交办件 | 办结 |\n| --- | --- | --- |\n| 南县 | 12 | 10 |\n| 沅江市 | 128 | 3 |" in body
+    assert "以上为截至目前的情况。" in body
+
+
+def test_a_line_broken_mid_sentence_after_a_full_width_indent_is_not_a_headline():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "")
+    text += ("南县开展督导\n\u3000\u30005月10日南县县委书记罗讯带队\n开展现场督导，要求立行立改。\n"
+             "\u3000\u3000督导组一行先后来到\n三个点位。\n")
+    assert convert(text).body.split("\n\n") == [
+        "### 南县开展督导", "5月10日南县县委书记罗讯带队开展现场督导，要求立行立改。", "督导组一行先后来到三个点位。"]
+
+
+# ---------------------------------------------------------------- many files at once
+
+def test_import_many_files_a_folder_and_standard_input(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for issue in (1, 2, 3):
+        text = MASTHEAD.format(title="益阳市配合督察工作简报", issue=f"第 {issue} 期", date=f"2024年5月1{issue}日")
+        (inbox / f"{issue}.txt").write_text(text, encoding="utf-8")
+    (inbox / "broken.txt").write_bytes(b"\x00\x01")
+    (inbox / ".hidden.txt").write_text("x", encoding="utf-8")
+    result = run_cli("import", "inbox", cwd=tmp_path)
+    assert result.code == 1  # one file failed
+    assert sorted(p.name for p in (tmp_path / "bulletins" / "yiyang").iterdir()) == \
+        ["2024-05-11-1.md", "2024-05-12-2.md", "2024-05-13-3.md"]
+    assert result.out.count("已写入 ") == 3
+    assert result.out.strip().endswith("共 4 个文件：导入 3 个，失败 1 个 (imported 3 of 4 files, 1 failed)")
+    assert "inbox/broken.txt" in result.err
+    again = run_cli("import", "inbox/1.txt", "inbox/2.txt", cwd=tmp_path)
+    assert again.code == 1 and again.err.count("文件已存在，未写入") == 2  # never overwritten without --force
+    forced = run_cli("import", "inbox/1.txt", "inbox/2.txt", "--force", cwd=tmp_path)
+    assert forced.code == 0 and "共 2 个文件：导入 2 个，失败 0 个" in forced.out

@@ -70,6 +70,7 @@ CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式
 PRINTED_RE = re.compile(r"^(?P<before>.*?)\s*印\s*发$")
 ENTRY_SPLIT_RE = re.compile(r"[，,；;]")
 MAX_HEADLINE = 45  # characters; a longer line is a paragraph
+INDENT = 2  # columns of leading whitespace that make a paragraph indent (a stray space does not)
 # Front-matter order, as in docs/format.md and the hand-made seeds.
 KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipients",
              "doc_number", "printed", "contact", "draft")
@@ -754,7 +755,7 @@ def _body(lines: list[Line], width: int | None,
             i += 1
             continue
         nxt = queue[i + 1] if i + 1 < len(queue) else None
-        broken_after_indent = (ln.leading > 0 and nxt is not None and nxt.leading == 0
+        broken_after_indent = (ln.leading >= INDENT and nxt is not None and nxt.leading < INDENT
                                and not nxt.blank_before and not nxt.layout
                                and not _heading_like(nxt.text, width) and not MARKER_RE.match(nxt.text))
         # A figure alone on the next line ("…排查出问题\n128\n个，…") is the sentence going on.
@@ -765,12 +766,14 @@ def _body(lines: list[Line], width: int | None,
             head, j = tidy(ln.text), i + 1
             while j < len(queue) and not queue[j].blank_before and _heading_like(queue[j].text, width) \
                     and _outline_depth(queue[j].text) is None and not queue[j].layout \
+                    and (queue[j].leading >= INDENT) == (ln.leading >= INDENT) \
                     and len(head + tidy(queue[j].text)) <= MAX_HEADLINE \
                     and j + 1 < len(queue) and not _heading_like(queue[j + 1].text, width):
                 head += tidy(queue[j].text)
                 j += 1
             follows_text = j < len(queue) and not MARKER_RE.match(queue[j].text) \
-                and not _heading_like(queue[j].text, width)
+                and (not _heading_like(queue[j].text, width)
+                     or queue[j].leading >= INDENT > ln.leading)  # an indented paragraph's first line
             out.append(_Block("headline" if follows_text else "para", head))
             i = j
             continue
