@@ -111,7 +111,7 @@ def test_seed_imports_to_the_hand_checked_bulletin(archive: Path, seed: str):
 def test_seed_without_masthead_needs_a_city(archive: Path):
     result = run_cli("import", str(SEEDS / "000_b8e25bc50ca186c5.txt"), cwd=archive)
     assert result.code == 1
-    assert "error: no city found in the title or issuer (pass --city" in result.err
+    assert "error: 标题和发文机关中都没有城市名 (no city found in the title or issuer) (请用 --city" in result.err
     assert not (archive / "bulletins" / "zhuzhou" / "undated.md").exists()
 
 

@@ -80,6 +80,8 @@ REQUIRED_WHAT = {
     "date": "the issue date printed on the masthead (YYYY-MM-DD)",
     "issuer": "the body that issues the bulletin, printed under the title",
 }
+REQUIRED_CN = {"title": "刊头上的简报名称", "date": "刊头上的日期（YYYY-MM-DD）",
+               "issuer": "刊头上的编发单位"}
 # A paragraph never begins with these: a line starting so after a sentence's
 # end continues it across a page break ("…再行生产。\n\n并与投诉人…").
 CONTINUES = ("并", "以及", "的")
@@ -200,8 +202,9 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
         # The 印发 line names another body: keep it as printed, at the end.
         blocks.append(markdown_text(f"{printed_by} {closing.printed_text}"))
         dropped[:] = [p for p in dropped if p is not closing.printed_piece]
-        notes.append(Note("printed", f"the 印发 line names {printed_by}, not the issuer {issuer}",
-                          "it was kept at the end of the text; check which is right"))
+        notes.append(Note("printed", f"印发行写的是 {printed_by}，不是发文机关 {issuer} "
+                          f"(the 印发 line names {printed_by}, not the issuer {issuer})",
+                          "已保留在正文末尾，请核对哪个正确 (kept at the end of the text; check which is right)"))
     elif printed_by and not issuer:
         issuer = printed_by
         comments["issuer"] = "inferred: from the 印发 line (no issuer on the masthead)"
@@ -213,8 +216,8 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     else:
         city_name, city_how = _find_city([title or "", issuer or ""], config)
     if city_name is None:
-        raise BriefsiteError(None, 0, "no city found in the title or issuer",
-                             hint="pass --city, e.g. --city 株洲市")
+        raise BriefsiteError(None, 0, "标题和发文机关中都没有城市名 (no city found in the title or issuer)",
+                             hint="请用 --city 指定，例如 --city 株洲市 (pass --city, e.g. --city 株洲市)")
     title, issuer = _from_series(title, issuer, city_name, archive, comments)
 
     facts["title"] = title
@@ -237,16 +240,18 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     for key, what in REQUIRED_WHAT.items():
         if facts.get(key) is None:
             comments[key] = f"FILL IN: not found in the text ({what})"
-            notes.append(Note(key, f"no {key} found in the text",
-                              f"in place of null, put {what}; briefsite check rejects the file until then"))
+            notes.append(Note(key, f"原件中未找到 {key} (no {key} found in the text)",
+                              f"请把 null 改为{REQUIRED_CN[key]}，填好之前 briefsite check 不通过 "
+                              f"(in place of null, put {what})"))
     if head.issue is None:
-        notes.append(Note(None, "no issue number found",
-                          "if the original has one, add 'issue: N' and name the file <date>-N.md"))
+        notes.append(Note(None, "未找到期号 (no issue number found)",
+                          "原件若有期号，请加一行 issue: N，并把文件名改为 <日期>-N.md"))
     if not closing.recipients:
-        notes.append(Note(None, "no recipients (报/送/发/抄送) found",
-                          "add them under 'recipients:' if the original lists them"))
+        notes.append(Note(None, "未找到版记的报、送、发、抄送 (no recipients (报/送/发/抄送) found)",
+                          "原件若有，请写在 recipients: 下"))
     for line_no, text_ in closing.trailing:
-        notes.append(Note(None, f"line {line_no} after the 版记 was kept at the end of the text: {text_}"))
+        notes.append(Note(None, f"版记之后的第 {line_no} 行保留在正文末尾：{text_} "
+                          f"(line {line_no} after the 版记 was kept at the end of the text)"))
     for item in guide:
         if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
             notes.append(Note(None, f"导读条目“{item}”与正文标题都不相同，已删去 "
