@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -188,18 +187,6 @@ def print_pdf(browser, page_html: str, spec: Spec | None = None) -> bytes:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium through Playwright; skipped without it, a failure under CI=true."""
-    from browser.support import launch, missing_browser
-
-    why = missing_browser()
-    if why:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and the PDF import tests cannot run: {why}", pytrace=False)
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def chromium(chromium_browser):
+    """The session's Chromium (tests/conftest.py): skipped without it, a failure under CI=true."""
+    return chromium_browser
