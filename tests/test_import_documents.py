@@ -9,7 +9,6 @@ need Chromium (marked ``chromium``): they skip without it, and fail under CI=tru
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -167,12 +166,10 @@ def test_pdf_table_across_a_page_break_is_one_table(chromium):
 
 @pytest.mark.chromium
 def test_pdf_without_a_text_layer_needs_ocr(tmp_path: Path, chromium):
-    spec = Spec(page_numbers=False)
     page = chromium.new_page()
     page.set_content("<svg width=400 height=200><rect width=400 height=200 fill='#ccc'/></svg>")
     (tmp_path / "scan.pdf").write_bytes(page.pdf(format="A4"))
     page.close()
-    del spec
     result = run_cli("import", "scan.pdf", cwd=tmp_path)
     assert result.code == 1
     assert "没有文字层" in result.err and "OCR" in result.err and "Traceback" not in result.err

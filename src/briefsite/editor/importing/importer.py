@@ -50,8 +50,8 @@ RULE_RE = re.compile(r"^[—–\-－─━_＿=＝]{3,}$")
 GUIDE_RE = re.compile(r"^[【\[［〖]?\s*(?:本\s*期\s*(?:导\s*读|要\s*目|目\s*录|要\s*点|提\s*要)|"
                       r"导\s*读|要\s*目|目\s*录)\s*[】\]］〗]?\s*[:：]?$")
 GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△▶►●○◆◇■□◎]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
-# A table of contents' dot leaders and page number: "市领导调研……………… 2".
-GUIDE_LEADER_RE = re.compile(r"\s*(?:[.．·•…⋯-]{2,}|\s{2,})\s*(?:[—–\-]\s*)?\d{1,3}(?:\s*[—–\-])?\s*$")
+# A table of contents' dot leaders before a page number: "市领导调研……………… 2".
+LEADER_CHARS = ".．·•…⋯-—–"
 # Outline numbers of an article's parts, shallowest first (GB/T 9704: 一、 （一） 1. （1）).
 OUTLINE_RES = (
     re.compile(r"^[一二三四五六七八九十百]+\s*、"),
@@ -491,11 +491,11 @@ def _drop_guide(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], li
     i = 1
     while i < len(lines):
         text = lines[i].text
-        item = GUIDE_LEADER_RE.sub("", GUIDE_BULLET_RE.sub("", text)).strip()
+        item = _without_leader(GUIDE_BULLET_RE.sub("", text)).strip()
         key = nonspace(item).strip("【】")
         if not key or MARKER_RE.match(text) or len(key) > 2 * MAX_HEADLINE or key in (nonspace(x) for x in items):
             break
-        marked = GUIDE_BULLET_RE.match(text) or GUIDE_LEADER_RE.search(text)
+        marked = GUIDE_BULLET_RE.match(text) or _without_leader(text) != text
         later = [nonspace(ln.text) for ln in lines[i + 1:]]
         if not marked and not any(key in t or (len(t) >= 6 and t in key)
                                   for t in later if len(t) <= 2 * MAX_HEADLINE):
@@ -505,6 +505,26 @@ def _drop_guide(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], li
     for ln in lines[1:i]:
         dropped.append(Piece(ln.no, ln.text, "导读"))
     return lines[i:], items
+
+
+def _without_leader(text: str) -> str:
+    """The item without a table of contents' leaders and page number ("……… 2", "　　3").
+
+    Read from the end by hand, not by a regex: a pattern of whitespace runs
+    searched at every position is quadratic in a long run (issue 12, item 3).
+    """
+    t = text.rstrip()
+    end = len(t)
+    while end and t[end - 1].isdigit() and len(t) - end < 3:
+        end -= 1
+    if end == len(t) or (end and t[end - 1].isdigit()):
+        return text  # no page number, or more than three digits
+    head = t[:end]
+    kept = head.rstrip(LEADER_CHARS + " \u3000\t")
+    run = head[len(kept):]
+    if sum(ch in LEADER_CHARS for ch in run) >= 2 or sum(ch in " \u3000\t" for ch in run) >= 2:
+        return kept
+    return text
 
 
 @dataclass

@@ -67,7 +67,7 @@ def is_red(color: str | None) -> bool:
 # Shift+Enter copies as VT), a form feed a page break (pdftotext): layout, kept
 # as such. Any other control character (and the non-characters U+FFFE/U+FFFF)
 # is not text anybody printed, and is refused with its line.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 PAGE_BREAK = "\x0c"
 
 
@@ -76,7 +76,7 @@ def clean_controls(text: str, path: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     text = text.replace("\x1c", "\n").replace("\x1d", "\n").replace("\x1e", "\n")  # separators
     text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    match = _CONTROL_RE.search(text)
+    match = CONTROL_RE.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
         raise BriefsiteError(path, line, f"含有控制字符 U+{ord(match.group()):04X}，不是正文文字"

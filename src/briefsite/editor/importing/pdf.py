@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefsite.errors import BriefsiteError
-from .layout import Document, Line, fold_radicals
+from .layout import CONTROL_RE, Document, Line, fold_radicals
 from .textshape import ends_sentence, is_wide, join_broken, nonspace
 
 HEADER_ZONE = 0.12  # of the page height: running heads sit above, page numbers below 1 - this
@@ -78,6 +78,17 @@ def read_pdf(data: bytes, path: str) -> Document:
             IndexError, ZeroDivisionError, RecursionError):
         raise BriefsiteError(path, 0, "PDF 文件已损坏或无法读取 (a broken or unreadable PDF)",
                              hint="请重新下载或另存该 PDF 后再导入") from None
+    for p in printed:
+        bad = CONTROL_RE.search(p.text + "".join(p.cells))
+        if bad:
+            raise BriefsiteError(path, 0, f"第 {p.page} 页的文字含有控制字符 U+{ord(bad.group()):04X} "
+                                 f"(page {p.page}: control character U+{ord(bad.group()):04X} in the text layer)",
+                                 hint="请从原件重新导出 PDF，或导入 Word 文件")
+    glyphs = "".join(p.text + "".join(p.cells) for p in printed)
+    if glyphs.count("(cid:") * 8 > max(1, len(nonspace(glyphs))) // 2:
+        raise BriefsiteError(path, 0, "PDF 的字体没有文字映射，取不出文字，需要先做文字识别（OCR）再导入 "
+                             "(the PDF's fonts map glyphs to no text: it needs OCR)",
+                             hint="可用 ocrmypdf -l chi_sim --force-ocr 输入.pdf 输出.pdf，或索取 Word 原件")
     if not any(p.kind == "text" or p.kind == "table" for p in printed):
         raise BriefsiteError(path, 0, "这个 PDF 没有文字层（扫描件），需要先做文字识别（OCR）再导入 "
                              "(the PDF has no text layer: a scan needs OCR first)",
