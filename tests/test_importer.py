@@ -557,3 +557,8 @@ def test_import_many_files_a_folder_and_standard_input(tmp_path: Path):
     assert again.code == 1 and again.err.count("文件已存在，未写入") == 2  # never overwritten without --force
     forced = run_cli("import", "inbox/1.txt", "inbox/2.txt", "--force", cwd=tmp_path)
     assert forced.code == 0 and "共 2 个文件：导入 2 个，失败 0 个" in forced.out
+    # A folder that holds the archive itself: the archive's bulletins are not received files.
+    (tmp_path / "inbox" / "broken.txt").unlink()
+    whole = run_cli("import", ".", "--force", cwd=tmp_path)
+    assert whole.code == 0, whole.err
+    assert "共 3 个文件：导入 3 个，失败 0 个" in whole.out

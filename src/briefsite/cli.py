@@ -156,7 +156,7 @@ def cmd_import(args) -> int:
 
     config = load_config(args.config)
     check_out_folder(args.out)
-    files = expand_inputs(args.files)
+    files = expand_inputs(args.files, args.out)
     if not files:
         raise BriefsiteError(args.files[0], 0, "文件夹里没有可导入的文件 (no .pdf, .docx, .txt or .md "
                              "file in the folder)")

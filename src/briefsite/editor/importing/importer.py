@@ -1102,18 +1102,22 @@ def check_out_folder(out: Path) -> None:
                              hint="请给出简报库的文件夹，例如 --out bulletins")
 
 
-def expand_inputs(paths: Sequence[Path]) -> list[Path]:
+def expand_inputs(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
     """The files to import: each file given, and the importable files of each folder given.
 
-    A folder (an office's back catalogue) is walked in name order; hidden files
-    and editor leftovers are passed over. ``-`` is standard input.
+    A folder (an office's back catalogue) is walked in name order; hidden files,
+    editor leftovers and the archive itself (``out``: its bulletins are not
+    received files) are passed over. ``-`` is standard input.
     """
     files: list[Path] = []
+    archive = out.resolve() if out is not None and out.is_dir() else None
     for path in paths:
         if str(path) != "-" and path.is_dir():
             for found in sorted(path.rglob("*")):
                 rel = found.relative_to(path)
                 if any(part.startswith((".", "~")) for part in rel.parts):
+                    continue
+                if archive is not None and archive in found.resolve().parents:
                     continue
                 if found.suffix.lower() in IMPORTABLE and found.is_file():
                     files.append(found)
