@@ -232,14 +232,18 @@ def _mark_furniture(printed: list[_Printed], geometry: dict) -> None:
         if p.kind == "text" and zone(p):
             key = (zone(p), re.sub(r"\d+", "#", nonspace(p.text)))
             seen.setdefault(key, set()).add(p.page)
+    sizes = Counter(p.size for p in printed if p.kind == "text" and not zone(p) for _ in p.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else None
     for p in printed:
         where = zone(p) if p.kind == "text" else None
         if where is None:
             continue
         repeats = len(seen[(where, re.sub(r"\d+", "#", nonspace(p.text)))]) >= 2
+        # Set in the margin and smaller than the text: a header or footer even on a single page.
+        small = body_size is not None and p.size <= 0.75 * body_size
         if PAGE_NUMBER_RE.match(nonspace(p.text)) and (repeats or pages == 1 or where == "bottom"):
             p.kind, p.why = "furniture", "page number"
-        elif repeats:
+        elif repeats or small:
             p.kind, p.why = "furniture", "running head" if where == "top" else "footer"
 
 
