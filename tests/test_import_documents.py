@@ -251,3 +251,24 @@ def test_seed_bulletin_pages_print_and_import_back(page: str, seed_site: Path, c
             continue
         assert got.get(key) == value, (key, got.get(key), value)
     assert nonspace(imported.body) == nonspace(expected_body)
+
+
+def test_word_title_in_two_sizes_is_one_title():
+    """A masthead whose 工作简报 is set larger than the name above it, both red: one title."""
+    import io
+
+    import docx
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document()
+    for text, size in (("益阳市配合中央生态环境保护督察", 22), ("工作简报", 42)):
+        run = document.add_paragraph().add_run(text)
+        run.font.size, run.font.color.rgb = Pt(size), RGBColor(0xD0, 0, 0)
+    for text in ("第 3 期", "益阳市配合中央生态环境保护督察协调联络专班 2024年5月12日", "会议召开",
+                 "5月9日，市委召开会议。"):
+        document.add_paragraph(text).runs[0].font.size = Pt(16)
+    out = io.BytesIO()
+    document.save(out)
+    imported = interpret(read_docx(out.getvalue(), "x.docx"))
+    assert imported.facts["title"] == "益阳市配合中央生态环境保护督察工作简报"
+    assert (imported.facts["issue"], imported.facts["date"]) == (3, dt.date(2024, 5, 12))

@@ -348,8 +348,11 @@ def _masthead(lines: list[Line], dropped: list[Piece],
     largest = max(sized) if sized else None
 
     def is_title(ln: Line) -> bool:
-        return ln.role == "title" or (largest is not None and ln.size == largest and is_red(ln.color)
-                                      and (body_size is None or largest > body_size))
+        # Red, and set large: the largest line, or one not much smaller printed with it
+        # (a title whose 工作简报 is set larger than the body's name above it).
+        return ln.role == "title" or (largest is not None and ln.size is not None and is_red(ln.color)
+                                      and ln.size >= 0.6 * largest
+                                      and (body_size is None or ln.size > body_size))
 
     start = next((k for k, ln in enumerate(zone[:8]) if is_title(ln)), None)
     given = None
