@@ -131,6 +131,7 @@ h2 { font-size: 16pt; }
 p { text-indent: 2em; margin: 0; text-align: justify; }
 .guide p { text-indent: 0; }
 table { border-collapse: collapse; margin: 8pt auto; } td { border: 1px solid #000; padding: 2pt 8pt; }
+table.plain td { border: 0; padding: 0 20pt; }
 .closing { border-top: 1px solid #000; border-bottom: 1px solid #000; margin-top: 28pt; font-size: 14pt; }
 .closing p { text-indent: 0; }
 """
@@ -149,9 +150,10 @@ def to_html(spec: Spec) -> str:
         out.append("</div>")
     for block in spec.blocks:
         kind = block[0]
-        if kind == "table":
-            out.append("<table>" + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
-                                           for row in block[1]) + "</table>")
+        if kind in ("table", "plain_table"):
+            cls = " class=plain" if kind == "plain_table" else ""
+            out.append(f"<table{cls}>" + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
+                                                 for row in block[1]) + "</table>")
         elif kind == "section":
             out.append(f"<h2>{e(block[1])}</h2>")
         elif kind == "headline":

@@ -272,3 +272,15 @@ def test_word_title_in_two_sizes_is_one_title():
     imported = interpret(read_docx(out.getvalue(), "x.docx"))
     assert imported.facts["title"] == "益阳市配合中央生态环境保护督察工作简报"
     assert (imported.facts["issue"], imported.facts["date"]) == (3, dt.date(2024, 5, 12))
+
+
+@pytest.mark.chromium
+def test_pdf_table_without_rules_is_a_table(chromium):
+    rows = [["县市区", "交办件", "办结"], ["南县", "12", "10"], ["沅江市", "128", "3"]]
+    spec = Spec(blocks=[("headline", "交办件办理情况"), ("plain_table", rows), ("para", "以上为截至目前的情况。")])
+    imported = interpret(read_pdf(print_pdf(chromium, to_html(spec), spec), "x.pdf"))
+    assert imported.body.split("\n\n") == [
+        "### 交办件办理情况",
+        "| 县市区 | 交办件 | 办结 |\n| --- | --- | --- |\n| 南县 | 12 | 10 |\n| 沅江市 | 128 | 3 |",
+        "以上为截至目前的情况。"]
+    assert imported.facts["date"] == dt.date(2024, 5, 12)  # issuer ⟷ date set apart on one line

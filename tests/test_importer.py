@@ -522,9 +522,9 @@ def test_running_head_is_not_glued_to_the_next_headline_when_the_title_is_missin
 def test_table_copied_from_word_with_tabs_is_a_table():
     text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
     text += "交办件情况\n县市区\t交办件\t办结\n南县\t12\t10\n沅江市\t128\t3\n\n以上为截至目前的情况。\n"
-    body = convert(text).body
-    assert "| 县市区 | 交办件 | 办结 |\n| --- | --- | --- |\n| 南县 | 12 | 10 |\n| 沅江市 | 128 | 3 |" in body
-    assert "以上为截至目前的情况。" in body
+    assert convert(text).body.split("\n\n") == [
+        "### 标题一", "正文一。", "### 交办件情况", "| 县市区 | 交办件 | 办结 |\n| --- | --- | --- |\n| 南县 | 12 | 10 |\n| 沅江市 | 128 | 3 |",
+        "以上为截至目前的情况。"]
 
 
 def test_a_line_broken_mid_sentence_after_a_full_width_indent_is_not_a_headline():

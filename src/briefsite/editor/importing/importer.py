@@ -663,7 +663,7 @@ def _entry_names(group: list[tuple[int, str, str]], width: int | None,
 
 def _heading_like(text: str, width: int | None) -> bool:
     t = tidy(text)
-    return (0 < len(t) <= MAX_HEADLINE and not has_sentence_punct(t) and not t.endswith(("：", ":"))
+    return ("\t" not in text and 0 < len(t) <= MAX_HEADLINE and not has_sentence_punct(t) and not t.endswith(("：", ":"))
             and balanced(t) and not _full(text, width) and not MARKER_RE.match(t))
 
 
@@ -723,6 +723,12 @@ def _body(lines: list[Line], width: int | None,
                 i += 1
             out.append(_Block("table", rows=rows))
             continue
+        if para is None and "\t" in ln.text:
+            rows, end = _tab_rows(queue, i)
+            if rows:  # cells set apart by tabs (a Word table copied as text, a PDF table without rules)
+                out.append(_Block("table", rows=rows))
+                i = end
+                continue
         marker = MARKER_RE.match(ln.text)
         if marker:
             flush()
@@ -762,12 +768,6 @@ def _body(lines: list[Line], width: int | None,
                 flush()
             i += 1
             continue
-        if "\t" in ln.text or "\t" in queue[i + 1 if i + 1 < len(queue) else i].text:
-            rows, end = _tab_rows(queue, i)
-            if rows:
-                out.append(_Block("table", rows=rows))
-                i = end
-                continue
         cells = _cell_table(queue, i)
         if cells is not None:
             prefix, rows, end = cells
@@ -821,7 +821,7 @@ def _tab_rows(queue: list[Line], i: int) -> tuple[list[tuple[str, ...]], int]:
     """Rows of a table copied from Word as text: cells separated by tabs, two rows or more."""
     rows: list[tuple[str, ...]] = []
     end = i
-    while end < len(queue) and "\t" in queue[end].text and not queue[end].layout:
+    while end < len(queue) and "\t" in queue[end].text and queue[end].role is None:
         cells = tuple(c.strip() for c in queue[end].text.split("\t"))
         if rows and len(cells) != len(rows[0]):
             break

@@ -195,8 +195,9 @@ def _text(chars: list) -> str:
     """A printed line's text from its characters, with a space only where the page shows one.
 
     A gap between two Latin characters is a word space; next to a Chinese
-    character or full-width punctuation only a wide gap is (issuer ⟷ date), as
-    a CJK glyph's own side bearing is not a space.
+    character or full-width punctuation it is not (a CJK glyph's own side
+    bearing). A gap wider than one and a half characters is a tab: text set
+    apart in columns (a table without rules, issuer ⟷ date).
     """
     out = [chars[0]["text"]]
     for a, b in zip(chars, chars[1:]):
@@ -207,11 +208,12 @@ def _text(chars: list) -> str:
                 continue
         gap = float(b["x0"]) - float(a["x1"])
         size = float(b.get("size") or 10)
-        if out[-1] != " " and (gap > 1.5 * size or (gap > 0.2 * size and not (
-                is_wide(a["text"][-1]) or is_wide(b["text"][0])))):
+        if gap > 1.5 * size:
+            out.append("\t")  # set apart: columns of a table without rules, issuer ⟷ date
+        elif out[-1] != " " and gap > 0.2 * size and not (is_wide(a["text"][-1]) or is_wide(b["text"][0])):
             out.append(" ")
         out.append(b["text"])
-    return "".join(out).strip()
+    return "".join(out).strip(" ")
 
 
 def _mark_furniture(printed: list[_Printed], geometry: dict) -> None:
