@@ -199,8 +199,8 @@ class Briefsite:
 SERVE_SCRIPT = r"""
 import inspect, json, re, sys, time
 from pathlib import Path
-from briefsite import site
-from briefsite.config import load_config
+from briefsite.build import site
+from briefsite.content.config import load_config
 source, out, config_path, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 config = load_config(config_path)
 cache = site.open_cache(True, source, config)

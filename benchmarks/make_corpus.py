@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from briefsite.config import KNOWN_CITY_SLUGS  # noqa: E402
+from briefsite.content.config import KNOWN_CITY_SLUGS  # noqa: E402
 
 CITIES = [(name, slug) for name, slug in KNOWN_CITY_SLUGS.items() if name != "湖南省"]
 FIRST_YEAR, YEARS = 2015, 10

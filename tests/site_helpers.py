@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from briefsite.config import Config, load_config
-from briefsite.site import load_archive, render_site
+from briefsite.content.config import Config, load_config
+from briefsite.build.site import load_archive, render_site
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefsite.archive import build_archive
+from briefsite.content.archive import build_archive
 from briefsite.errors import Problems
-from briefsite.model import Bulletin
+from briefsite.content.model import Bulletin
 
 
 def bulletin(name: str, date: str, *, city="益阳市", slug="yiyang", title="益阳市简报", issue=None,

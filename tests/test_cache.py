@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import cache, site
-from briefsite.config import load_config
-from briefsite.render import theme_dir
+from briefsite.build import cache, plan, site, store
+from briefsite.content.config import load_config
+from briefsite.pages.render import Page, theme_dir
 from briefsite.errors import BriefsiteError
-from briefsite.model import Bulletin, CityRef
+from briefsite.content.model import Bulletin, CityRef
 
 YIYANG = "yiyang/2024-05-10-1.md"
 
@@ -37,7 +37,7 @@ def clean_tree(project: Path) -> dict[str, bytes]:
 
 
 def cache_files(project: Path, pattern: str) -> list[Path]:
-    found = sorted((project / cache.CACHE_DIRNAME).glob(pattern))
+    found = sorted((project / store.CACHE_DIRNAME).glob(pattern))
     assert found, f"no cache files match {pattern}"
     return found
 
@@ -49,7 +49,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_cache_lives_beside_the_source_not_in_the_site(project: Path):
     build(project)
-    assert (project / cache.CACHE_DIRNAME / "parsed").is_dir()
+    assert (project / store.CACHE_DIRNAME / "parsed").is_dir()
     assert not any(".briefsite-cache" in p for p in tree(project / "site"))
 
 
@@ -112,11 +112,11 @@ def test_deleting_the_cache_is_safe(project: Path):
 
     build(project)
     build(project)
-    shutil.rmtree(project / cache.CACHE_DIRNAME)
+    shutil.rmtree(project / store.CACHE_DIRNAME)
     edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
     build(project)
     assert tree(project / "site") == clean_tree(project)
-    shutil.rmtree(project / cache.CACHE_DIRNAME)
+    shutil.rmtree(project / store.CACHE_DIRNAME)
     build(project)  # nothing changed, and no record of the last build
     assert tree(project / "site") == clean_tree(project)
 
@@ -137,7 +137,7 @@ def test_same_size_same_second_edit_is_seen(project: Path):
 
 def test_unchanged_files_are_not_read_again(project: Path, monkeypatch):
     build(project)
-    from briefsite import loader
+    from briefsite.content import loader
 
     calls = []
     real = loader.load_bulletin
@@ -149,15 +149,15 @@ def test_unchanged_files_are_not_read_again(project: Path, monkeypatch):
 
 def test_a_code_or_config_change_voids_the_parsed_files(project: Path):
     config = load_config(project / "briefsite.yaml")
-    first = cache.ParseCache.open(project / cache.CACHE_DIRNAME, config)
-    other = cache.ParseCache.open(project / cache.CACHE_DIRNAME,
+    first = cache.ParseCache.open(project / store.CACHE_DIRNAME, config)
+    other = cache.ParseCache.open(project / store.CACHE_DIRNAME,
                                   load_config(project / "briefsite.yaml").__class__(title="别的"))
     assert first.key != other.key
 
 
 def test_lazy_bulletin_reads_its_body_when_asked(project: Path):
     config = load_config(project / "briefsite.yaml")
-    parse_cache = cache.ParseCache.open(project / cache.CACHE_DIRNAME, config)
+    parse_cache = cache.ParseCache.open(project / store.CACHE_DIRNAME, config)
     archive, _ = site.load_archive(project / "bulletins", config, cache=parse_cache)
     bulletin = next(b for b in archive.bulletins if b.city_slug == "yiyang")
     assert "body_html" not in bulletin.__dict__  # not held in memory...
@@ -166,11 +166,11 @@ def test_lazy_bulletin_reads_its_body_when_asked(project: Path):
 
 
 def test_checksummed_pickles_refuse_damage():
-    blob = cache.dumps({"a": (1, "二")})
-    assert cache.loads(blob) == {"a": (1, "二")}
-    assert cache.loads(blob[:-1]) is None
-    assert cache.loads(blob[:-1] + bytes([blob[-1] ^ 0x40])) is None
-    assert cache.loads(b"") is None
+    blob = store.dumps({"a": (1, "二")})
+    assert store.loads(blob) == {"a": (1, "二")}
+    assert store.loads(blob[:-1]) is None
+    assert store.loads(blob[:-1] + bytes([blob[-1] ^ 0x40])) is None
+    assert store.loads(b"") is None
 
 
 def _bulletin(**changes) -> Bulletin:
@@ -184,19 +184,19 @@ def _bulletin(**changes) -> Bulletin:
 
 def test_fingerprint_follows_content_and_refuses_the_unknown():
     a, b = _bulletin(), _bulletin(title="另一个标题")
-    assert cache.fingerprint({"bulletin": a}) == cache.fingerprint({"bulletin": _bulletin()})
-    assert cache.fingerprint({"bulletin": a}) != cache.fingerprint({"bulletin": b})
-    assert cache.fingerprint({"city": CityRef("益阳市", "yiyang")}) != \
-        cache.fingerprint({"city": CityRef("益阳市", "yy")})
+    assert plan.fingerprint({"bulletin": a}) == plan.fingerprint({"bulletin": _bulletin()})
+    assert plan.fingerprint({"bulletin": a}) != plan.fingerprint({"bulletin": b})
+    assert plan.fingerprint({"city": CityRef("益阳市", "yiyang")}) != \
+        plan.fingerprint({"city": CityRef("益阳市", "yy")})
     # a bulletin without a content hash, or an object it cannot see into: never reused
     no_hash = Bulletin(**{k: v for k, v in a.__dict__.items() if k != "digest"})
-    assert cache.fingerprint({"bulletin": no_hash}) == ""
-    assert cache.fingerprint({"thing": object()}) == ""
+    assert plan.fingerprint({"bulletin": no_hash}) == ""
+    assert plan.fingerprint({"thing": object()}) == ""
 
 
 def _serve_cache(project: Path) -> cache.ParseCache:
     """One open cache kept across builds, as briefsite serve keeps it."""
-    return cache.ParseCache.open(project / cache.CACHE_DIRNAME, load_config(project / "briefsite.yaml"))
+    return cache.ParseCache.open(project / store.CACHE_DIRNAME, load_config(project / "briefsite.yaml"))
 
 
 def test_bulletins_json_records_come_from_the_cache_and_follow_edits(project: Path):
@@ -230,7 +230,7 @@ def test_one_damaged_index_part_is_parsed_again_with_its_records(project: Path):
     build(project)
     assert tree(project / "site") == clean_tree(project)
     # ...and the rewritten part is whole again: a third build parses nothing
-    assert all(cache.read(part) is not None for part in cache_files(project, "parsed/*/index/*"))
+    assert all(store.read(part) is not None for part in cache_files(project, "parsed/*/index/*"))
 
 
 def test_serve_style_builds_follow_every_kind_of_change(project: Path):
@@ -271,14 +271,14 @@ def test_serve_style_builds_follow_every_kind_of_change(project: Path):
 
 def test_page_inputs_are_the_same_only_for_the_same_objects():
     a, b = _bulletin(), _bulletin()
-    page = lambda bulletin, slug="yiyang": site.Page("p/index.html", "bulletin.html",
+    page = lambda bulletin, slug="yiyang": Page("p/index.html", "bulletin.html",
                                                      {"bulletin": bulletin, "city": CityRef("益阳市", slug)})
     known: dict = {}
-    first = cache.page_fingerprint("k", page(a), known=known)
-    assert first and cache.page_fingerprint("k", page(a), known=known) == first
-    assert cache._same_page(page(a), page(a))
-    assert not cache._same_page(page(a), page(b))  # another object: hashed again, never assumed
-    assert not cache._same_page(page(a), page(a, "yy"))
-    assert cache.page_fingerprint("k", page(a, "yy"), known=known) != first
-    assert cache.page_fingerprint("other", page(a), known=known) != first
-    assert cache.page_fingerprint("k", page(a), known={}) == first
+    first = plan.page_fingerprint("k", page(a), known=known)
+    assert first and plan.page_fingerprint("k", page(a), known=known) == first
+    assert plan.same_page(page(a), page(a))
+    assert not plan.same_page(page(a), page(b))  # another object: hashed again, never assumed
+    assert not plan.same_page(page(a), page(a, "yy"))
+    assert plan.page_fingerprint("k", page(a, "yy"), known=known) != first
+    assert plan.page_fingerprint("other", page(a), known=known) != first
+    assert plan.page_fingerprint("k", page(a), known={}) == first

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.config import KNOWN_CITY_SLUGS, Config, city_slug, default_slug, load_config
+from briefsite.content.config import KNOWN_CITY_SLUGS, Config, city_slug, default_slug, load_config
 from briefsite.errors import BriefsiteError, BuildFailed
 
 

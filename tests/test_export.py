@@ -7,8 +7,8 @@ import json
 
 import yaml
 
-from briefsite import export
-from briefsite.model import RECIPIENT_KEYS
+from briefsite.pages import export
+from briefsite.content.model import RECIPIENT_KEYS
 from conftest import BULLETINS, minimal, write_bulletin
 from site_helpers import render, repo_config, resolve
 
@@ -97,10 +97,10 @@ def _reference(archive, config) -> bytes:
 def test_joined_records_are_byte_identical_to_one_json_dump(empty_project):
     """Records made one by one (and cached) must give exactly the file
     json.dumps of the whole would: same spacing, nesting and escapes."""
-    from briefsite.archive import build_archive
-    from briefsite.config import Config
+    from briefsite.content.archive import build_archive
+    from briefsite.content.config import Config
     from briefsite.errors import Problems
-    from briefsite.loader import load_all
+    from briefsite.content.loader import load_all
 
     write_bulletin(empty_project, "yiyang/2024-05-10-1.md", minimal(1, "2024-05-10"))
     write_bulletin(empty_project, "yiyang/2024-05-11-2.md", minimal(2, "2024-05-11"))

@@ -8,8 +8,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from briefsite import feeds
-from briefsite.model import Bulletin
+from briefsite.pages import feeds
+from briefsite.content.model import Bulletin
 from conftest import minimal, write_bulletin
 from site_helpers import Page, html_pages, render, repo_config, resolve
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import yaml
 
-from briefsite import front_matter
+from briefsite.content import front_matter
 from briefsite.errors import BriefsiteError
-from briefsite.front_matter import split
+from briefsite.content.front_matter import split
 
 
 @pytest.fixture(params=["libyaml", "python"])

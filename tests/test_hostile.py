@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import markup
+from briefsite.content import markup
 from conftest import run_cli, write_bulletin
 
 SCRIPT = "<script>alert(1)</script>"

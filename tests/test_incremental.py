@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import site
-from briefsite.config import load_config
-from briefsite.render import theme_dir
+from briefsite.build import site
+from briefsite.content.config import load_config
+from briefsite.pages.render import theme_dir
 from briefsite.errors import BuildFailed
 
 from conftest import minimal, run_cli, write_bulletin
@@ -175,7 +175,7 @@ def test_build_dying_while_writing_leaves_the_previous_site(built: Path, monkeyp
     before = tree(built / "site")
     edit(built / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
     edit(built / "bulletins/zhuzhou/2024-05-09.md", "株洲", "株洲市", )
-    from briefsite import output
+    from briefsite.build import output
 
     real_write = output.Update._write
     calls = []
@@ -213,7 +213,8 @@ def test_files_added_to_the_output_by_hand_are_removed(built: Path):
 
 
 def test_serve_style_repeated_builds_share_one_open_cache(built: Path):
-    from briefsite.cache import ParseCache, default_cache_dir
+    from briefsite.build.cache import ParseCache
+    from briefsite.build.store import default_cache_dir
 
     config = load_config(built / "briefsite.yaml")
     cache = ParseCache.open(default_cache_dir(built / "bulletins"), config)

@@ -6,10 +6,10 @@ import datetime as dt
 
 from conftest import minimal, run_cli, write_bulletin
 
-from briefsite.archive import Archive, Neighbours
+from briefsite.content.archive import Archive, Neighbours
 from briefsite.errors import Problems
-from briefsite.integrity import check_draft_links, number_ranges
-from briefsite.model import Bulletin
+from briefsite.content.integrity import check_draft_links, number_ranges
+from briefsite.content.model import Bulletin
 
 
 def bulletin(issue: int | None, date: str, *, total: int | None = None, draft: bool = False,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import output
+from briefsite.build import output
 
 N_BULLETINS = 300
 # The search index is left out (its own phase is killed in test_killed_while_indexing):

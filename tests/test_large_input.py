@@ -13,11 +13,11 @@ from typing import Callable
 
 import pytest
 
-from briefsite import markup
-from briefsite.config import Config
+from briefsite.content import markup
+from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, Problems
-from briefsite.loader import load_all
-from briefsite.site import check
+from briefsite.content.loader import load_all
+from briefsite.build.site import check
 from conftest import minimal, run_cli, write_bulletin
 
 HEAD = minimal().split("\n---\n", 1)[0] + "\n---\n\n"

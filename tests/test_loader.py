@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.config import Config
+from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, Problems
-from briefsite.loader import decode, discover, guess_encoding, is_ignored, load_all, load_bulletin
+from briefsite.content.loader import decode, discover, guess_encoding, is_ignored, load_all, load_bulletin
 from conftest import minimal, write_bulletin
 
 HEAD = "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefsite.markup import heading_id, make_parser, render
+from briefsite.content.markup import heading_id, make_parser, render
 
 
 def test_sections_and_headlines_make_the_table_of_contents():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from briefsite.loader import is_ignored
+from briefsite.content.loader import is_ignored
 from conftest import ROOT, minimal, run_cli, write_bulletin
 
 # Editor and system leftovers that must never become pages.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import output
+from briefsite.build import output
 from briefsite.errors import BriefsiteError
 from conftest import minimal, run_cli, write_bulletin
 

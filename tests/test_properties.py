@@ -19,11 +19,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from briefsite import markup
-from briefsite.config import Config
+from briefsite.content import markup
+from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, BuildFailed
-from briefsite.loader import KNOWN_KEYS
-from briefsite.site import check
+from briefsite.content.loader import KNOWN_KEYS
+from briefsite.build.site import check
 from test_hostile import PageAudit
 
 # database=None: no .hypothesis/ folder in the checkout; failures print their example.

@@ -9,9 +9,9 @@ import re
 import jinja2
 import pytest
 
-from briefsite.config import Config
+from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError
-from briefsite.render import Page, cn_date, make_environment, render_page, url
+from briefsite.pages.render import Page, cn_date, make_environment, render_page, url
 from conftest import run_cli, write_bulletin
 
 FULL = """---

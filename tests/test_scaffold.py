@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from briefsite.front_matter import split
+from briefsite.content.front_matter import split
 from conftest import minimal, run_cli, write_bulletin
 
 

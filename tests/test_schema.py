@@ -25,9 +25,9 @@ import yaml
 
 from conftest import ROOT, run_cli
 
-from briefsite.config import Config
+from briefsite.content.config import Config
 from briefsite.errors import Problems
-from briefsite.loader import load_bulletin
+from briefsite.content.loader import load_bulletin
 
 SCHEMA_PATH = ROOT / "schema" / "bulletin.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -205,8 +205,8 @@ def test_format_docs_example_agrees(tmp_path):
 
 
 def test_every_loader_key_is_in_the_schema():
-    from briefsite.loader import KNOWN_KEYS, REQUIRED as LOADER_REQUIRED
-    from briefsite.model import RECIPIENT_KEYS
+    from briefsite.content.loader import KNOWN_KEYS, REQUIRED as LOADER_REQUIRED
+    from briefsite.content.model import RECIPIENT_KEYS
 
     assert set(SCHEMA["properties"]) == set(KNOWN_KEYS)
     assert set(SCHEMA["required"]) == set(LOADER_REQUIRED)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import minimal, run_cli, write_bulletin
 
-from briefsite.search import _read, canonical_filters
+from briefsite.build.search import _read, canonical_filters
 
 
 def indexed(site: Path) -> dict[str, dict]:
@@ -136,7 +136,7 @@ def test_missing_pagefind_fails_cleanly_and_keeps_previous_site(project):
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, "", "城市", b"\x00", [], [1, ["a", [2]]]])
 def test_cbor_round_trip(value):
-    from briefsite.search import _decode, _encode
+    from briefsite.build.search import _decode, _encode
 
     data = _encode(value)
     assert _decode(data, 0) == (value, len(data))
@@ -148,13 +148,13 @@ def test_cbor_round_trip(value):
     ("filter/zh-cn_2.pf_filter", "filter/zh-cn_2.pf_filter"),
 ])
 def test_bundle_paths_from_pagefind(given, expected):
-    from briefsite.search import _bundle_path
+    from briefsite.build.search import _bundle_path
 
     assert _bundle_path(given) == expected
 
 
 def test_bundle_path_refuses_to_leave_the_bundle():
-    from briefsite.search import _bundle_path
+    from briefsite.build.search import _bundle_path
 
     with pytest.raises(ValueError):
         _bundle_path("pagefind/../../etc/passwd")
@@ -165,8 +165,8 @@ def test_build_with_search_from_inside_a_running_event_loop(project):
     import asyncio
     import threading
 
-    from briefsite.config import load_config
-    from briefsite.site import build
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
 
     async def build_inside_loop():
         return build(project / "bulletins", project / "site",

@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from briefsite import seo
+from briefsite.pages import seo
 from conftest import run_cli
 from site_helpers import Page, html_pages, render, repo_config, resolve
 

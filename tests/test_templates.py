@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.render import theme_dir
+from briefsite.pages.render import theme_dir
 from conftest import write_bulletin
 from site_helpers import Page, html_pages, render, resolve
 

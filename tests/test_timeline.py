@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from briefsite import timeline
-from briefsite.archive import Month
-from briefsite.model import Bulletin
+from briefsite.pages import timeline
+from briefsite.content.archive import Month
+from briefsite.content.model import Bulletin
 from conftest import minimal, write_bulletin
 from site_helpers import Page, render, resolve
 

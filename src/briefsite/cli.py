@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import load_config
+from .content.config import load_config
 from .errors import BriefsiteError, BuildFailed
-from .lock import DEFAULT_TIMEOUT
+from .build.lock import DEFAULT_TIMEOUT
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -105,7 +105,7 @@ def _report_warnings(warnings) -> None:
 
 
 def cmd_build(args) -> int:
-    from .site import build
+    from .build.site import build
 
     config = load_config(args.config)
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
@@ -134,7 +134,7 @@ def _search_report(index) -> str:
 
 
 def cmd_check(args) -> int:
-    from .site import check
+    from .build.site import check
 
     config = load_config(args.config)
     summary = check(args.source, config, strict=args.strict)
@@ -146,7 +146,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from .serve.server import serve
 
     return serve(args.source, args.out, args.config, host=args.host, port=args.port)
 

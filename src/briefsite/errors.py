@@ -41,6 +41,15 @@ class BriefsiteError(Exception):
     def sort_key(self) -> tuple:
         return (self.path or "", self.line, self.message)
 
+    def record(self) -> tuple:
+        """The problem as plain values, as the build cache stores it."""
+        return (self.path, self.line, self.message, self.hint, self.severity)
+
+    @classmethod
+    def from_record(cls, record: tuple) -> "BriefsiteError":
+        path, line, message, hint, severity = record
+        return cls(path, line, message, hint=hint, severity=severity)
+
 
 class BuildFailed(BriefsiteError):
     """Raised when validation found errors; carries all of them."""

@@ -14,11 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefsite.config import Config
+from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, Problems
 from .importing.importer import markdown_text, render_front_matter, write_new_file
-from briefsite.loader import load_all
-from briefsite.model import Bulletin
+from briefsite.content.loader import load_all
+from briefsite.content.model import Bulletin
 from .importing.textshape import nonspace
 
 # The body of a new issue whose series has no sections: one headline, one paragraph.

@@ -25,21 +25,23 @@ from typing import Sequence
 
 import yaml
 
-from briefsite.config import KNOWN_CITY_SLUGS, Config
-from briefsite.dates import find_dates
+from briefsite.content.config import KNOWN_CITY_SLUGS, Config
+from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
-from briefsite.model import Bulletin
+from briefsite.content.model import Bulletin
+from .closing import LABEL_RE, closing_kind, read_closing
 from .layout import Document, Line, is_red
 from .masthead import Masthead, Piece, is_title, read_masthead
+from .places import AmbiguousPlace, Placed, find_city
 from .text import MAX_TEXT, decode_raw, read_input, read_text
-from .textshape import (balanced, display_width, ends_sentence, has_sentence_punct,
-                        join_broken, nonspace, tidy)
+from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
+                        has_sentence_punct, join_broken, nonspace, tidy)
 
 # Page furniture, each as a whole line: "— 3 —", "- 2 -", "第 3 页", "第3页 共5页",
 # "3/5", a bare page number, and rules drawn with dashes or underscores.
 PAGE_NUMBER_RES = (
     re.compile(r"^[—–\-－─~～·•]+\s*\d{1,4}\s*[—–\-－─~～·•]+$"),
-    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"),
 )
 # A bare number ("3") or "3/5" on a line of its own is a page number only where
 # the text shows it is one: at a page break (form feed), or as one of a run of
@@ -61,14 +63,6 @@ OUTLINE_RES = (
 )
 # A cell of a table copied one cell per line: short, no sentence punctuation.
 NUMERIC_CELL_RE = re.compile(r"^[+\-－]?\d[\d.,，]*\s*(?:%|％|‰)?$|^[\d.]+\s*/\s*[\d.]+$")
-MARKER_RE = re.compile(r"^【(?P<name>[^【】\d][^【】]{0,24})】\s*(?P<rest>.*)$")
-LABEL_RE = re.compile(r"^(?P<label>抄\s*送|报|送|发)\s*[：:]\s*(?P<rest>.*)$")
-LABEL_KEYS = {"报": "report", "送": "send", "发": "distribute", "抄送": "cc"}
-DOC_NUMBER_RE = re.compile(r"^[^\s，。：:]{1,16}[【〔\[［（(]\s*\d{4}\s*[】〕\]］）)]\s*(?:第\s*)?\d{1,5}\s*号$")
-CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式|电\s*话|传\s*真|电子邮箱|邮\s*箱|"
-                        r"e-?mail|地\s*址)\s*[：:]", re.I)
-PRINTED_RE = re.compile(r"^(?P<before>.*?)\s*印\s*发$")
-ENTRY_SPLIT_RE = re.compile(r"[，,；;]")
 MAX_HEADLINE = 45  # characters; a longer line is a paragraph
 INDENT = 2  # columns of leading whitespace that make a paragraph indent (a stray space does not)
 # Front-matter order, as in docs/format.md and the hand-made seeds.
@@ -107,7 +101,7 @@ class Imported:
     paragraphs: int = 0
     tables: int = 0
     figures: list[str] = field(default_factory=list)  # pictures seen and not imported
-    city_how: str = ""  # how the city was found, for the summary
+    city_how: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
 
     @property
     def missing(self) -> list[str]:
@@ -142,7 +136,8 @@ def render_front_matter(facts: dict[str, object], comments: dict[str, str]) -> t
         if key == "recipients":
             out.append("recipients:")
             for group, names in value.items():  # type: ignore[union-attr]
-                out.append(f"  {group}:")
+                note = comments.get(f"recipients.{group}")  # 印作 主送: the label printed
+                out.append(f"  {group}:" + (f"  # {note}" if note else ""))
                 out.extend(f"    - {_scalar(name)}" for name in names)
             continue
         line = f"{key}: {_scalar(value)}"
@@ -186,7 +181,8 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
         lines = _drop_running_heads(lines, head.title, dropped)
     lines, guide = _drop_guide(lines, dropped)
     lines = _closing_tables(lines)
-    lines, closing = _closing_block(lines, width, dropped)
+    closing = read_closing(lines, width, dropped, masthead_doc_number=head.doc_number)
+    lines = lines[: closing.start] + [_Line(no, text_, True) for no, text_ in closing.body]
     sizes = Counter()
     for ln in lines:
         if ln.size and ln.role is None:
@@ -211,13 +207,13 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
     elif printed_by:
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
-    if city:
-        city_name, city_how = city, "由 --city 指定"
-    else:
-        city_name, city_how = _find_city([title or "", issuer or ""], config)
-    if city_name is None:
+    placed = _place(title, issuer, city, config, archive, "\n".join(ln.text for ln in doc.lines))
+    if placed is None:
         raise BriefsiteError(None, 0, "标题和发文机关中都没有城市名 (no city found in the title or issuer)",
                              hint="请用 --city 指定，例如 --city 株洲市 (pass --city, e.g. --city 株洲市)")
+    city_name = placed.city
+    if placed.inferred:
+        comments["city"] = f"inferred: {placed.how}"
     title, issuer = _from_series(title, issuer, city_name, archive, comments)
 
     facts["title"] = title
@@ -230,6 +226,7 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     facts["city"] = city_name
     if closing.recipients:
         facts["recipients"] = closing.recipients
+        comments.update({f"recipients.{key}": text for key, text in closing.label_comments().items()})
     if closing.doc_number:
         facts["doc_number"] = closing.doc_number
     if closing.printed:
@@ -243,15 +240,15 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
             notes.append(Note(key, f"原件中未找到 {key} (no {key} found in the text)",
                               f"请把 null 改为{REQUIRED_CN[key]}，填好之前 briefsite check 不通过 "
                               f"(in place of null, put {what})"))
+    _masthead_extras(head, facts, comments, notes)
     if head.issue is None:
         notes.append(Note(None, "未找到期号 (no issue number found)",
                           "原件若有期号，请加一行 issue: N，并把文件名改为 <日期>-N.md"))
     if not closing.recipients:
         notes.append(Note(None, "未找到版记的报、送、发、抄送 (no recipients (报/送/发/抄送) found)",
                           "原件若有，请写在 recipients: 下"))
-    for line_no, text_ in closing.trailing:
-        notes.append(Note(None, f"版记之后的第 {line_no} 行保留在正文末尾：{text_} "
-                          f"(line {line_no} after the 版记 was kept at the end of the text)"))
+    for key, message, hint in closing.remarks:
+        notes.append(Note(key, message, hint))
     for item in guide:
         if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
             notes.append(Note(None, f"导读条目“{item}”与正文标题都不相同，已删去 "
@@ -262,7 +259,52 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
                           "如需保留，请另行添加 (add it by hand if the bulletin should show it)"))
     body = "\n\n".join(blocks)
     return Imported(facts, comments, body, notes, dropped, headings, paragraphs, tables,
-                    list(doc.figures), city_how)
+                    list(doc.figures), placed.how)
+
+
+def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[str, str],
+                     notes: list[Note]) -> None:
+    """What the masthead prints beyond the front-matter keys: kept as comments, never lost.
+
+    A 专报's 文号 is the bulletin's own (a 文号 in the 版记 only when the masthead
+    has none); 签发人 goes beside the issuer; markings (内部资料, 秘密★1年, 特急,
+    份号) beside the title. A classified bulletin becomes a draft: the archive is
+    public, so an editor must clear it before it is published.
+    """
+    if head.doc_number:
+        facts["doc_number"] = head.doc_number
+    if head.signer:
+        _add_comment(comments, "issuer", head.signer)
+    if head.markings:
+        printed = " ".join(head.markings)
+        _add_comment(comments, "title", f"版头另印有：{printed}")
+        if head.classified:
+            facts["draft"] = True
+            comments["draft"] = f"inferred: 版头标有密级 {head.classified}，公开档案不发布涉密简报；确认可以公开后删去此行"
+        elif any(word in printed for word in ("内部", "注意保存", "外传", "保密")):
+            notes.append(Note("title", f"版头印有 {printed} (the masthead is marked {printed})",
+                              "本档案公开发布，请确认这份简报可以公开 (the archive is public: check it may be published)"))
+
+
+def _add_comment(comments: dict[str, str], key: str, text: str) -> None:
+    comments[key] = f"{comments[key]}; {text}" if key in comments else text
+
+
+def _place(title: str | None, issuer: str | None, city: str | None, config: Config,
+           archive: Sequence[Bulletin], text: str) -> Placed | None:
+    """The bulletin's city: --city, else read from the title and issuer (see places.py)."""
+    if city:
+        return Placed(city, "由 --city 指定", inferred=False)
+    try:
+        return find_city([("标题", title or ""), ("发文单位", issuer or "")],
+                         known=set(config.city_slugs) | set(KNOWN_CITY_SLUGS),
+                         archive_cities={b.city for b in archive} | set(config.city_slugs),
+                         document=text)
+    except AmbiguousPlace as exc:
+        raise BriefsiteError(None, 0, f"{exc}，无法判断这份简报属于哪个城市 "
+                             f"({exc.name} names places in {len(exc.cities)} cities)",
+                             hint=f"请用 --city 指定，例如 --city {exc.cities[0]} "
+                                  f"(pass --city, e.g. --city {exc.cities[0]})") from None
 
 
 def _furniture(lines: list[Line], dropped: list[Piece]) -> list[Line]:
@@ -410,8 +452,8 @@ def _closing_tables(lines: list[Line]) -> list[Line]:
             i += 1
             continue
         rows = lines[i:j]
-        after_label = any(_closing_kind(ln.text) for ln in out)  # a table inside the 版记 is read as its lines
-        if after_label or any(r.cells and (_closing_kind(r.cells[0]) or LABEL_RE.match(r.cells[0]))
+        after_label = any(closing_kind(ln.text) for ln in out)  # a table inside the 版记 is read as its lines
+        if after_label or any(r.cells and (closing_kind(r.cells[0]) or LABEL_RE.match(r.cells[0]))
                               for r in rows):
             out.extend(replace(r, text=" ".join(c for c in r.cells if c.strip()), role=None, cells=(),
                                blank_before=True) for r in rows if any(c.strip() for c in r.cells))
@@ -440,7 +482,7 @@ def _wrap_width(lines: list[_Line]) -> int | None:
 
 
 def _full(text: str, width: int | None) -> bool:
-    return width is not None and display_width(text) >= 0.9 * width
+    return fills_line(text, width)
 
 
 def _drop_running_heads(lines: list[Line], title: str | None, dropped: list[Piece]) -> list[Line]:
@@ -528,137 +570,6 @@ def _without_leader(text: str) -> str:
     if sum(ch in LEADER_CHARS for ch in run) >= 2 or sum(ch in " \u3000\t" for ch in run) >= 2:
         return kept
     return text
-
-
-@dataclass
-class _Closing:
-    recipients: dict[str, list[str]] = field(default_factory=dict)
-    doc_number: str | None = None
-    printed: dt.date | None = None
-    printed_by: str | None = None
-    printed_text: str = ""
-    printed_piece: Piece | None = None
-    contact: str | None = None
-    trailing: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _closing_kind(text: str) -> str | None:
-    if LABEL_RE.match(text):
-        return "label"
-    if DOC_NUMBER_RE.match(nonspace(text)):
-        return "doc_number"
-    if CONTACT_RE.match(text):
-        return "contact"
-    match = PRINTED_RE.match(text)
-    if match and find_dates(match.group("before")):
-        return "printed"
-    return None
-
-
-def _entry_like(text: str) -> bool:
-    """A line that may continue a 报/送 entry: a list of names, not a sentence."""
-    inner = text.rstrip("。.")
-    return len(nonspace(text)) <= 150 and not any(ch in "。！？!?" for ch in inner) \
-        and not MARKER_RE.match(text)
-
-
-def _closing_block(lines: list[_Line], width: int | None,
-                   dropped: list[Piece]) -> tuple[list[_Line], _Closing]:
-    """Split off the 版记 at the end: 报/送/发/抄送, 文号, 印发 line, contact."""
-    closing = _Closing()
-    start = None
-    for i, ln in enumerate(lines):
-        if _closing_kind(ln.text) in ("label", "doc_number", "printed") and all(
-                _closing_kind(later.text) or _entry_like(later.text) for later in lines[i + 1:]):
-            if _closing_kind(ln.text) == "label" or i >= len(lines) - 4:
-                start = i
-                break
-    if start is None:
-        # A contact line alone at the very end (seed 004 has it after 送).
-        if lines and _closing_kind(lines[-1].text) == "contact":
-            start = len(lines) - 1
-        else:
-            return lines, closing
-    current: str | None = None  # "label:<key>" or "contact"
-    # key -> entries, each a list of (line number, text, whole printed line)
-    entries: dict[str, list[list[tuple[int, str, str]]]] = {}
-    contact: list[str] = []
-    for ln in lines[start:]:
-        kind = _closing_kind(ln.text)
-        if kind == "label":
-            match = LABEL_RE.match(ln.text)
-            assert match
-            key = LABEL_KEYS[nonspace(match.group("label"))]
-            dropped.append(Piece(ln.no, ln.text[: match.start("rest")], "版记 label"))
-            rest = match.group("rest")
-            entries.setdefault(key, []).append([(ln.no, rest, ln.text)] if rest else [])
-            current = "label:" + key
-        elif kind == "doc_number" and closing.doc_number is None:
-            closing.doc_number = nonspace(ln.text)
-            current = None
-        elif kind == "printed" and closing.printed is None:
-            match = PRINTED_RE.match(ln.text)
-            assert match
-            found = find_dates(match.group("before"))[-1]
-            before = match.group("before")
-            closing.printed = found.date
-            closing.printed_by = tidy(before[: found.start] + " " + before[found.end:]) or None
-            closing.printed_text = ln.text[len(before[: found.start]):].strip()
-            closing.printed_piece = Piece(ln.no, closing.printed_text, "印发 date")
-            dropped.append(closing.printed_piece)
-            current = None
-        elif kind == "contact" or current == "contact":
-            contact.append(" ".join(ln.text.split()))
-            current = "contact"
-        elif current and current.startswith("label:"):
-            entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
-        else:
-            closing.trailing.append((ln.no, ln.text))
-    for key in ("report", "send", "distribute", "cc"):
-        if key in entries:
-            names = [n for group in entries[key] for n in _entry_names(group, width, dropped)]
-            if names:
-                closing.recipients[key] = names
-    if contact:
-        closing.contact = " ".join(contact)
-    body = lines[:start] + [_Line(no, text, True) for no, text in closing.trailing]
-    return body, closing
-
-
-def _entry_names(group: list[tuple[int, str, str]], width: int | None,
-                 dropped: list[Piece]) -> list[str]:
-    """The names of one 报/送 entry, which may run over several lines.
-
-    Names are separated by "，" (as the hand-made seeds split them). A line
-    break continues the current name when the printed line ran to the full
-    width or ended with "、"; otherwise the next line starts a new name.
-    """
-    names: list[str] = []
-    current = ""
-    for k, (no, text, _) in enumerate(group):
-        if k > 0 and current:
-            _, prev, prev_whole = group[k - 1]
-            if not (prev.endswith("、") or _full(prev_whole, width)):
-                names.append(current)
-                current = ""
-        separators = ENTRY_SPLIT_RE.findall(text)
-        if separators:
-            dropped.append(Piece(no, "".join(separators), "版记 separator"))
-        for j, part in enumerate(ENTRY_SPLIT_RE.split(text)):
-            if j > 0 and current:
-                names.append(current)
-                current = ""
-            current = join_broken(current, tidy(part))
-    if current:
-        names.append(current)
-    cleaned = []
-    for name in names:
-        stripped = name.rstrip("。.")
-        if stripped != name:
-            dropped.append(Piece(group[-1][0], name[len(stripped):], "版记 separator"))
-        if stripped:
-            cleaned.append(stripped)
-    return cleaned
 
 
 def _heading_like(text: str, width: int | None) -> bool:
@@ -957,19 +868,6 @@ def _yaml_char(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def _find_city(texts: list[str], config: Config) -> tuple[str | None, str]:
-    """The city a title or issuer starts with, and how it was found."""
-    known = set(config.city_slugs) | set(KNOWN_CITY_SLUGS)
-    for text, how in zip(texts, ("从标题读出", "从发文机关读出")):  # the title first: it names the series
-        matches = [name for name in known if text.startswith(name)]
-        if matches:
-            return max(matches, key=len), how
-        match = re.match(r"^([\u4e00-\u9fff]{2,9}?[省市州])", text)
-        if match:
-            return match.group(1), how
-    return None, ""
-
-
 def _from_series(title: str | None, issuer: str | None, city: str,
                  archive: Sequence[Bulletin], comments: dict[str, str]) -> tuple[str | None, str | None]:
     """A missing title (or issuer) taken from the one series of this city with the same issuer (title).
@@ -1134,7 +1032,7 @@ def load_archive(out: Path, config: Config) -> list[Bulletin]:
     if not out.is_dir():
         return []
     from briefsite.errors import Problems
-    from briefsite.loader import load_all
+    from briefsite.content.loader import load_all
     return load_all(out, config, Problems())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .errors import Problems
+from ..errors import Problems
 from .model import Bulletin, City
 
 

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from . import markup
 from .config import Config
-from .errors import BriefsiteError, Problems
+from ..errors import BriefsiteError, Problems
 from .front_matter import Field, split
 from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 

@@ -11,7 +11,7 @@ from typing import Mapping
 
 import yaml
 
-from .errors import BriefsiteError, BuildFailed, Problems
+from ..errors import BriefsiteError, BuildFailed, Problems
 
 # Hunan's fourteen prefecture-level divisions and the province. A mapping in
 # briefsite.yaml wins; these keep the common case working with no config.

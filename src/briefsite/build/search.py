@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BriefsiteError
+from ..errors import BriefsiteError
 
 BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site root
 BULLETIN_PAGES = "bulletins/**/*.html"  # only bulletin pages; lists and navigation are not indexed

@@ -13,7 +13,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .errors import BriefsiteError
+from ..errors import BriefsiteError
 
 try:  # libyaml is several times faster when present
     from yaml import CSafeLoader as _Loader

@@ -12,7 +12,7 @@ import re
 from typing import Iterable
 from xml.etree import ElementTree as ET
 
-from .config import Config
+from ..content.config import Config
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DESCRIPTION_LIMIT = 120  # characters: what link previews show of a Chinese text

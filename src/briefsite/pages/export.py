@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from .archive import Archive
-from .config import Config
-from .model import RECIPIENT_KEYS, Bulletin
+from ..content.archive import Archive
+from ..content.config import Config
+from ..content.model import RECIPIENT_KEYS, Bulletin
 
 EXPORT_PATH = "bulletins.json"
 FORMAT_VERSION = 1  # bump when a key changes meaning or disappears

@@ -16,21 +16,21 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import __version__
-from .archive import Archive
-from .model import City, CityRef
-from .config import Config
-from .errors import BriefsiteError
+from .. import __version__
+from ..content.archive import Archive
+from ..content.model import City, CityRef
+from ..content.config import Config
+from ..errors import BriefsiteError
 from .seo import canonical, clean_path, summary
 from .timeline import city_timeline, months_by_year, site_timeline
 
 
 def theme_dir() -> Path:
     """The built-in theme: shipped in the package, or the checkout's templates/."""
-    packaged = Path(__file__).resolve().parent / "templates"
+    packaged = Path(__file__).resolve().parents[1] / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 def template_folders(config: Config) -> list[Path]:

@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .archive import Archive, Month
-from .model import Bulletin, City
+from ..content.archive import Archive, Month
+from ..content.model import Bulletin, City
 
 STEP = 10  # horizontal space per month, in SVG user units (px at scale 1): seven years fit a desktop page
 BAR = 7  # bar width; the rest of STEP is the gap between bars

@@ -18,10 +18,10 @@ from typing import Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from . import __version__
-from .archive import Archive
-from .config import Config
-from .model import Bulletin
+from .. import __version__
+from ..content.archive import Archive
+from ..content.config import Config
+from ..content.model import Bulletin
 from .seo import summary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -40,11 +40,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-from . import output
-from .config import Config, load_config
-from .errors import BriefsiteError, BuildFailed
-from .loader import is_ignored
-from .render import theme_dir
+from ..build import output
+from ..content.config import Config, load_config
+from ..errors import BriefsiteError, BuildFailed
+from ..content.loader import is_ignored
+from ..pages.render import theme_dir
 
 PREFIX = "/__briefsite/"  # the preview's own URLs; never a file of the site
 KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often
@@ -90,7 +90,7 @@ class Preview:
 
     def __init__(self, source: Path, out: Path, config_path: Path | None,
                  build: Callable[..., object] | None = None) -> None:
-        from .site import build as site_build
+        from ..build.site import build as site_build
 
         self.source = source
         self.out = out
@@ -119,7 +119,7 @@ class Preview:
                 if options.get("cache") is True:
                     # Parsed bulletins stay in memory between rebuilds: an edit
                     # costs its own parse, not a reread of the cache's index.
-                    from .site import open_cache
+                    from ..build.site import open_cache
 
                     self._cache = open_cache(self._cache or True, self.source, config)
                     options["cache"] = self._cache

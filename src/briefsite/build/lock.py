@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import BriefsiteError
+from ..errors import BriefsiteError
 
 DEFAULT_TIMEOUT = 600.0  # seconds; longer than any sane build of this archive
 _POLL = 0.1

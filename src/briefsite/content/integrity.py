@@ -27,7 +27,7 @@ from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from .archive import Archive
-from .errors import Problems
+from ..errors import Problems
 from .model import Bulletin
 
 

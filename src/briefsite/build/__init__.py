@@ -1,0 +1,1 @@
+"""The build: the pipeline (site.py) and the machinery it runs on."""

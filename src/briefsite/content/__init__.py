@@ -1,0 +1,1 @@
+"""The archive's content: configuration, bulletin files and what they mean."""

@@ -1,0 +1,1 @@
+"""What the site shows: pages, feeds, sitemap, export, rendered through the theme."""

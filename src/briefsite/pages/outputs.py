@@ -1,0 +1,95 @@
+"""Every file of the site, as ``Output`` values in a fixed order: pages,
+theme assets, the front-matter schema, feeds, bulletins.json, and with a
+base_url the sitemap and robots.txt.
+
+An output names what it is made from (``inputs``, for its fingerprint: see
+build/plan.py) and how to make its bytes; making them is left to the build,
+which skips the outputs whose inputs did not change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import jinja2
+
+from ..content.archive import Archive
+from ..content.config import Config
+from ..content.model import Bulletin
+from . import export, feeds, seo
+from .render import Page, plan_pages, render_page, template_folders
+
+SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to the site root, POSIX separators
+    # Everything the file shows (a Page, a Feed, the bulletins...), for its
+    # fingerprint; None for files known only by their bytes (assets).
+    inputs: Any
+    make: Callable[[], bytes]
+
+
+def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, search: bool = True,
+                 records: Callable[[Bulletin], bytes | None] | None = None) -> Iterator[Output]:
+    """Every output of the site. ``records``: bulletins.json records made
+    earlier (the parse cache's)."""
+    pages: list[str] = []
+    for page in plan_pages(archive, config, search=search):
+        pages.append(page.path)
+        yield Output(page.path, page, functools.partial(_render, env, page))
+    for rel, path in asset_files(config):
+        yield Output(rel, None, path.read_bytes)
+    yield Output(SCHEMA_IN_SITE, None, schema_file().read_bytes)
+    for feed in feeds.plan_feeds(archive, config):  # each reads up to 50 bodies
+        yield Output(feed.path, feed, functools.partial(feeds.render_feed, feed, config))
+    # Its records follow from the bulletins' content hashes.
+    yield Output(export.EXPORT_PATH, (export.EXPORT_PATH, archive.bulletins),
+                 functools.partial(export.bulletins_json, archive, config, records))
+    if config.base_url:  # sitemap.xml (every page: reused when unchanged) and robots.txt
+        yield Output("sitemap.xml", ("sitemap", tuple(pages), archive.bulletins),
+                     functools.partial(_sitemap, pages, archive, config))
+        yield Output("robots.txt", None, functools.partial(seo.robots_txt, config))
+
+
+def _render(env: jinja2.Environment, page: Page) -> bytes:
+    return render_page(env, _with_body(page))
+
+
+def _with_body(page: Page) -> Page:
+    """The page with its bulletin's body read once, not on every access."""
+    bulletin = page.context.get("bulletin")
+    if isinstance(bulletin, Bulletin):
+        full = bulletin.loaded()
+        if full is not bulletin:
+            return dataclasses.replace(page, context={**page.context, "bulletin": full})
+    return page
+
+
+def _sitemap(pages: list[str], archive: Archive, config: Config) -> bytes:
+    lastmod = {f"{b.url}index.html": b.date.isoformat() for b in archive.bulletins}
+    return seo.sitemap_xml(pages, config, lastmod)
+
+
+def asset_files(config: Config) -> list[tuple[str, Path]]:
+    """Static files of the theme (CSS, icons), user's own overriding by name."""
+    files: dict[str, Path] = {}
+    for folder in (f / "assets" for f in template_folders(config)):  # later ones override
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    files[f"assets/{path.relative_to(folder).as_posix()}"] = path
+    return [(rel, files[rel]) for rel in sorted(files)]
+
+
+def schema_file() -> Path:
+    """The front-matter JSON Schema: shipped in the package, or the checkout's schema/."""
+    packaged = Path(__file__).resolve().parents[1] / SCHEMA_IN_SITE
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / SCHEMA_IN_SITE

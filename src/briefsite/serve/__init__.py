@@ -1,0 +1,1 @@
+"""briefsite serve: the preview server that rebuilds on change."""
