@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from briefsite.editor.importing.importer import interpret
 from briefsite.editor.importing.pdf import read_pdf
 from briefsite.editor.importing.word import read_docx
-from briefsite.front_matter import split
+from briefsite.content.front_matter import split
 from conftest import run_cli
 from import_docs import Spec, chromium, print_pdf, to_docx, to_html  # noqa: F401 (fixture)
 
@@ -284,3 +284,56 @@ def test_pdf_table_without_rules_is_a_table(chromium):
         "| 县市区 | 交办件 | 办结 |\n| --- | --- | --- |\n| 南县 | 12 | 10 |\n| 沅江市 | 128 | 3 |",
         "以上为截至目前的情况。"]
     assert imported.facts["date"] == dt.date(2024, 5, 12)  # issuer ⟷ date set apart on one line
+
+
+# ---------------------------------------------------------------- masthead, 版记 and place families in Word
+
+def _word_masthead(lines: list[tuple[str, float, bool]]) -> bytes:
+    import io
+
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document()
+    for text, size, red in lines:
+        p = document.add_paragraph()
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        if red:
+            run.font.color.rgb = RGBColor(0xE0, 0, 0)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    head = document.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run("市领导调研湘江保护工作")
+    run.font.size, run.bold = Pt(16), True
+    document.add_paragraph().add_run("6月2日，市领导赴湘江沿岸调研生态环境保护工作。").font.size = Pt(16)
+    for text in ("主送：市委办公室，市政府办公室。", "分送：各区县（市）督察整改办。"):
+        document.add_paragraph().add_run(text).font.size = Pt(14)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+TITLE = "长沙市生态环境保护督察整改工作简报"
+ISSUER = "长沙市督察整改工作领导小组办公室"
+
+
+@pytest.mark.parametrize("lines, city", [
+    pytest.param([("内部资料　注意保存", 16, False), (TITLE, 26, True), ("第 5 期", 16, False), (ISSUER, 16, False),
+                  ("2024年6月3日", 16, False)], "长沙市", id="marking-above-title"),
+    pytest.param([(TITLE, 26, True), (ISSUER, 16, False), ("第 5 期", 16, False), ("2024年6月3日", 16, False)],
+                 "长沙市", id="issuer-above-issue"),
+    pytest.param([(TITLE, 26, True), ("（第5期）", 16, False), (f"{ISSUER}\t2024年6月3日", 16, False)],
+                 "长沙市", id="bracketed-issue-issuer-tab-date"),
+    pytest.param([("宁乡市督察整改工作简报", 26, True), ("第 5 期", 16, False),
+                  ("宁乡市督察整改工作领导小组办公室\t2024年6月3日", 16, False)], "长沙市", id="county-to-its-city"),
+])
+def test_word_masthead_families_and_places(lines, city: str):
+    """The masthead, 版记 and place readers get the Word stream's lines: the same facts as from text."""
+    imported = interpret(read_docx(_word_masthead(lines), "x.docx"))
+    assert (imported.facts["issue"], imported.facts["date"], imported.facts["city"]) == (5, dt.date(2024, 6, 3), city)
+    assert imported.facts["title"] == lines[1 if lines[0][0].startswith("内部") else 0][0]
+    assert imported.facts["recipients"] == {"send": ["市委办公室", "市政府办公室"],
+                                            "distribute": ["各区县（市）督察整改办"]}
+    assert imported.body == "### 市领导调研湘江保护工作\n\n6月2日，市领导赴湘江沿岸调研生态环境保护工作。"

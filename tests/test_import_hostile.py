@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.front_matter import split
+from briefsite.content.front_matter import split
 from conftest import run_cli
 
 HEAD = ("益阳市配合中央生态环境保护督察工作简报\n\n第 3 期\n\n益阳市配合中央生态环境保护督察协调联络专班\n\n"
@@ -88,7 +88,7 @@ def test_strikethrough_and_autolinks_are_shown_as_printed(tmp_path: Path):
     text = HEAD + "网上公示\n\n公示期间~~不含~~节假日，详见<https://example.gov.cn/a>。\n"
     result, body = imported(tmp_path, text)
     assert result.code == 0, result.err
-    from briefsite.markup import render
+    from briefsite.content.markup import render
 
     rendered = render(body)
     assert "<del>" not in rendered.html and "<s>" not in rendered.html and "<a " not in rendered.html

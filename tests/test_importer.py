@@ -578,7 +578,7 @@ def test_cells_without_columns_are_kept_one_per_line():
     text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
     text = text.replace("标题一\n\n正文一。\n", "") + "统计\n南县\n12\n沅江市\n128\n3\n安化\n以上为统计。\n"
     imported = convert(text)
-    from briefsite.markup import render
+    from briefsite.content.markup import render
 
     assert "<p>统计<br />\n南县<br />\n12<br />\n沅江市<br />\n128<br />\n3<br />\n安化</p>" in render(imported.body).html
     assert not [p for p in imported.dropped if p.reason == "page number"]
