@@ -125,7 +125,7 @@ def test_other_control_characters_are_refused_with_their_line(tmp_path: Path, ch
     result, _ = imported(tmp_path, text)
     assert result.code == 1
     line = (HEAD + "标题一\n\n").count("\n") + 1 + ("\x85" in char)
-    assert result.err.startswith(f"raw.txt:{line}: error: 含有控制字符"), result.err
+    assert result.err.startswith(f"raw.txt:{line}: error: 含有不可见的控制字符"), result.err
     assert not (tmp_path / "bulletins").exists()
 
 
@@ -136,13 +136,13 @@ def test_a_fifo_is_refused_without_hanging(tmp_path: Path):
     os.mkfifo(fifo)
     result = run_cli("import", "pipe.txt", cwd=tmp_path, timeout=30)
     assert result.code == 1
-    assert result.err.startswith("pipe.txt: error: 不是普通文件"), result.err
+    assert result.err.startswith("pipe.txt: error: 不是普通文件，而是命名管道"), result.err
 
 
 def test_dev_zero_is_refused_not_read_forever(tmp_path: Path):
     result = run_cli("import", "/dev/zero", cwd=tmp_path, timeout=60)
     assert result.code == 1
-    assert result.err.startswith("/dev/zero: error: 不是普通文件"), result.err
+    assert result.err.startswith("/dev/zero: error: 不是普通文件，而是设备文件"), result.err
 
 
 def test_standard_input_is_read_bounded(tmp_path: Path):

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -144,8 +147,10 @@ def test_a_valid_masthead_with_any_body_is_published(body):
             summary = check(folder / "bulletins", Config())
         except BriefsiteError as error:
             assert_own_error(error)
-            # The only acceptable reasons: the body is empty once decoded, or holds NUL.
+            # The only acceptable reasons: the body is empty once decoded, holds NUL
+            # or another control character that cannot be published (issue 12).
             assert all("NUL" in p.message or "no text" in p.message or "empty" in p.message
+                       or "控制字符" in p.message
                        for p in getattr(error, "problems", [error])), error.format()
             return
         assert summary.bulletins == 1
@@ -157,3 +162,90 @@ def test_float_edge_cases_are_our_errors():
     for value in (math.inf, -math.inf, math.nan, 1e308, -0.0):
         check_file(f"---\n{yaml_text({'title': 't', 'date': '2024-05-10', 'issuer': 'x', 'city': 'c', 'issue': value})}"
                    f"---\n\n正文\n".encode())
+
+
+# -- issue 12: control characters, whitespace runs and encodings, by the CLI -------------
+
+# Pieces an attacker or a careless copy-paste strings together: every C0/C1
+# control, the noncharacters, runs of ASCII, full-width and other spaces.
+controls = st.sampled_from([chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
+                           + ["\ufffe", "\uffff", "\ufdd0", "\U0001fffe", "\u2028", "\u2029", "\u200b"])
+space_runs = st.builds(lambda ch, n: ch * n, st.sampled_from([" ", "\u3000", "\t", "\u00a0", "\n", "\r\n", "\x0b",
+                                                             "\x0c"]), st.integers(1, 400))
+pieces = st.lists(st.one_of(controls, space_runs, st.sampled_from(["正文", "督察整改", "第3期", "2024年5月10日",
+                                                                  "## 【县级动态】", "- 列表", "![", "[", "*"])),
+                  min_size=1, max_size=30).map("".join)
+encodings = st.sampled_from(["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "latin-1"])
+CLI_SETTINGS = settings(max_examples=25, deadline=None, database=None,
+                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                               HealthCheck.function_scoped_fixture])
+MASTHEAD = "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n\n"
+
+
+def encoded(text: str, encoding: str) -> bytes:
+    return text.encode(encoding, "replace") if encoding != "utf-8" else text.encode("utf-8", "surrogatepass")
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str]:
+    """The command line in this process (quick enough for hypothesis): an
+    exception escaping main() is what a user would see as a traceback."""
+    from briefsite import cli
+
+    code = cli.main(args)
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+def build_once(folder: Path, data: bytes, capsys) -> tuple[int, str]:
+    shutil.rmtree(folder, ignore_errors=True)
+    path = folder / "bulletins" / "yiyang" / "2024-05-10-1.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data)
+    return run_main(["build", "--no-search", "--no-cache", "--source", str(folder / "bulletins"),
+                     "--out", str(folder / "site"), "--config", str(folder / "briefsite.yaml")], capsys)
+
+
+@CLI_SETTINGS
+@given(body=pieces, encoding=encodings, in_front_matter=st.booleans(), joiner=st.sampled_from(["\n\n", ""]))
+def test_control_characters_and_whitespace_never_crash_and_stay_linear(tmp_path, capsys, body, encoding,
+                                                                        in_front_matter, joiner):
+    """Build through the command line: any mix of control characters,
+    whitespace runs and encodings gives a site or our own errors; and the
+    time of the check grows linearly with the body (n vs 8n repeats of it)."""
+    text = (MASTHEAD.replace("专班", "专班" + body.replace("\n", " ")) + "正文\n" if in_front_matter
+            else MASTHEAD + body + "\n")
+    code, err = build_once(tmp_path / "one", encoded(text, encoding), capsys)
+    assert code in (0, 1), err
+    if code == 1:
+        assert re.search(r"^\S+?(:\d+)?: error: ", err, re.M), err
+    if code == 0:
+        for feed in (tmp_path / "one" / "site").rglob("*.xml"):
+            ElementTree.fromstring(feed.read_bytes())  # always well-formed XML
+    times = []
+    for repeat in (8, 64):
+        data = encoded(MASTHEAD + joiner.join([body] * repeat) + "\n", encoding)
+        started = time.perf_counter()
+        check_file(data)
+        times.append(time.perf_counter() - started)
+    assert times[1] < 8 * 3 * max(times[0], 0.02), times  # 8x the input: linear is ~8x, quadratic 64x
+
+
+@CLI_SETTINGS
+@given(text=pieces, encoding=encodings, joiner=st.sampled_from(["\n", "", "\u3000"]))
+def test_import_of_control_characters_and_whitespace_never_crashes_and_stays_linear(tmp_path, capsys, text,
+                                                                                      encoding, joiner):
+    """`briefsite import raw.txt` of the same: a bulletin file or our own
+    error, and time linear in the input (n vs 8n repeats, on separate lines
+    or on one ever longer line)."""
+    times = []
+    for i, repeat in enumerate((1, 8, 64)):
+        raw = tmp_path / f"raw{i}.txt"
+        raw.write_bytes(encoded("益阳市配合中央生态环境保护督察工作简报\n" + joiner.join([text] * repeat), encoding))
+        started = time.perf_counter()
+        code, err = run_main(["import", str(raw), "--city", "益阳市", "--out", str(tmp_path / f"b{i}"),
+                              "--config", str(tmp_path / "briefsite.yaml")], capsys)
+        times.append(time.perf_counter() - started)
+        assert code in (0, 1), err
+        if code == 1:
+            assert re.search(r"^\S+?(:\d+)?: error: ", err, re.M), err
+    assert times[2] < 8 * 3 * max(times[1], 0.02), times

@@ -36,8 +36,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", dest="search", action="store_false",
                        help="skip the full-text search index (quicker previews; the search page "
                             "then says search is unavailable)")
-    build.add_argument("--jobs", type=int, default=None, metavar="N",
-                       help="processes that parse changed bulletins (default: one per CPU)")
+    build.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                       help="processes that parse changed bulletins (default and most: one per CPU)")
     build.add_argument("--no-cache", dest="cache", action="store_false",
                        help="ignore and leave alone .briefsite-cache/ (beside the source folder): "
                             "parse and render everything")
@@ -58,6 +58,10 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only; "
                             "0.0.0.0 opens the preview to the network)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="another host name the preview may be reached by (e.g. a machine's "
+                            "name on the network); local names and IP addresses need none. "
+                            "Requests naming any other host are refused (DNS rebinding)")
     serve.set_defaults(run=cmd_serve)
 
     imp = sub.add_parser("import", help="导入收到的简报（PDF、Word 或文本）为简报文件 "
@@ -81,6 +85,16 @@ def make_parser() -> argparse.ArgumentParser:
     _common_source(new)
     new.set_defaults(run=cmd_new)
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是 1 到 1024 之间的整数（进程数，最多用到 CPU 个数）")
+    return value
 
 
 def _iso_date(text: str):
@@ -111,18 +125,32 @@ def cmd_build(args) -> int:
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
                     search=args.search, cache=args.cache, jobs=args.jobs)
     _report_warnings(summary.warnings)
-    print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped{_ignored(summary)}), "
+    print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped{_ignored(summary, args.source)}), "
           f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "
           f"-> {args.out}/")
     return 0
 
 
-def _ignored(summary) -> str:
+def _relative(path: Path, source: Path) -> str:
+    """x.md~ as its name; a file under an ignored folder from that folder on (#old/x.md)."""
+    from .content.loader import is_ignored
+
+    try:
+        parts = path.relative_to(source).parts[:-1]
+    except ValueError:
+        return path.name
+    for i, part in enumerate(parts):
+        if is_ignored(part):
+            return "/".join(parts[i:] + (path.name,))
+    return path.name
+
+
+def _ignored(summary, source: Path) -> str:
     """', 2 ignored by name: .#a.md, b.md~': editor leftovers are never read,
     and the summary says so, so no bulletin is passed over unseen."""
     if not summary.ignored:
         return ""
-    names = [p.name for p in summary.ignored]
+    names = [_relative(p, source) for p in summary.ignored]
     shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
     return f", {len(names)} ignored by name: {shown}"
 
@@ -139,7 +167,7 @@ def cmd_check(args) -> int:
     config = load_config(args.config)
     summary = check(args.source, config, strict=args.strict)
     _report_warnings(summary.warnings)
-    print(f"checked {summary.bulletins} bulletins ({summary.drafts} drafts{_ignored(summary)}), "
+    print(f"checked {summary.bulletins} bulletins ({summary.drafts} drafts{_ignored(summary, args.source)}), "
           f"{summary.pages} pages in {summary.seconds:.2f} s: "
           f"no errors, {len(summary.warnings)} warnings")
     return 0
@@ -148,7 +176,8 @@ def cmd_check(args) -> int:
 def cmd_serve(args) -> int:
     from .serve.server import serve
 
-    return serve(args.source, args.out, args.config, host=args.host, port=args.port)
+    return serve(args.source, args.out, args.config, host=args.host, port=args.port,
+                 allow_hosts=tuple(args.allow_host))
 
 
 def cmd_import(args) -> int:
@@ -221,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BriefsiteError as error:
         print(error.format(), file=sys.stderr)
+        return 1
+    except OSError as exc:  # last line of defence: the file and the system's reason, never a traceback
+        print(BriefsiteError(exc.filename or None, 0, f"{exc.strerror or exc}",
+                             hint="检查该路径是否存在、是否可访问、磁盘是否已满").format(), file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
         # Raised before the swap, the previous site is untouched; after it, the

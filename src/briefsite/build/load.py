@@ -16,6 +16,7 @@ from ..content.config import Config
 from ..content.markup import make_parser
 from ..content.model import Bulletin
 from ..errors import BriefsiteError, Problems
+from ..files import MAX_BULLETIN_BYTES, read_regular
 from ..pages.export import record_json
 from . import store
 from .cache import Entry, ParseCache, light
@@ -119,8 +120,8 @@ def _parse_one(path: Path, source: Path, config: Config, cache: ParseCache, md) 
     problems = Problems()
     try:
         st = os.stat(path)
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular(path, MAX_BULLETIN_BYTES)  # never a FIFO or device (load_bulletin says why)
+    except (OSError, BriefsiteError):
         st, data = None, b""
     bulletin = loader.load_bulletin(path, source, config, problems, md)
     found = tuple(p.record() for p in problems.items)

@@ -35,10 +35,11 @@ from ..content.config import Config
 from ..content.model import Bulletin
 from ..errors import BriefsiteError
 from ..pages.outputs import Output
-from ..pages.render import Page, template_folders
+from ..pages.render import Page, read_theme_file, template_folders, theme_files
 from . import output, store
 from .search import BUNDLE as SEARCH_BUNDLE
 from .store import digest
+from .verify import file_stats, new_build_id, stamp, verify
 
 
 def code_key() -> str:
@@ -60,9 +61,8 @@ def templates_key(folders: Iterable[Path]) -> str:
     for folder in folders:
         parts.append(str(folder).encode())
         if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+            for rel, path in theme_files(folder):  # the theme's rules: no links out, bounded reads
+                parts += [rel.encode(), read_theme_file(path)]
     return digest(*parts)
 
 
@@ -312,6 +312,8 @@ class OutputState:
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # bulletins, drafts, pages, files
     warnings: tuple[tuple, ...] = ()  # BriefsiteError.record()s
     search_pages: int = -1  # pages in the site's search index; -1: none or unknown
+    build_id: str = ""  # stamped on the folder by the build (verify.stamp); '' where it cannot be
+    stats: dict[str, tuple] = field(default_factory=dict)  # every live file's verify.file_stats
 
 
 def output_state_file(root: Path, out: Path) -> Path:
@@ -356,7 +358,8 @@ def forget_output_state(root: Path, out: Path) -> None:
 def current_state(root: Path, out: Path, known: dict | None = None) -> OutputState | None:
     """The record of the build that made ``out``, if it is still the live site."""
     state = load_output_state(root, out, known)
-    if state is None or not out.is_dir() or state.out_ino != output.inode(out):
+    if (state is None or not hasattr(state, "stats")  # (a record of an older version)
+            or not out.is_dir() or state.out_ino != output.inode(out)):
         return None  # another build (or a person) replaced the folder: the record says nothing
     return state
 
@@ -388,24 +391,38 @@ class OutputPlan:
     known: dict | None = None  # records kept in memory between builds (ParseCache.outputs)
     known_pages: dict | None = None  # page fingerprints kept so (ParseCache.pages), for serve
     state: OutputState | None = None  # the last build's record, while it describes the live site
+    # Live files the record cannot vouch for (missing, changed, unknown: see
+    # verify.py); they are rendered again or removed, never kept.
+    doubt: frozenset[str] = frozenset()
+    forgotten: bool = False  # the record was voided (the swap could happen)
     files: dict[str, str] = field(default_factory=dict)  # this build's: path -> fingerprint or hash
     memo: dict = field(default_factory=dict, repr=False)  # fingerprints of shared lists, per build
 
     def refresh(self) -> "OutputPlan":
         """Read the record again (under the build lock: another build may have run)."""
-        self.state = current_state(self.root, self.out, self.known) if self.root is not None else None
+        state = current_state(self.root, self.out, self.known) if self.root is not None else None
+        self.doubt = frozenset()
+        if state is not None:
+            # Trusted only as far as the live folder still matches the record.
+            verdict = verify(self.out, state.build_id, state.stats)
+            if not verdict.trusted:
+                state = None  # not the folder it describes: every page compared byte for byte
+            else:
+                self.doubt = verdict.damaged | verdict.extra
+        self.state = state
         return self
 
     def nothing_changed(self, paths: list[Path], stats: list[tuple | None], *, strict: bool) -> bool:
         """Whether the live site is exactly what this build would make from
         the source files ``paths`` (with their ``stats``): the same files,
-        code, config, templates and options as the last build's."""
+        code, config, templates and options as the last build's, and the
+        live folder as the last build left it."""
         if self.root is None:
             return False  # no record to compare with
         self.inputs = inputs_key(paths, self.render_key, self.parse_key, f"search={self.search}", stats=stats)
         state = self.refresh().state
         return (state is not None and state.inputs == self.inputs
-                and not (strict and state.warnings)
+                and not self.doubt and not (strict and state.warnings)
                 and (not self.search or (self.out / SEARCH_BUNDLE).is_dir()))
 
     @property
@@ -413,24 +430,38 @@ class OutputPlan:
         """Paths in which the spare folder differs from the live site, when
         the spare is the last build's; None: do not trust it."""
         state = self.state
-        if state is not None and state.spare_ino == output.inode(output.spare_folder(self.out)):
+        if (state is not None and not self.doubt
+                and state.spare_ino == output.inode(output.spare_folder(self.out))):
             return state.changed
         return None
 
     @property
     def live_files(self) -> set[str] | None:
-        """The live site's files as recorded; None: unknown (walk the folder)."""
-        return set(self.state.files) if self.state is not None else None
+        """The live site's files as recorded, and those it does not know of
+        (the search index's aside); None: unknown (walk the folder)."""
+        if self.state is None:
+            return None
+        return set(self.state.files) | {p for p in self.doubt if not p.startswith(SEARCH_BUNDLE + "/")}
+
+    @property
+    def index_doubted(self) -> bool:
+        """A file of the live search index is missing, changed or unknown."""
+        return any(p.startswith(SEARCH_BUNDLE + "/") for p in self.doubt)
+
+    @property
+    def marker_doubted(self) -> bool:
+        return output.MARKER in self.doubt
 
     def consult(self, outputs: Iterable[Output]) -> Iterator[Planned]:
         """Each output, marked unchanged when its fingerprint is the last build's."""
         previous = self.state.files if self.state is not None else {}
+        doubt = self.doubt
         use_record = self.root is not None
         for item in outputs:
             key = self.fingerprint(item) if use_record and item.inputs is not None else ""
             if key:
                 self.files[item.path] = key
-            yield Planned(item, bool(key) and previous.get(item.path) == key)
+            yield Planned(item, bool(key) and previous.get(item.path) == key and item.path not in doubt)
 
     def fingerprint(self, item: Output) -> str:
         if isinstance(item.inputs, Page):
@@ -446,6 +477,16 @@ class OutputPlan:
         """Void the record: once the swap can happen it no longer describes the live site."""
         if self.root is not None:
             forget_output_state(self.root, self.out)
+            self.forgotten = True
+
+    def restat(self) -> None:
+        """After a build that failed before the swap: the live folder is as
+        verified, but staging linked its files (so their ctime moved); record
+        their stats again, so the next build still trusts what it may."""
+        if self.root is None or self.state is None or self.forgotten or self.doubt:
+            return
+        save_output_state(self.root, self.out, dataclasses.replace(self.state, stats=file_stats(self.out)),
+                          self.known)
 
     def save(self, *, committed: bool, changed: Iterable[str], counts: tuple[int, int, int, int],
              warnings: Iterable[BriefsiteError], search_pages: int) -> None:
@@ -458,6 +499,8 @@ class OutputPlan:
         else:
             changed = state.changed if state else frozenset()
             spare_ino = state.spare_ino if state else -1
+        # The folder is verified now: a new id on it, every file's stat as it is.
+        build_id = stamp(self.out, new_build_id())
         save_output_state(self.root, self.out, OutputState(
             output.inode(self.out), spare_ino, self.files, changed, self.inputs, counts,
-            tuple(p.record() for p in warnings), search_pages), self.known)
+            tuple(p.record() for p in warnings), search_pages, build_id, file_stats(self.out)), self.known)

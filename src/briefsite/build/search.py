@@ -64,6 +64,10 @@ def index_site(site: Path, *, timeout: float = TIMEOUT) -> SearchIndex:
                              hint="build with --no-search to publish without search") from None
     except BriefsiteError:
         raise
+    except OSError as exc:  # writing the index's files into the staging folder: a full disk
+        raise BriefsiteError(site, 0, f"cannot write the site: {exc.strerror or exc}",
+                             hint="check free disk space and permissions; the previous site is unchanged"
+                             ) from None
     except Exception as exc:  # Pagefind reports its errors as plain Exceptions
         message = exc.args[0] if exc.args else type(exc).__name__
         raise BriefsiteError(None, 0, f"search: Pagefind failed: {message}",

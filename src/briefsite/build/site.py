@@ -24,7 +24,9 @@ from ..content.integrity import check_integrity
 from ..errors import BriefsiteError, BuildFailed, Problems
 from ..pages.outputs import Output, site_outputs
 from ..pages.render import make_environment
+from ..pages import feeds
 from . import output
+from .bytecode import CheckedBytecodeCache
 from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
@@ -97,6 +99,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     parsing (default: one per CPU).
     """
     clock = Stopwatch()
+    feeds.source_date_epoch()  # a malformed value fails now, not in the middle of the build
     output.check_output_folder(out)
     parse_cache = open_cache(cache, source, config)
     plan = open_plan(parse_cache, out, config, search=search, kept=cache is parse_cache)
@@ -106,7 +109,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             output.clear_leftovers(out)  # of a build that was killed
         return unchanged_summary(plan, sources, clock)
     archive, problems = load_archive(source, config, strict=strict, cache=parse_cache,  # 2. load, 3. archive
-                                     jobs=default_jobs() if jobs is None else max(1, jobs), sources=sources)
+                                     jobs=bounded_jobs(jobs), sources=sources)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
     clock.lap("load")
     # The lock covers everything that touches the output's parent folder:
@@ -115,7 +118,10 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         output.clear_leftovers(out)  # even if this build turns out to change nothing
         update = output.Update(out, spare_changes=plan.refresh().spare_changes)
         try:
-            env = make_environment(config, plan.root / "templates" if plan.root else None)
+            if plan.marker_doubted:
+                update.put(output.MARKER, output.MARKER_TEXT.encode("utf-8"))
+            # Compiled templates, verified by checksum before use (bytecode.py).
+            env = make_environment(config, CheckedBytecodeCache(plan.root / "templates") if plan.root else None)
             outputs = site_outputs(archive, config, env, search=search,
                                    records=parse_cache.record if parse_cache else None)
             planned = plan.consult(outputs)  # 4. plan outputs
@@ -128,6 +134,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             committed = update.commit()
         except BaseException:  # including Ctrl-C and SIGTERM: never leave a staging folder
             update.discard()
+            plan.restat()
             raise
         pages = sum(path.endswith(".html") for path in written.paths)
         counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
@@ -153,13 +160,29 @@ def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, sear
     ``kept``: the cache stays open between builds (serve), so it remembers
     the pages it fingerprinted."""
     root = parse_cache.root if parse_cache is not None else None
-    if root is not None and root.resolve().is_relative_to(out.resolve()):
+    if root is not None and resolved(root).is_relative_to(resolved(out)):
         raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
                              hint="keep the source folder outside the output folder, or pass another cache folder")
     return OutputPlan(out, root, render_key(config), search=search,
                       parse_key=parse_cache.key if parse_cache is not None else "",
                       known=parse_cache.outputs if parse_cache is not None else None,
                       known_pages=parse_cache.pages if kept and parse_cache is not None else None)
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or a clear error for a symlink loop or an overlong path."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:
+        why = getattr(exc, "strerror", None) or "符号链接循环"
+        raise BriefsiteError(path, 0, f"无法使用这个路径：{why}",
+                             hint="删除这个循环的符号链接，或换一个路径") from None
+
+
+def bounded_jobs(jobs: int | None) -> int:
+    """--jobs, never more than the CPUs this process may use: more processes
+    only add forks and memory (--jobs 120 forked 120 workers)."""
+    return default_jobs() if jobs is None else min(max(1, jobs), default_jobs())
 
 
 def load_archive(source: Path, config: Config, *, strict: bool = False,
@@ -201,7 +224,7 @@ def write(rendered: Iterable[Rendered], update: output.Update, plan: OutputPlan)
 def index_search(update: output.Update, out: Path, search: bool, plan: OutputPlan) -> SearchIndex | None:
     """Step 7: the search index of the staged site, rebuilt when the site changed."""
     bundle = out / SEARCH_BUNDLE
-    if search and (update.staging is not None or not bundle.is_dir()):
+    if search and (update.staging is not None or not bundle.is_dir() or plan.index_doubted):
         # Indexed in staging, so the swapped-in site is always complete.
         staging = update.force_stage()
         stale = output.tree_files(staging / SEARCH_BUNDLE)
@@ -232,6 +255,7 @@ def unchanged_summary(plan: OutputPlan, sources: Sources, clock: "Stopwatch") ->
 def check(source: Path, config: Config, *, strict: bool = False) -> Summary:
     """Everything ``build`` does short of writing: validation and rendering."""
     clock = Stopwatch()
+    feeds.source_date_epoch()
     archive, problems = load_archive(source, config, strict=strict)
     pages = files = 0
     for path, _ in render_site(archive, config):  # rendered to be checked, then dropped

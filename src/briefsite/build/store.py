@@ -52,22 +52,36 @@ _DISPATCH = copyreg.dispatch_table.copy()
 _DISPATCH[types.MappingProxyType] = lambda m: (_mappingproxy, (dict(m),))
 
 
-def dumps(obj: Any) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH  # Bulletin.lines is a mappingproxy
-    pickler.dump(obj)
-    data = buffer.getvalue()
+def seal(data: bytes) -> bytes:
+    """``data`` behind the format line and its checksum, as every cache file
+    holds it (pickles here, compiled templates in bytecode.py)."""
     return FORMAT + hashlib.blake2b(data, digest_size=_SUM).digest() + data
 
 
-def loads(blob: bytes) -> Any:
-    """The object, or None when the blob is not an intact cache file."""
+def unseal(blob: bytes) -> bytes | None:
+    """The data of a sealed blob; None when it is not intact (any byte
+    changed, truncated, another format)."""
     head = len(FORMAT)
     if len(blob) < head + _SUM or not blob.startswith(FORMAT):
         return None
     data = blob[head + _SUM:]
     if hashlib.blake2b(data, digest_size=_SUM).digest() != blob[head:head + _SUM]:
+        return None
+    return data
+
+
+def dumps(obj: Any) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH  # Bulletin.lines is a mappingproxy
+    pickler.dump(obj)
+    return seal(buffer.getvalue())
+
+
+def loads(blob: bytes) -> Any:
+    """The object, or None when the blob is not an intact cache file."""
+    data = unseal(blob)
+    if data is None:
         return None
     try:
         return pickle.loads(data)

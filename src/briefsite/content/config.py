@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -11,7 +12,16 @@ from typing import Mapping
 
 import yaml
 
+from .front_matter import refuse_aliases
+
+try:  # libyaml: its composer is not recursive, so any nesting is measured safely
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from . import controlchars
 from ..errors import BriefsiteError, BuildFailed, Problems
+from ..files import MAX_CONFIG_BYTES, read_regular
 
 # Hunan's fourteen prefecture-level divisions and the province. A mapping in
 # briefsite.yaml wins; these keep the common case working with no config.
@@ -38,7 +48,14 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _SUFFIXES = ("土家族苗族自治州", "自治州", "自治县", "地区", "特别行政区", "自治区",
              "省", "市", "州", "县", "区", "盟")
 
-CONFIG_KEYS = ("title", "description", "base_url", "cities", "templates", "author", "newest_count")
+CONFIG_KEYS = ("title", "description", "base_url", "cities", "templates", "author", "newest_count",
+               "earliest_date", "latest_date")
+# Dates a bulletin may carry unless briefsite.yaml says otherwise: the
+# People's Republic's government bulletins, up to the end of this century.
+# 0001-01-01 or 9999-12-31 is a typo, and would make year lists and timelines
+# of thousands of empty years.
+EARLIEST_DATE = dt.date(1949, 10, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class Config:
     # A user's own template folder, searched before the built-in theme.
     templates: Path | None = None
     newest_count: int = 10
+    earliest_date: dt.date = EARLIEST_DATE
+    latest_date: dt.date = LATEST_DATE
     path: Path | None = None
 
     def city_slug(self, city: str) -> str:
@@ -99,10 +118,11 @@ def load_config(path: Path | None) -> Config:
                                  hint="check --config, or leave it out to use briefsite.yaml")
         return Config(path=None)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")  # never a FIFO or device
+        node = yaml.compose(text, Loader=_Loader)  # iterative: nesting is checked before building
+        if node is not None:
+            refuse_aliases(node, str(path), 1, "briefsite.yaml")
         data = yaml.safe_load(text)
-    except OSError as exc:
-        raise BriefsiteError(path, 0, f"cannot read config: {exc.strerror}")
     except UnicodeDecodeError:
         raise BriefsiteError(path, 0, "config is not UTF-8", hint="save it as UTF-8 in your editor")
     except yaml.YAMLError as exc:
@@ -134,6 +154,25 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(value, str):
             error(key, f"{key} must be text", "quote the value")
             return default
+        found = controlchars.first_forbidden(value)
+        if found:  # a "\x1b" or lone "\ud800" escape: it would reach every page and feed
+            message, hint = controlchars.refusal(found.group())
+            error(key, f"{key} {message}", hint)
+            return default
+        return value
+
+    def date_value(key: str, default: dt.date) -> dt.date:
+        value = data.get(key, default)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if not isinstance(value, dt.date):
+            error(key, f"{key} 必须是日期（YYYY-MM-DD），而不是 {value!r}", f"例如 {key}: {default.isoformat()}")
+            return default
         return value
 
     cities = data.get("cities") or {}
@@ -144,6 +183,11 @@ def load_config(path: Path | None) -> Config:
     by_slug: dict[str, str] = {}
     for city, slug in cities.items():
         line = _nested_line(text, str(city), lines.get("cities", 1))
+        found = controlchars.first_forbidden(str(city))
+        if found:
+            message, hint = controlchars.refusal(found.group())
+            problems.error(path, line, f"城市名 {message}", hint)
+            continue
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
             problems.error(path, line, f"city slug {slug!r} for {city} is not a URL slug",
                            "use lowercase ASCII letters, digits and '-', e.g. yiyang")
@@ -156,7 +200,9 @@ def load_config(path: Path | None) -> Config:
         slugs[str(city)] = slug
 
     base_url = text_value("base_url", "").strip()
-    if base_url and not re.match(r"^https?://[^\s/]+", base_url):
+    # The whole value, not a prefix: a newline or space would inject a line
+    # into robots.txt, and quotes or brackets have no place in a URL.
+    if base_url and not re.fullmatch(r"https?://[^\s/\\\"'<>`{}|^]+(?:/[^\s\\\"'<>`{}|^]*)?", base_url):
         error("base_url", f"base_url {base_url!r} is not an http(s) URL", "e.g. https://example.org/briefs/")
         base_url = ""
     if base_url and not base_url.endswith("/"):
@@ -165,8 +211,19 @@ def load_config(path: Path | None) -> Config:
     templates = data.get("templates")
     templates_path = None
     if templates:
-        templates_path = (path.parent / str(templates)).resolve()
-        if not templates_path.is_dir():
+        project = path.parent.resolve()
+        try:
+            templates_path = (path.parent / str(templates)).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL
+            error("templates", f"templates 文件夹 {templates} 无法使用：{exc}")
+            templates_path = None
+        if templates_path is not None and not templates_path.is_relative_to(project):
+            # A theme is part of the project; /etc or ~ would be read whole
+            # and its files published as assets.
+            error("templates", f"templates 文件夹 {templates} 不在项目文件夹 {project} 之内，不予使用",
+                  "把主题放进项目文件夹（briefsite.yaml 所在的文件夹），例如 templates: theme")
+            templates_path = None
+        elif templates_path is not None and not templates_path.is_dir():
             error("templates", f"templates folder {templates} does not exist",
                   f"create {path.parent / str(templates)}, or remove the templates: line")
             templates_path = None
@@ -176,6 +233,12 @@ def load_config(path: Path | None) -> Config:
         error("newest_count", f"newest_count must be a whole number ≥ 1, not {newest!r}")
         newest = 10
 
+    earliest = date_value("earliest_date", EARLIEST_DATE)
+    latest = date_value("latest_date", LATEST_DATE)
+    if latest < earliest:
+        error("latest_date", f"latest_date {latest} 早于 earliest_date {earliest}", "交换两者，或改正其中一个")
+        earliest, latest = EARLIEST_DATE, LATEST_DATE
+
     config = Config(
         title=text_value("title", Config.title),
         description=text_value("description", Config.description),
@@ -184,6 +247,8 @@ def load_config(path: Path | None) -> Config:
         city_slugs=MappingProxyType(slugs),
         templates=templates_path,
         newest_count=newest,
+        earliest_date=earliest,
+        latest_date=latest,
         path=path,
     )
     if problems.errors:

@@ -75,7 +75,7 @@ def split(text: str, path: str) -> Parsed:
         raise BriefsiteError(path, first + node.start_mark.line,
                              "front-matter must be a list of 'key: value' lines",
                              hint="e.g. title: 益阳市配合中央生态环境保护督察工作简报")
-    _refuse_aliases(node, path, first)
+    refuse_aliases(node, path, first)
     constructor = _Loader("")
     fields: dict[str, Field] = {}
     try:
@@ -132,7 +132,7 @@ def _describe(exc: Exception) -> str:
 MAX_DEPTH = 32  # recipients -> report -> names is 3 deep; more is never a masthead
 
 
-def _refuse_aliases(root: yaml.Node, path: str, first: int) -> None:
+def refuse_aliases(root: yaml.Node, path: str, first: int, what: str = "front-matter") -> None:
     """Reject anchors/aliases (a node reachable twice) and absurd nesting.
 
     Both checks walk the composed nodes iteratively, before PyYAML's recursive
@@ -144,12 +144,14 @@ def _refuse_aliases(root: yaml.Node, path: str, first: int) -> None:
         node, depth = stack.pop()
         if id(node) in seen:
             raise BriefsiteError(path, first + node.start_mark.line,
-                                 "YAML anchors and aliases (&name, *name) are not allowed in front-matter",
+                                 f"YAML anchors and aliases (&name, *name) are not allowed in {what}",
                                  hint="write each value out in full")
         if depth > MAX_DEPTH:
             raise BriefsiteError(path, first + node.start_mark.line,
-                                 f"front-matter is nested more than {MAX_DEPTH} levels deep",
-                                 hint="a masthead needs at most a list under a key under recipients")
+                                 f"{what} is nested more than {MAX_DEPTH} levels deep",
+                                 hint="a masthead needs at most a list under a key under recipients"
+                                 if what == "front-matter" else "write each setting as a plain value, "
+                                 "a list or a mapping under its key")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:

@@ -84,7 +84,7 @@ def check_gaps(published: list[Bulletin], drafts: list[Bulletin], per_year: bool
         previous: Bulletin | None = None
         for b in members:
             assert b.issue is not None
-            missing = list(range(previous_number + 1, b.issue))
+            missing = range(previous_number + 1, b.issue)  # a range: a gap of 999,999 costs nothing
             if missing:
                 problems.warning(b.source, key_line(b, "issue"),
                                  _gap_message(b, missing, previous, unit, draft_by_number),
@@ -92,15 +92,17 @@ def check_gaps(published: list[Bulletin], drafts: list[Bulletin], per_year: bool
             previous_number, previous = max(previous_number, b.issue), b
 
 
-def _gap_message(b: Bulletin, missing: list[int], previous: Bulletin | None, unit: int | None,
+def _gap_message(b: Bulletin, missing: range, previous: Bulletin | None, unit: int | None,
                  drafts: dict) -> str:
     noun = "issue" if len(missing) == 1 else "issues"
     of_year = f" of {unit}" if unit is not None else ""
     where = (f"between issue {previous.issue} ({previous.source}) and issue {b.issue}"
              if previous is not None else f"before issue {b.issue}, the first of {unit} (per-year numbering starts at 1)")
-    text = (f"{noun} {number_ranges(missing)}{of_year} missing from series {b.title} ({b.city}), "
+    shown = number_ranges(list(missing)) if len(missing) <= 3 else f"{missing[0]}-{missing[-1]}"
+    text = (f"{noun} {shown}{of_year} missing from series {b.title} ({b.city}), "
             f"{where}")
-    waiting = [drafts[(unit, n)] for n in missing if (unit, n) in drafts]
+    waiting = [d for (year, n), d in sorted(drafts.items(), key=lambda kv: kv[0][1])
+               if year == unit and n in missing]
     if waiting:
         text += "; " + ", ".join(f"{d.source} (issue {d.issue}) is still a draft" for d in waiting)
     return text

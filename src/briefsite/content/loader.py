@@ -18,9 +18,10 @@ from typing import Any, Iterator
 
 from markdown_it import MarkdownIt
 
-from . import markup
+from . import controlchars, markup
 from .config import Config
 from ..errors import BriefsiteError, Problems
+from ..files import MAX_BULLETIN_BYTES, read_regular
 from .front_matter import Field, split
 from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 
@@ -28,6 +29,12 @@ REQUIRED = ("title", "date", "issuer", "city")
 OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "contact", "draft")
 KNOWN_KEYS = REQUIRED + OPTIONAL
 MAX_TEXT = 500  # characters in a one-line masthead value
+# Inline Markdown marks per body. Rendering costs ~1 us per character of
+# text but up to ~15 us per mark of crafted markup ("![" x 500,000: 56 s for
+# 1 MB); real bulletins, in full-width Chinese punctuation, hold hundreds.
+# Bounding the marks bounds the worst case to a second or two.
+MAX_INLINE_MARKS = 100_000
+_INLINE_MARK = re.compile(r"[\[\]!*_`<>&\\~]")
 MAX_ISSUE = 1_000_000
 # A name must survive every static host and every file system unchanged.
 NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -55,10 +62,18 @@ def discover(source: Path, problems: Problems) -> list[Path]:
 
     for dirpath, dirnames, filenames, links in _walk(str(source), unreadable):
         current = Path(dirpath)
+        dirnames.sort()
         # Descend into linked folders only if they stay inside the source.
         for d in list(dirnames):
+            if not _utf8_name(d):
+                dirnames.remove(d)
+                _refuse_name(current / d, "文件夹", problems)
+                continue
             if is_ignored(d):
                 dirnames.remove(d)
+                # Passed over by name like x.md~, and counted like it: the
+                # summary names every bulletin-like file under such a folder.
+                problems.ignored.extend(_markdown_files(current / d))
                 continue
             full = current / d
             if d in links:
@@ -71,6 +86,10 @@ def discover(source: Path, problems: Problems) -> list[Path]:
                                    "copy the bulletins into the source folder instead")
         dirnames.sort()
         for name in sorted(filenames):
+            if not _utf8_name(name):
+                if b".md" in os.fsencode(name).lower():
+                    _refuse_name(current / name, "文件", problems)
+                continue
             if is_ignored(name):
                 if ".md" in name.lower():  # an editor's leftover of a bulletin
                     problems.ignored.append(current / name)
@@ -88,6 +107,51 @@ def discover(source: Path, problems: Problems) -> list[Path]:
                                "copy the file into the source folder instead; no file outside it is read")
                 continue
             found.append(path)
+    return found
+
+
+def _utf8_name(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as
+    surrogate escapes): a GBK name left by unzipping a Windows archive."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as text that can always be printed: bytes that are not UTF-8 as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _refuse_name(path: Path, what: str, problems: Problems) -> None:
+    """A name that is not UTF-8 is refused (not read, not published), with
+    the name as GBK would read it when it reads so: build, --no-cache and
+    check all see the same error, and the fix is one rename."""
+    raw = os.fsencode(path.name)
+    try:
+        guess = f"（按 GBK 读作“{raw.decode('gbk')}”）"
+    except UnicodeDecodeError:
+        guess = ""
+    problems.error(shown_path(path), 0, f"{what}名不是 UTF-8 编码{guess}，其中的简报不会被读取",
+                   "把它改名为 UTF-8 名称，例如 convmv -f GBK -t UTF-8 --notest -r 该路径，"
+                   "或解压时指定编码：unzip -O GBK")
+
+
+MAX_IGNORED_WALK = 100_000  # entries looked at under one ignored folder (a .git can be large)
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    """Bulletin-like files (names containing .md) under an ignored folder."""
+    found: list[Path] = []
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        seen += len(dirnames) + len(filenames)
+        found.extend(Path(dirpath) / n for n in sorted(filenames) if ".md" in n.lower())
+        dirnames.sort()
+        if seen > MAX_IGNORED_WALK:
+            break
     return found
 
 
@@ -183,6 +247,8 @@ class _Checker:
     fields: dict[str, Field]
     problems: Problems
     opening: int = 1  # line of the opening '---': where a missing key belongs
+    earliest: dt.date = dt.date.min  # the plausible dates (config earliest_date, latest_date)
+    latest: dt.date = dt.date.max
 
     def line(self, key: str) -> int:
         return self.fields[key].line if key in self.fields else self.opening
@@ -222,6 +288,17 @@ class _Checker:
         return value
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
+        value = self._date(key, required)
+        if value is not None and not self.earliest <= value <= self.latest:
+            self.problems.error(self.path, self.line(key),
+                                f"{key} {value.isoformat()} 不在合理的日期范围内"
+                                f"（{self.earliest.isoformat()} 至 {self.latest.isoformat()}）",
+                                "检查年份是否写错；确需更早或更晚的日期，在 briefsite.yaml 中设置 "
+                                "earliest_date 或 latest_date")
+            return None
+        return value
+
+    def _date(self, key: str, required: bool = False) -> dt.date | None:
         if key not in self.fields:
             if required:
                 self.missing(key, "YYYY-MM-DD")
@@ -261,6 +338,15 @@ class _Checker:
                                     f"not a {len(digits)}-digit number")
                 return None
             value = int(digits)  # 010 is 10 as printed, not YAML 1.1's octal 8
+        elif (field.raw is not None and isinstance(value, int) and not isinstance(value, bool)
+              and not re.fullmatch(r"[+-]?\d+", field.raw.strip())):
+            # YAML 1.1 reads 0x10 as 16, 1:30 as 90 (base 60), 1_000 as 1000,
+            # 0b11 as 3: never what a masthead prints. Refuse, do not guess.
+            self.problems.error(self.path, self.line(key),
+                                f"{key} 写作 {field.raw.strip()}，YAML 会把它读成 {value}，而不是印在简报上的期号",
+                                f"只写十进制数字，例如 {key}: {value}（若原件确实印着 {value}）；"
+                                "若要保留原样文字，它就不是期号")
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.error(self.path, self.line(key),
                                 f"{key} must be a whole number, not {value!r}",
@@ -342,11 +428,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     """Read one file; None (with problems recorded) if it cannot be published."""
     shown = str(path)  # as the user would type it: the source folder plus the file
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(shown, 0, f"cannot read file: {exc.strerror}", "check that it exists and is readable")
-        return None
-    try:
+        data = read_regular(path, MAX_BULLETIN_BYTES)  # no FIFO, device or 1 GB file
         if not data.strip():
             raise BriefsiteError(shown, 1, "file is empty",
                                  hint="add the front-matter and the bulletin text, or delete the file")
@@ -355,8 +437,12 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     except BriefsiteError as exc:
         problems.items.append(exc)
         return None
+    body_start = len(text) - len(parsed.body)  # the body's offset in the file's text
+    if not _clean_text(shown, parsed.fields, text, body_start, problems):
+        return None
 
-    check = _Checker(shown, parsed.fields, problems, parsed.front_matter_line)
+    check = _Checker(shown, parsed.fields, problems, parsed.front_matter_line,
+                     config.earliest_date, config.latest_date)
     before = len(problems.errors)
     for key, field in parsed.fields.items():
         if key not in KNOWN_KEYS:
@@ -393,7 +479,14 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         return None
     assert title and date and issuer and city  # guaranteed by the checks above
 
-    rendered = markup.render(parsed.body, md)
+    marks = _too_many_marks(text, body_start)
+    if marks is not None:
+        problems.error(shown, marks,
+                       f"正文的 Markdown 标记符号（[ ] ! * _ ` < > & \\ ~）超过 {MAX_INLINE_MARKS} 个，"
+                       "不像一期简报，不予处理",
+                       "检查文件是否为简报正文；若确有大量此类半角符号，请把它们换成全角符号或拆分成几期")
+        return None
+    rendered = markup.render(controlchars.normalise_layout(parsed.body), md)
     return Bulletin(
         source=shown,
         name=name,
@@ -415,6 +508,51 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         text=rendered.text,
         lines=MappingProxyType({key: field.line for key, field in parsed.fields.items()}),
     )
+
+
+def _too_many_marks(text: str, body_start: int) -> int | None:
+    """The file line at which the body's inline marks pass the limit; None if they do not."""
+    if len(text) - body_start <= MAX_INLINE_MARKS:
+        return None
+    for count, match in enumerate(_INLINE_MARK.finditer(text, body_start), start=1):
+        if count > MAX_INLINE_MARKS:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _clean_text(shown: str, fields: dict[str, Field], text: str, body_start: int,
+                problems: Problems) -> bool:
+    """False, with the errors recorded, if a value or the body holds a
+    control character that cannot be published (see ``controlchars``)."""
+    clean = True
+    for field in fields.values():
+        for value in _strings(field.value):
+            found = controlchars.first_forbidden(value)
+            if found:
+                message, hint = controlchars.refusal(found.group())
+                problems.error(shown, field.line, message, hint)
+                clean = False
+                break
+    found = controlchars.FORBIDDEN.search(text, body_start)
+    if found:
+        message, hint = controlchars.refusal(found.group())
+        problems.error(shown, text.count("\n", 0, found.start()) + 1, message, hint)
+        clean = False
+    return clean
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every text in a front-matter value (keys of mappings included)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
 
 
 def _check_folder(path: Path, source: Path, city: str, slug: str, line: int, problems: Problems) -> None:

@@ -125,5 +125,10 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
 def create_next(source: Path, config: Config, city: str, title: str | None,
                 date: dt.date) -> NextIssue:
     plan, text = plan_next(source, config, city, title, date)
-    write_new_file(plan.path, text, overwrite=False)
+    try:
+        write_new_file(plan.path, text, overwrite=False)
+    except OSError as exc:  # a read-only city folder, or a symlink to nowhere in its place
+        raise BriefsiteError(exc.filename or plan.path.parent, 0, f"无法在这里写入新的一期：{exc.strerror}",
+                             hint=f"检查文件夹 {plan.path.parent} 是否存在、是否可写"
+                                  "（若它是指向不存在位置的符号链接，请删除或修正它）") from None
     return plan

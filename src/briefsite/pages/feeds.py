@@ -22,6 +22,7 @@ from .. import __version__
 from ..content.archive import Archive
 from ..content.config import Config
 from ..content.model import Bulletin
+from ..errors import BriefsiteError
 from .seo import summary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -60,13 +61,28 @@ def atom_time(date: dt.date) -> str:
     return dt.datetime.combine(date, dt.time(), CHINA_TZ).isoformat()
 
 
+# The latest moment an Atom timestamp (a four-digit year) can hold.
+MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
+
+
+def source_date_epoch() -> int:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org): seconds since 1970, a
+    whole number from 0 to 9999-12-31; unset or empty is 0. Anything else is
+    refused: the specification asks a build to fail on a malformed value."""
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return 0
+    if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) > MAX_EPOCH:
+        raise BriefsiteError("SOURCE_DATE_EPOCH", 0,
+                             f"环境变量 SOURCE_DATE_EPOCH={text[:40]!r} 无效：应是 1970 年以来的秒数，"
+                             f"从 0 到 {MAX_EPOCH}（9999 年底）的整数",
+                             hint="例如 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)，或不设置它")
+    return int(text)
+
+
 def fallback_time() -> str:
     """'updated' of a feed with no entries: SOURCE_DATE_EPOCH, else the epoch."""
-    try:
-        seconds = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    except ValueError:
-        seconds = 0
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat()
+    return dt.datetime.fromtimestamp(source_date_epoch(), dt.timezone.utc).isoformat()
 
 
 def entry_id(bulletin: Bulletin, config: Config) -> str:

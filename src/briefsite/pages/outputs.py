@@ -21,7 +21,7 @@ from ..content.archive import Archive
 from ..content.config import Config
 from ..content.model import Bulletin
 from . import export, feeds, seo
-from .render import Page, plan_pages, render_page, template_folders
+from .render import Page, plan_pages, read_theme_file, render_page, template_folders, theme_files
 
 SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
 
@@ -44,7 +44,7 @@ def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, s
         pages.append(page.path)
         yield Output(page.path, page, functools.partial(_render, env, page))
     for rel, path in asset_files(config):
-        yield Output(rel, None, path.read_bytes)
+        yield Output(rel, None, functools.partial(read_theme_file, path))
     yield Output(SCHEMA_IN_SITE, None, schema_file().read_bytes)
     for feed in feeds.plan_feeds(archive, config):  # each reads up to 50 bodies
         yield Output(feed.path, feed, functools.partial(feeds.render_feed, feed, config))
@@ -79,11 +79,11 @@ def _sitemap(pages: list[str], archive: Archive, config: Config) -> bytes:
 def asset_files(config: Config) -> list[tuple[str, Path]]:
     """Static files of the theme (CSS, icons), user's own overriding by name."""
     files: dict[str, Path] = {}
-    for folder in (f / "assets" for f in template_folders(config)):  # later ones override
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file() and not path.name.startswith("."):
-                    files[f"assets/{path.relative_to(folder).as_posix()}"] = path
+    for folder in template_folders(config):  # later ones override
+        if (folder / "assets").is_dir():
+            for rel, path in theme_files(folder):  # links leaving the theme refused
+                if rel.startswith("assets/"):
+                    files[rel] = path
     return [(rel, files[rel]) for rel in sorted(files)]
 
 

@@ -10,17 +10,20 @@ root and under any sub-path.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from .. import __version__
 from ..content.archive import Archive
 from ..content.model import City, CityRef
 from ..content.config import Config
 from ..errors import BriefsiteError
+from ..files import MAX_THEME_FILE_BYTES, read_regular
 from .seo import canonical, clean_path, summary
 from .timeline import city_timeline, months_by_year, site_timeline
 
@@ -36,6 +39,91 @@ def theme_dir() -> Path:
 def template_folders(config: Config) -> list[Path]:
     """Where templates and assets come from, built-in theme first, the user's last."""
     return [theme_dir()] + ([config.templates] if config.templates is not None else [])
+
+
+def theme_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Every file of a theme folder as (relative POSIX path, path), sorted;
+    hidden files passed over. A symlink that leads out of the folder is an
+    error: a theme's asset linked to /etc/passwd must never be published."""
+    root = folder.resolve()
+    found: list[tuple[str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            if (here / name).is_symlink():
+                _inside_theme(here / name, root)
+                dirnames.remove(name)  # a link inside the theme: its files are reached directly
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = here / name
+            if path.is_symlink():
+                _inside_theme(path, root)
+            found.append((path.relative_to(folder).as_posix(), path))
+    return iter(sorted(found))
+
+
+def _inside_theme(path: Path, root: Path) -> None:
+    try:
+        inside = path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise BriefsiteError(path, 0, f"主题文件是指向主题文件夹之外的符号链接（{_link_target(path)}），不予读取或发布",
+                             hint="把文件复制进主题文件夹，而不是链接到外面")
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def read_theme_file(path: Path) -> bytes:
+    """A theme file's bytes: a regular file, of bounded size."""
+    return read_regular(path, MAX_THEME_FILE_BYTES)
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """Jinja's FileSystemLoader, with briefsite's rules for theme files:
+    regular files only (read bounded), never through a symlink leaving the
+    theme folder, and a file that is not UTF-8 named with its line."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders  # searched in order: the user's first
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # refuses ".." (guarantee 6)
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not path.is_file():
+                continue
+            _inside_theme(path, folder.resolve())
+            data = read_theme_file(path)
+            try:
+                source = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise BriefsiteError(path, data[: exc.start].count(b"\n") + 1,
+                                     "模板文件不是 UTF-8 编码", hint="在编辑器中把它另存为 UTF-8") from None
+            mtime = path.stat().st_mtime_ns
+
+            def uptodate(path: Path = path, mtime: int = mtime) -> bool:
+                try:
+                    return path.stat().st_mtime_ns == mtime
+                except OSError:
+                    return False
+
+            return source, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        names: set[str] = set()
+        for folder in self.folders:
+            names.update(rel for rel, _ in theme_files(folder) if not rel.startswith("assets/"))
+        return sorted(names)
 
 
 @dataclass(frozen=True)
@@ -95,19 +183,12 @@ def city_ref(city: City) -> CityRef:
     return CityRef(city.name, city.slug)
 
 
-def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """The theme's templates; with ``bytecode_dir`` (in the build cache) compiled
-    templates are kept between builds, keyed by their source's checksum."""
-    search_path = [str(folder) for folder in reversed(template_folders(config))]  # user's first
-    bytecode = None
-    if bytecode_dir is not None:
-        try:
-            bytecode_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
-        except OSError:
-            pass  # only slower
+def make_environment(config: Config, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The theme's templates; with ``bytecode`` (the build cache's
+    ``CheckedBytecodeCache``) compiled templates are kept between builds."""
+    search_path = list(reversed(template_folders(config)))  # user's first
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search_path),
+        loader=ThemeLoader(search_path),
         bytecode_cache=bytecode,
         autoescape=True,  # every front-matter value is text, never markup
         undefined=jinja2.StrictUndefined,
@@ -159,6 +240,9 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         html = template.render(page.context, root=page.root, page_path=page.path)
     except jinja2.TemplateSyntaxError as exc:
         raise BriefsiteError(exc.filename or exc.name, exc.lineno, f"template error: {exc.message}")
+    except RecursionError:
+        raise BriefsiteError(page.template, 0, f"模板无限递归（渲染 {page.path} 时）：某个模板 include、import 或 extends 了它自己",
+                             hint="检查主题中的 {% include %}、{% import %} 和 {% extends %}") from None
     except jinja2.TemplateError as exc:
         raise BriefsiteError(page.template, 0, f"template error while rendering {page.path}: {exc}")
     return html.encode("utf-8")

@@ -48,6 +48,12 @@ from ..pages.render import theme_dir
 
 PREFIX = "/__briefsite/"  # the preview's own URLs; never a file of the site
 KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often
+# Open connections at once (each open tab holds one for its event stream);
+# more are closed at once instead of each taking a thread.
+MAX_CONNECTIONS = 64
+# A connection that sends or accepts nothing for this long is closed (a
+# client that opens sockets and stays silent cannot hold threads for ever).
+SOCKET_TIMEOUT = 30.0
 
 RELOAD_JS = b"""\
 // briefsite serve: reload this tab when the preview is rebuilt.
@@ -322,8 +328,11 @@ def resolve_request(root: Path, target: str) -> Target | None:
         if not raw_path.endswith("/"):
             # Pages link relatively: they must be fetched as folder/ to work.
             return Target(redirect=raw_path + "/" + (f"?{parts.query}" if parts.query else ""))
-        path = path / "index.html"
-        if not path.is_file():
+        try:  # a symlinked index.html is followed, and must stay inside too
+            path = (path / "index.html").resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not _within(path, root):
             return None
     return Target(file=path) if path.is_file() else None
 
@@ -361,15 +370,53 @@ def error_page(state: BuildState) -> bytes:
 """.encode("utf-8")
 
 
+def host_allowed(header: str | None, allowed: frozenset[str], any_address: bool) -> bool:
+    """Whether a request's Host header names this preview.
+
+    A page on another site can make a browser send requests here under the
+    attacker's own domain name (DNS rebinding); such a Host is refused. Local
+    names, the bound address and the names given with --host / --allow-host
+    are accepted; when listening on every address (0.0.0.0, ::), so is any IP
+    address literal (a rebinding attack needs a domain name).
+    """
+    if header is None:
+        return True  # HTTP/1.0 without Host: no browser sends this
+    host = header.strip().lower()
+    if host.startswith("["):
+        host = host[1:host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    host = host.rstrip(".")
+    if host in allowed or host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or any_address
+
+
 class Handler(BaseHTTPRequestHandler):
     server: "PreviewServer"
     server_version = "briefsite-serve"
+    timeout = SOCKET_TIMEOUT  # applied to the socket by StreamRequestHandler.setup
 
     def do_GET(self) -> None:
-        self._respond(send_body=True)
+        if self._host_ok():
+            self._respond(send_body=True)
 
     def do_HEAD(self) -> None:
-        self._respond(send_body=False)
+        if self._host_ok():
+            self._respond(send_body=False)
+
+    def _host_ok(self) -> bool:
+        server = self.server
+        if host_allowed(self.headers.get("Host"), server.allowed_hosts, server.any_address):
+            return True
+        self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                   "421 预览服务器只接受本机名称和 --host / --allow-host 给出的主机名\n".encode("utf-8"),
+                   self.command != "HEAD")
+        return False
 
     def _respond(self, send_body: bool) -> None:
         preview = self.server.preview
@@ -471,23 +518,49 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not hold up Ctrl-C
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], preview: Preview) -> None:
+    def __init__(self, address: tuple[str, int], preview: Preview,
+                 allow_hosts: tuple[str, ...] = ()) -> None:
         self.preview = preview
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        host = address[0].lower().strip("[]")
+        self.any_address = host in ("", "0.0.0.0", "::")
+        self.allowed_hosts = frozenset({host, "127.0.0.1", "::1", *(h.lower() for h in allow_hosts)})
         super().__init__(address, Handler)
+
+    def process_request(self, request, client_address) -> None:
+        """One thread per connection, at most MAX_CONNECTIONS at once."""
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 class PreviewServer6(PreviewServer):
     address_family = socket.AF_INET6
 
 
-def open_server(host: str, port: int, preview: Preview) -> PreviewServer:
+def open_server(host: str, port: int, preview: Preview,
+                allow_hosts: tuple[str, ...] = ()) -> PreviewServer:
+    if not 0 <= port <= 65535:
+        raise BriefsiteError(None, 0, f"端口 {port} 无效：端口号必须在 0 到 65535 之间",
+                             hint="例如 --port 8000；--port 0 表示任选一个空闲端口")
     server_class = PreviewServer6 if ":" in host else PreviewServer
     try:
-        return server_class((host, port), preview)
-    except OSError as exc:
+        return server_class((host, port), preview, allow_hosts)
+    except (OSError, OverflowError, UnicodeError) as exc:
         hint = ("another program (perhaps another briefsite serve) uses it; "
                 f"choose another port, e.g. --port {port + 1}") if port else "check --host"
-        raise BriefsiteError(None, 0, f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+        raise BriefsiteError(None, 0, f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}",
                              hint=hint)
 
 
@@ -499,14 +572,17 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127.0.0.1",
-          port: int = 8000) -> int:
+          port: int = 8000, allow_hosts: tuple[str, ...] = ()) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); returns the exit status."""
+    if not 0 <= port <= 65535:
+        raise BriefsiteError(None, 0, f"端口 {port} 无效：端口号必须在 0 到 65535 之间",
+                             hint="例如 --port 8000；--port 0 表示任选一个空闲端口")
     if not source.is_dir():
         raise BriefsiteError(source, 0, "source folder not found",
                              hint="check --source, or create bulletins/")
     output.check_output_folder(out)  # never replace a folder briefsite did not make
     preview = Preview(source, out, config_path)
-    server = open_server(host, port, preview)
+    server = open_server(host, port, preview, allow_hosts)
     stop = threading.Event()
     threads: list[threading.Thread] = []
     try:

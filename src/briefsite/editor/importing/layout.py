@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from briefsite.content.controlchars import FORBIDDEN, first_forbidden, refusal
 from briefsite.errors import BriefsiteError
 
 # What a reader may be certain a line is. None: text, for the interpreter to read.
@@ -63,25 +64,24 @@ def is_red(color: str | None) -> bool:
     return r >= 150 and g <= 90 and b <= 90
 
 
-# Control characters: a vertical tab is a line break inside a paragraph (Word's
-# Shift+Enter copies as VT), a form feed a page break (pdftotext): layout, kept
-# as such. Any other control character (and the non-characters U+FFFE/U+FFFF)
-# is not text anybody printed, and is refused with its line.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# Control characters (content/controlchars.py decides for every input): a
+# vertical tab is a line break inside a paragraph (Word's Shift+Enter copies
+# as VT), a form feed a page break (pdftotext): layout, kept as such. Any
+# other is not text anybody printed, and is refused with its line.
+CONTROL_RE = FORBIDDEN
 PAGE_BREAK = "\x0c"
 
 
 def clean_controls(text: str, path: str) -> str:
-    """``text`` with VT as a line break and FF as its own line; other controls refused."""
+    """``text`` with VT and the line separators as line breaks; other controls refused."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     text = text.replace("\x1c", "\n").replace("\x1d", "\n").replace("\x1e", "\n")  # separators
     text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    match = CONTROL_RE.search(text)
+    match = first_forbidden(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
-        raise BriefsiteError(path, line, f"含有控制字符 U+{ord(match.group()):04X}，不是正文文字"
-                             f" (control character U+{ord(match.group()):04X} in the text)",
-                             hint="删去该字符后重新导入 (delete it and import again)")
+        message, hint = refusal(match.group())
+        raise BriefsiteError(path, line, message, hint=hint)
     return text
 
 

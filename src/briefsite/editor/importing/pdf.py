@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefsite.errors import BriefsiteError
+from briefsite.content.controlchars import refusal
 from .layout import CONTROL_RE, Document, Line, fold_radicals
 from .textshape import ends_sentence, is_wide, join_broken, nonspace
 
@@ -81,8 +82,7 @@ def read_pdf(data: bytes, path: str) -> Document:
     for p in printed:
         bad = CONTROL_RE.search(p.text + "".join(p.cells))
         if bad:
-            raise BriefsiteError(path, 0, f"第 {p.page} 页的文字含有控制字符 U+{ord(bad.group()):04X} "
-                                 f"(page {p.page}: control character U+{ord(bad.group()):04X} in the text layer)",
+            raise BriefsiteError(path, 0, f"第 {p.page} 页的文字{refusal(bad.group())[0]}",
                                  hint="请从原件重新导出 PDF，或导入 Word 文件")
     glyphs = "".join(p.text + "".join(p.cells) for p in printed)
     if glyphs.count("(cid:") * 8 > max(1, len(nonspace(glyphs))) // 2:

@@ -7,11 +7,11 @@ interpreter with none, and the interpreter reads them by their shape.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 
 from briefsite.errors import BriefsiteError
+from briefsite.files import read_regular, too_large
 from .layout import PAGE_BREAK, Document, Line, clean_controls
 
 MAX_INPUT = 50 * 1024 * 1024  # bytes; a bulletin's PDF or Word file is at most some megabytes
@@ -19,54 +19,17 @@ MAX_TEXT = 5 * 1024 * 1024  # bytes of plain text; a bulletin's text is some kil
 
 
 def read_input(path: Path, limit: int = MAX_INPUT) -> bytes:
-    """The bytes of a regular file (or standard input for ``-``), refused beyond ``limit``.
-
-    A FIFO, a device or a socket is refused before anything is read from it
-    (opened non-blocking and checked with fstat, so a FIFO without a writer
-    cannot hang the import); the read itself stops at ``limit`` bytes, so
-    /dev/zero or a file that grows cannot exhaust memory.
-    """
+    """The bytes of a regular file (``files.read_regular``: a FIFO, device or socket is
+    refused before anything is read, and at most ``limit`` bytes are), or of
+    standard input for ``-``, read with the same bound."""
     if str(path) == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
-            raise BriefsiteError("-", 0, f"标准输入超过 {limit} 字节，不像一期简报 "
-                                 f"(standard input is over {limit} bytes)", hint="是否选错了文件？")
+            raise too_large("-", len(data), limit)
         return data
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise BriefsiteError(path, 0, "文件不存在 (file not found)", hint="请给出要导入的文件的路径") from None
-    except IsADirectoryError:
-        raise BriefsiteError(path, 0, "是文件夹，不是文件 (a folder, not a file)") from None
-    except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法读取文件 (cannot read it: {exc.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise BriefsiteError(path, 0, "是文件夹，不是文件 (a folder, not a file)")
-        if not stat.S_ISREG(info.st_mode):
-            raise BriefsiteError(path, 0, "不是普通文件（管道、设备或套接字），未读取 "
-                                 "(not a regular file: a FIFO, device or socket)",
-                                 hint="请导入保存在磁盘上的 PDF、Word 或文本文件")
-        if info.st_size > limit:
-            raise BriefsiteError(path, 0, f"文件有 {info.st_size} 字节，远大于一期简报 "
-                                 f"(the file is {info.st_size} bytes)", hint="是否选错了文件？")
-        os.set_blocking(fd, True)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise BriefsiteError(path, 0, f"文件超过 {limit} 字节，远大于一期简报 "
-                                 f"(the file is over {limit} bytes)", hint="是否选错了文件？")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法读取文件 (cannot read it: {exc.strerror})") from None
-    finally:
-        os.close(fd)
+    if not os.path.lexists(path):
+        raise BriefsiteError(path, 0, "文件不存在 (file not found)", hint="请给出要导入的文件的路径")
+    return read_regular(path, limit)
 
 
 def decode_raw(data: bytes, path: str) -> str:

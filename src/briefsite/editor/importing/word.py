@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from briefsite.errors import BriefsiteError
+from briefsite.content.controlchars import refusal
 from .layout import CONTROL_RE, Document, Line, clean_controls
 
 NOT_DOCX = "不是可读的 Word (.docx) 文件 (not a readable .docx file)"
@@ -253,7 +254,6 @@ class _Reader:
         bad = CONTROL_RE.search(text.replace("\x0b", "\n"))
         if bad:
             where = len(self.lines) + 1
-            raise BriefsiteError(self.path, 0, f"第 {where} 段含有控制字符 U+{ord(bad.group()):04X} "
-                                 f"(paragraph {where}: control character U+{ord(bad.group()):04X})",
+            raise BriefsiteError(self.path, 0, f"第 {where} 段{refusal(bad.group())[0]}",
                                  hint="请在 Word 中删去该字符后重新导入")
         return clean_controls(text, self.path).replace("\t", " ")

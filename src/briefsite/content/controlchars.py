@@ -1,0 +1,46 @@
+"""Control characters in text: what is a layout artefact, what is refused.
+
+Text copied out of Word keeps its manual line breaks as U+000B (VT), and
+pdftotext marks page breaks with U+000C (FF); both are layout, so a body's
+VT becomes a line break and its FF a paragraph break. Every other control
+character (U+0000-U+001F except tab and newline, U+007F-U+009F), lone
+surrogates and the noncharacters U+FDD0-U+FDEF and U+xFFFE/U+xFFFF have no
+place in a bulletin (in a one-line masthead value VT and FF are plain
+whitespace, collapsed like any other) and cannot be written into XML (feeds, sitemap): they are
+refused with the file and line, never published.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NONCHARACTERS = "".join(chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                       + re.escape(_NONCHARACTERS) + "]")
+# A body's VT is a manual line break (Markdown: two spaces before the newline),
+# its FF a page break: a paragraph break.
+_LAYOUT = str.maketrans({"\x0b": "  \n", "\x0c": "\n\n"})
+
+
+def normalise_layout(body: str) -> str:
+    """VT -> line break, FF -> paragraph break."""
+    if "\x0b" in body or "\x0c" in body:
+        return body.translate(_LAYOUT)
+    return body
+
+
+def first_forbidden(text: str) -> re.Match | None:
+    return FORBIDDEN.search(text)
+
+
+def describe(char: str) -> str:
+    """'U+001B' and, for the common ones, what it is."""
+    names = {"\x1b": "ESC", "\x00": "NUL", "\x7f": "DEL", "\x0b": "VT", "\x0c": "FF"}
+    code = f"U+{ord(char):04X}"
+    return f"{code}（{names[char]}）" if char in names else code
+
+
+def refusal(char: str) -> tuple[str, str]:
+    """The message and hint for a forbidden character (one literal each)."""
+    return (f"含有不可见的控制字符 {describe(char)}，不能发布",
+            "删除该字符（它常来自复制粘贴或格式转换）；需要换行请直接换行")
