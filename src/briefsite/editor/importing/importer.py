@@ -989,8 +989,24 @@ def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
     city_name = str(imported.facts["city"])
     path = out / config.city_slug(city_name) / imported.file_name()
     content, key_lines = imported.render()
-    write_new_file(path, content, overwrite=force)
+    _write(path, content, force)
     return Written(path, imported, key_lines, str(raw))
+
+
+def _write(path: Path, content: str, force: bool) -> None:
+    """``write_new_file``, with what stops it said of the city folder, in Chinese first."""
+    folder = path.parent
+    if folder.is_symlink() and not folder.exists():
+        raise BriefsiteError(folder, 0, "城市文件夹是失效的符号链接，未写入 (a dangling symlink)",
+                             hint="请删除或改正该链接后重新导入")
+    try:
+        write_new_file(path, content, overwrite=force)
+    except (FileExistsError, NotADirectoryError):
+        raise BriefsiteError(folder, 0, "不是文件夹，无法写入 (not a folder; nothing was written)",
+                             hint="请移走同名文件后重新导入") from None
+    except OSError as exc:
+        raise BriefsiteError(folder, 0, f"无法写入该文件夹 (cannot write there: {exc.strerror})",
+                             hint="请检查文件夹的权限和磁盘空间") from None
 
 
 def check_out_folder(out: Path) -> None:
@@ -1042,19 +1058,8 @@ def write_new_file(path: Path, content: str, *, overwrite: bool = False) -> None
     Without ``overwrite`` the file is linked into place, which fails if a file
     of that name appeared meanwhile: an existing bulletin is never replaced.
     """
-    folder = path.parent
-    try:
-        if folder.is_symlink() and not folder.exists():
-            raise BriefsiteError(folder, 0, "城市文件夹是失效的符号链接，未写入 (a dangling symlink)",
-                                 hint="请删除或改正该链接后重新导入")
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".new-", suffix=".tmp", dir=folder)
-    except FileExistsError:
-        raise BriefsiteError(folder, 0, "不是文件夹，无法写入 (not a folder; nothing was written)",
-                             hint="请移走同名文件后重新导入") from None
-    except OSError as exc:
-        raise BriefsiteError(folder, 0, f"无法写入该文件夹 (cannot write there: {exc.strerror})",
-                             hint="请检查文件夹的权限") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".new-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
@@ -1074,8 +1079,5 @@ def write_new_file(path: Path, content: str, *, overwrite: bool = False) -> None
                     raise BriefsiteError(path, 0, "文件已存在，未写入 (file exists; nothing was written)",
                                          hint="要覆盖请加 --force") from None
                 os.replace(tmp, path)
-    except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法写入 (cannot write it: {exc.strerror})",
-                             hint="请检查磁盘空间和文件夹权限") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
