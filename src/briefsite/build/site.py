@@ -196,7 +196,7 @@ def load_archive(source: Path, config: Config, *, strict: bool = False,
     problems = Problems()
     bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources)
     archive = build_archive(bulletins, problems)
-    check_integrity(archive, problems)  # series-level: gaps, order, links to drafts
+    check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems

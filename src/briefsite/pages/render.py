@@ -224,7 +224,19 @@ def url(context, target: str) -> str:
     if target.startswith("#"):
         return target  # a place on this same page
     link = root + target.lstrip("/")
+    if context["site"].links == "files":
+        return explicit_index(link)
     return link or "./"
+
+
+def explicit_index(link: str) -> str:
+    """``../cities/`` -> ``../cities/index.html``: opened from a folder
+    (file://) no server adds index.html, and a folder link shows a listing."""
+    path, mark, rest = link.partition("#")
+    path, qmark, query = path.partition("?")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path + qmark + query + mark + rest
 
 
 @jinja2.pass_context
