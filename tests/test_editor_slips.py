@@ -31,7 +31,7 @@ def test_file_name_disagreeing_with_date_and_issue_is_an_error(empty_project):
     assert result.code == 1
     assert err_lines(result)[0] == (
         "bulletins/yiyang/2024-05-11-3.md:4: error: 文件名 2024-05-11-3.md 与刊头不一致："
-        "文件名的日期是 2024-05-11，但 date 是 2024-05-12；期号是 3，但 issue 是 2（网页按文件名发布） "
+        "文件名中日期是 2024-05-11，但 date 是 2024-05-12；期号是 3，但 issue 是 2（网页按文件名发布） "
         "(若刊头正确，把文件改名为 2024-05-12-2.md；否则改正刊头)")
     build = run_cli("build", cwd=empty_project)
     assert build.code == 1 and "与刊头不一致" in build.err
@@ -43,7 +43,7 @@ def test_file_name_disagreeing_with_issue_only(empty_project):
     result = run_cli("check", cwd=empty_project)
     assert result.code == 1
     assert err_lines(result)[0].startswith(
-        "bulletins/yiyang/2024-05-10-4.md:3: error: 文件名 2024-05-10-4.md 与刊头不一致：文件名的期号是 4，但 issue 是 1")
+        "bulletins/yiyang/2024-05-10-4.md:3: error: 文件名 2024-05-10-4.md 与刊头不一致：文件名中期号是 4，但 issue 是 1")
 
 
 def test_new_names_the_file_from_date(empty_project):

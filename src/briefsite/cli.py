@@ -218,7 +218,7 @@ def cmd_new(args) -> int:
     from .editor.scaffold import create_next
 
     config = load_config(args.config)
-    plan = create_next(args.source, config, args.city, args.title, args.date or _ask_date())
+    plan = create_next(args.source, config, args.city, args.title, args.date or _ask_date)
     for note in plan.notes:
         print(f"{plan.path}: warning: {note}", file=sys.stderr)
     print(plan.path)

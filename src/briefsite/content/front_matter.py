@@ -7,6 +7,7 @@ need them, and refusing them makes "billion laughs" documents harmless.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,10 +146,18 @@ def explain_yaml_error(fm_text: str, exc: yaml.YAMLError) -> tuple[int, str, str
     if "\t" in fm_text and "'\\t'" in problem and mark is not None:
         return (mark.line, "这一行的值中有制表符（Tab）",
                 "把 Tab 换成空格，或把整个值用引号括起来")
+    if "mapping values are not allowed" in problem and mark is not None and mark.line < len(lines):
+        here = lines[mark.line]
+        before = next((lines[i] for i in range(mark.line - 1, -1, -1) if lines[i].strip()), "")
+        if here[:1] == " " and re.match(r"^[^\s:#-][^:]*:\s*\S", before):
+            return (mark.line, "这一行多了缩进，YAML 把它当成了上一行内容的续行",
+                    "删去行首的空格：只有 recipients 下的行需要缩进")
     if "mapping values are not allowed" in problem and mark is not None:
         shown = lines[mark.line].strip() if mark.line < len(lines) else ""
+        lead, sep, value = shown.partition(": ") if not shown.startswith("- ") else ("-", " ", shown[2:])
+        example = f'{lead}{sep}"{value}"' if value else '"…: …"'
         return (mark.line, f"这一行的值中有英文冒号加空格（: ），YAML 把它当成了新的键：{shown[:40]}",
-                "把整个值用引号括起来（如 - \"单位: 名称\"），或改用中文冒号“：”")
+                f"把整个值用引号括起来，如 {example[:60]}，或改用中文冒号“：”")
     return None
 
 

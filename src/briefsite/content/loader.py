@@ -573,19 +573,19 @@ def _check_name_facts(path: Path, shown: str, date: dt.date, issue: int | None,
     if not match:
         return
     named_date, named_issue = match.group(1), match.group(2)
-    expected = f"{date.isoformat()}-{issue}.md" if issue is not None else f"{date.isoformat()}.md"
+    suffix = issue if issue is not None else named_issue
+    expected = f"{date.isoformat()}-{int(suffix)}.md" if suffix is not None else f"{date.isoformat()}.md"
     differences = []
     if named_date != date.isoformat():
         differences.append(f"日期是 {named_date}，但 date 是 {date.isoformat()}")
+    # <date>-1.md without an issue: may tell two unnumbered bulletins of a day apart.
     if named_issue is not None and issue is not None and int(named_issue) != issue:
         differences.append(f"期号是 {int(named_issue)}，但 issue 是 {issue}")
-    elif named_issue is not None and issue is None:
-        differences.append(f"带期号 {int(named_issue)}，但刊头没有 issue")
     if not differences:
         return
     line = check.line("date") if named_date != date.isoformat() else check.line("issue")
     problems.error(shown, line,
-                   f"文件名 {path.name} 与刊头不一致：文件名的{'；'.join(differences)}（网页按文件名发布）",
+                   f"文件名 {path.name} 与刊头不一致：文件名中{'；'.join(differences)}（网页按文件名发布）",
                    f"若刊头正确，把文件改名为 {expected}；否则改正刊头")
 
 
