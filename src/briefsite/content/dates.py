@@ -24,13 +24,13 @@ NUMBER = rf"(?:\d{{1,4}}|[{CN_NUMERAL}]{{1,6}})"
 _YEAR_CN = "[〇零○Ｏ一二三四五六七八九]{4}"
 _MD_CN = "[一二三四五六七八九十廿卅]{1,3}"
 _DATE_PATTERNS = (
-    # 2024年5月10日, 2024 年 5 月 10 日
-    re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    # 2024年5月10日, 2024 年 5 月 10 日, 2024年5月10号
+    re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
     # 2024.5.10, 2024-05-10, 2024/5/10 (one separator throughout)
     re.compile(r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[.．\-－/／])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*"
                r"(?P<d>\d{1,2})(?![\d.])"),
     # 二〇二四年五月十日
-    re.compile(rf"(?P<y>{_YEAR_CN})\s*年\s*(?P<m>{_MD_CN})\s*月\s*(?P<d>{_MD_CN})\s*日"),
+    re.compile(rf"(?P<y>{_YEAR_CN})\s*年\s*(?P<m>{_MD_CN})\s*月\s*(?P<d>{_MD_CN})\s*[日号]"),
 )
 
 

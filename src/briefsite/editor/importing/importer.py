@@ -27,10 +27,12 @@ import yaml
 from briefsite.content.config import KNOWN_CITY_SLUGS, Config
 from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
-from .masthead import Piece, read_masthead
+from .closing import read_closing
+from .masthead import Masthead, Piece, read_masthead
+from .places import AmbiguousPlace, Placed, find_city
 from briefsite.content.model import Bulletin
-from .textshape import (balanced, display_width, ends_sentence, has_sentence_punct,
-                        join_broken, nonspace, tidy)
+from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
+                        has_sentence_punct, join_broken, nonspace, tidy)
 
 MAX_INPUT = 5 * 1024 * 1024  # bytes; a bulletin's text is some kilobytes
 
@@ -38,21 +40,13 @@ MAX_INPUT = 5 * 1024 * 1024  # bytes; a bulletin's text is some kilobytes
 # "3/5", a bare page number, and rules drawn with dashes or underscores.
 PAGE_NUMBER_RES = (
     re.compile(r"^[—–\-－─~～·•]+\s*\d{1,4}\s*[—–\-－─~～·•]+$"),
-    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"),
     re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
     re.compile(r"^\d{1,3}$"),
 )
 RULE_RE = re.compile(r"^[—–\-－─━_＿=＝]{3,}$")
-GUIDE_RE = re.compile(r"^【?\s*(?:本期)?\s*导\s*读\s*】?$")
+GUIDE_RE = re.compile(r"^【?\s*(?:本期\s*)?导\s*读\s*】?$")
 GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△●○◆◇■□]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
-MARKER_RE = re.compile(r"^【(?P<name>[^【】\d][^【】]{0,24})】\s*(?P<rest>.*)$")
-LABEL_RE = re.compile(r"^(?P<label>抄\s*送|报|送|发)\s*[：:]\s*(?P<rest>.*)$")
-LABEL_KEYS = {"报": "report", "送": "send", "发": "distribute", "抄送": "cc"}
-DOC_NUMBER_RE = re.compile(r"^[^\s，。：:]{1,16}[【〔\[［（(]\s*\d{4}\s*[】〕\]］）)]\s*(?:第\s*)?\d{1,5}\s*号$")
-CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式|电\s*话|传\s*真|电子邮箱|邮\s*箱|"
-                        r"e-?mail|地\s*址)\s*[：:]", re.I)
-PRINTED_RE = re.compile(r"^(?P<before>.*?)\s*印\s*发$")
-ENTRY_SPLIT_RE = re.compile(r"[，,；;]")
 MAX_HEADLINE = 45  # characters; a longer line is a paragraph
 # Front-matter order, as in docs/format.md and the hand-made seeds.
 KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipients",
@@ -86,6 +80,7 @@ class Imported:
     dropped: list[Piece] = field(default_factory=list)
     headings: int = 0
     paragraphs: int = 0
+    city_how: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
 
     @property
     def missing(self) -> list[str]:
@@ -120,7 +115,8 @@ def render_front_matter(facts: dict[str, object], comments: dict[str, str]) -> t
         if key == "recipients":
             out.append("recipients:")
             for group, names in value.items():  # type: ignore[union-attr]
-                out.append(f"  {group}:")
+                note = comments.get(f"recipients.{group}")  # 印作 主送: the label printed
+                out.append(f"  {group}:" + (f"  # {note}" if note else ""))
                 out.extend(f"    - {_scalar(name)}" for name in names)
             continue
         line = f"{key}: {_scalar(value)}"
@@ -184,7 +180,8 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     lines = lines[head.consumed:]
     lines = _drop_running_heads(lines, head.title, dropped)
     lines, guide = _drop_guide(lines, dropped)
-    lines, closing = _closing_block(lines, width, dropped)
+    closing = read_closing(lines, width, dropped, masthead_doc_number=head.doc_number)
+    lines = lines[: closing.start] + [_Line(no, text_, True) for no, text_ in closing.body]
     blocks, headings, paragraphs = _body(lines, width)
 
     facts: dict[str, object] = {}
@@ -203,10 +200,13 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
     elif printed_by:
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
-    city_name = city or _find_city([t for t in (title, issuer) if t], config)
-    if city_name is None:
+    placed = _place(title, issuer, city, config, archive, text)
+    if placed is None:
         raise BriefsiteError(None, 0, "no city found in the title or issuer",
                              hint="pass --city, e.g. --city 株洲市")
+    city_name = placed.city
+    if placed.inferred:
+        comments["city"] = f"inferred: {placed.how}"
     title, issuer = _from_series(title, issuer, city_name, archive, comments)
 
     facts["title"] = title
@@ -219,6 +219,7 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     facts["city"] = city_name
     if closing.recipients:
         facts["recipients"] = closing.recipients
+        comments.update({f"recipients.{key}": text for key, text in closing.label_comments().items()})
     if closing.doc_number:
         facts["doc_number"] = closing.doc_number
     if closing.printed:
@@ -231,6 +232,7 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
             comments[key] = f"FILL IN: not found in the text ({what})"
             notes.append(Note(key, f"no {key} found in the text",
                               f"in place of null, put {what}; briefsite check rejects the file until then"))
+    _masthead_extras(head, facts, comments, notes)
     if head.issue is None:
         notes.append(Note(None, "no issue number found",
                           "if the original has one, add 'issue: N' and name the file <date>-N.md"))
@@ -241,10 +243,55 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
             notes.append(Note(None, f"导读 item {item!r} matches no headline and was dropped",
                               "the page builds its own contents from the headings; check them"))
-    for line_no, text_ in closing.trailing:
-        notes.append(Note(None, f"line {line_no} after the 版记 was kept at the end of the text: {text_}"))
+    for key, message, hint in closing.remarks:
+        notes.append(Note(key, message, hint))
     body = "\n\n".join(blocks)
-    return Imported(facts, comments, body, notes, dropped, headings, paragraphs)
+    return Imported(facts, comments, body, notes, dropped, headings, paragraphs, city_how=placed.how)
+
+
+def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[str, str],
+                     notes: list[Note]) -> None:
+    """What the masthead prints beyond the front-matter keys: kept as comments, never lost.
+
+    A 专报's 文号 is the bulletin's own (a 文号 in the 版记 only when the masthead
+    has none); 签发人 goes beside the issuer; markings (内部资料, 秘密★1年, 特急,
+    份号) beside the title. A classified bulletin becomes a draft: the archive is
+    public, so an editor must clear it before it is published.
+    """
+    if head.doc_number:
+        facts["doc_number"] = head.doc_number
+    if head.signer:
+        _add_comment(comments, "issuer", head.signer)
+    if head.markings:
+        printed = " ".join(head.markings)
+        _add_comment(comments, "title", f"版头另印有：{printed}")
+        if head.classified:
+            facts["draft"] = True
+            comments["draft"] = f"inferred: 版头标有密级 {head.classified}，公开档案不发布涉密简报；确认可以公开后删去此行"
+        elif any(word in printed for word in ("内部", "注意保存", "外传", "保密")):
+            notes.append(Note("title", f"版头印有 {printed} (the masthead is marked {printed})",
+                              "本档案公开发布，请确认这份简报可以公开 (the archive is public: check it may be published)"))
+
+
+def _add_comment(comments: dict[str, str], key: str, text: str) -> None:
+    comments[key] = f"{comments[key]}; {text}" if key in comments else text
+
+
+def _place(title: str | None, issuer: str | None, city: str | None, config: Config,
+           archive: Sequence[Bulletin], text: str) -> Placed | None:
+    """The bulletin's city: --city, else read from the title and issuer (see places.py)."""
+    if city:
+        return Placed(city, "由 --city 指定", inferred=False)
+    try:
+        return find_city([("标题", title or ""), ("发文单位", issuer or "")],
+                         known=set(config.city_slugs) | set(KNOWN_CITY_SLUGS),
+                         archive_cities={b.city for b in archive} | set(config.city_slugs),
+                         document=text)
+    except AmbiguousPlace as exc:
+        raise BriefsiteError(None, 0, f"{exc}，无法判断这份简报属于哪个城市 "
+                             f"({exc.name} names places in {len(exc.cities)} cities)",
+                             hint=f"请用 --city 指定，例如 --city {exc.cities[0]} "
+                                  f"(pass --city, e.g. --city {exc.cities[0]})") from None
 
 
 def _lines(text: str, dropped: list[Piece]) -> list[_Line]:
@@ -287,7 +334,7 @@ def _wrap_width(lines: list[_Line]) -> int | None:
 
 
 def _full(text: str, width: int | None) -> bool:
-    return width is not None and display_width(text) >= 0.9 * width
+    return fills_line(text, width)
 
 
 def _drop_running_heads(lines: list[_Line], title: str | None, dropped: list[Piece]) -> list[_Line]:
@@ -339,137 +386,6 @@ def _drop_guide(lines: list[_Line], dropped: list[Piece]) -> tuple[list[_Line], 
     for ln in lines[1:i]:
         dropped.append(Piece(ln.no, ln.text, "导读"))
     return lines[i:], items
-
-
-@dataclass
-class _Closing:
-    recipients: dict[str, list[str]] = field(default_factory=dict)
-    doc_number: str | None = None
-    printed: dt.date | None = None
-    printed_by: str | None = None
-    printed_text: str = ""
-    printed_piece: Piece | None = None
-    contact: str | None = None
-    trailing: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _closing_kind(text: str) -> str | None:
-    if LABEL_RE.match(text):
-        return "label"
-    if DOC_NUMBER_RE.match(nonspace(text)):
-        return "doc_number"
-    if CONTACT_RE.match(text):
-        return "contact"
-    match = PRINTED_RE.match(text)
-    if match and find_dates(match.group("before")):
-        return "printed"
-    return None
-
-
-def _entry_like(text: str) -> bool:
-    """A line that may continue a 报/送 entry: a list of names, not a sentence."""
-    inner = text.rstrip("。.")
-    return len(nonspace(text)) <= 150 and not any(ch in "。！？!?" for ch in inner) \
-        and not MARKER_RE.match(text)
-
-
-def _closing_block(lines: list[_Line], width: int | None,
-                   dropped: list[Piece]) -> tuple[list[_Line], _Closing]:
-    """Split off the 版记 at the end: 报/送/发/抄送, 文号, 印发 line, contact."""
-    closing = _Closing()
-    start = None
-    for i, ln in enumerate(lines):
-        if _closing_kind(ln.text) in ("label", "doc_number", "printed") and all(
-                _closing_kind(later.text) or _entry_like(later.text) for later in lines[i + 1:]):
-            if _closing_kind(ln.text) == "label" or i >= len(lines) - 4:
-                start = i
-                break
-    if start is None:
-        # A contact line alone at the very end (seed 004 has it after 送).
-        if lines and _closing_kind(lines[-1].text) == "contact":
-            start = len(lines) - 1
-        else:
-            return lines, closing
-    current: str | None = None  # "label:<key>" or "contact"
-    # key -> entries, each a list of (line number, text, whole printed line)
-    entries: dict[str, list[list[tuple[int, str, str]]]] = {}
-    contact: list[str] = []
-    for ln in lines[start:]:
-        kind = _closing_kind(ln.text)
-        if kind == "label":
-            match = LABEL_RE.match(ln.text)
-            assert match
-            key = LABEL_KEYS[nonspace(match.group("label"))]
-            dropped.append(Piece(ln.no, ln.text[: match.start("rest")], "版记 label"))
-            rest = match.group("rest")
-            entries.setdefault(key, []).append([(ln.no, rest, ln.text)] if rest else [])
-            current = "label:" + key
-        elif kind == "doc_number" and closing.doc_number is None:
-            closing.doc_number = nonspace(ln.text)
-            current = None
-        elif kind == "printed" and closing.printed is None:
-            match = PRINTED_RE.match(ln.text)
-            assert match
-            found = find_dates(match.group("before"))[-1]
-            before = match.group("before")
-            closing.printed = found.date
-            closing.printed_by = tidy(before[: found.start] + " " + before[found.end:]) or None
-            closing.printed_text = ln.text[len(before[: found.start]):].strip()
-            closing.printed_piece = Piece(ln.no, closing.printed_text, "印发 date")
-            dropped.append(closing.printed_piece)
-            current = None
-        elif kind == "contact" or current == "contact":
-            contact.append(" ".join(ln.text.split()))
-            current = "contact"
-        elif current and current.startswith("label:"):
-            entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
-        else:
-            closing.trailing.append((ln.no, ln.text))
-    for key in ("report", "send", "distribute", "cc"):
-        if key in entries:
-            names = [n for group in entries[key] for n in _entry_names(group, width, dropped)]
-            if names:
-                closing.recipients[key] = names
-    if contact:
-        closing.contact = " ".join(contact)
-    body = lines[:start] + [_Line(no, text, True) for no, text in closing.trailing]
-    return body, closing
-
-
-def _entry_names(group: list[tuple[int, str, str]], width: int | None,
-                 dropped: list[Piece]) -> list[str]:
-    """The names of one 报/送 entry, which may run over several lines.
-
-    Names are separated by "，" (as the hand-made seeds split them). A line
-    break continues the current name when the printed line ran to the full
-    width or ended with "、"; otherwise the next line starts a new name.
-    """
-    names: list[str] = []
-    current = ""
-    for k, (no, text, _) in enumerate(group):
-        if k > 0 and current:
-            _, prev, prev_whole = group[k - 1]
-            if not (prev.endswith("、") or _full(prev_whole, width)):
-                names.append(current)
-                current = ""
-        separators = ENTRY_SPLIT_RE.findall(text)
-        if separators:
-            dropped.append(Piece(no, "".join(separators), "版记 separator"))
-        for j, part in enumerate(ENTRY_SPLIT_RE.split(text)):
-            if j > 0 and current:
-                names.append(current)
-                current = ""
-            current = join_broken(current, tidy(part))
-    if current:
-        names.append(current)
-    cleaned = []
-    for name in names:
-        stripped = name.rstrip("。.")
-        if stripped != name:
-            dropped.append(Piece(group[-1][0], name[len(stripped):], "版记 separator"))
-        if stripped:
-            cleaned.append(stripped)
-    return cleaned
 
 
 def _heading_like(text: str, width: int | None) -> bool:
@@ -594,19 +510,6 @@ def _yaml_char(ch: str) -> str:
         return ch
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def _find_city(texts: list[str], config: Config) -> str | None:
-    """The city a title or issuer starts with: the longest known name, else any …市/…州/…省."""
-    known = set(config.city_slugs) | set(KNOWN_CITY_SLUGS)
-    for text in texts:  # the title first: it names the series
-        matches = [name for name in known if text.startswith(name)]
-        if matches:
-            return max(matches, key=len)
-        match = re.match(r"^([\u4e00-\u9fff]{2,9}?[省市州])", text)
-        if match:
-            return match.group(1)
-    return None
 
 
 def _from_series(title: str | None, issuer: str | None, city: str,

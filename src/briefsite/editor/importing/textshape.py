@@ -74,3 +74,12 @@ def join_broken(left: str, right: str) -> str:
 def nonspace(text: str) -> str:
     """The text without any whitespace, for comparing what was printed."""
     return "".join(text.split())
+
+
+# A section marker line: "【市级动态】", possibly followed by the first text of the section.
+MARKER_RE = re.compile(r"^【(?P<name>[^【】\d][^【】]{0,24})】\s*(?P<rest>.*)$")
+
+
+def fills_line(text: str, width: int | None) -> bool:
+    """True when a line runs to the printed line width: it was broken by the layout, not the author."""
+    return width is not None and display_width(text) >= 0.9 * width

@@ -1,0 +1,251 @@
+"""Read the 版记 (closing block) at the end of a bulletin's extracted text.
+
+GB/T 9704 prints it at the foot of the last page, between rules: the
+recipients under their labels (报/报送, 送/主送, 发/分送, 抄送/抄报, each a list
+of names that may wrap over lines), the issuing office and date of printing
+(…办公室 2024年5月10日印发), and often the bulletin's 文号 and a contact line.
+``read_closing`` finds where it begins, turns it into facts and records every
+label and separator it consumed as a ``Piece``, so the importer can account
+for each character of the input; what it cannot use as a fact stays in the
+text, with a remark saying why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from briefsite.content.dates import find_dates
+from briefsite.content.loader import MAX_TEXT
+from briefsite.content.model import RECIPIENT_KEYS, RECIPIENT_LABELS
+from .masthead import DOC_NUMBER, ORG_ENDINGS, Piece
+from .textshape import MARKER_RE, fills_line, join_broken, nonspace, tidy
+
+# Longer labels first: 报送 is not 报 followed by a name starting with 送.
+LABEL_RE = re.compile(r"^(?P<label>抄\s*送|抄\s*报|主\s*送|报\s*送|分\s*送|报|送|发)\s*[：:]\s*(?P<rest>.*)$")
+# Each printed label and the recipients group it files under (docs/format.md).
+LABEL_KEYS = {"报": "report", "报送": "report", "送": "send", "主送": "send",
+              "发": "distribute", "分送": "distribute", "抄送": "cc", "抄报": "cc"}
+DOC_NUMBER_RE = re.compile(rf"^{DOC_NUMBER}$")  # matched against the line without spaces
+CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式|电\s*话|传\s*真|电子邮箱|邮\s*箱|"
+                        r"e-?mail|地\s*址)\s*[：:]", re.I)
+# Searched, not matched from the start: a lazy "^(.*?)\s*印发$" retries the
+# whitespace run at every position and is quadratic in it (issue 12, item 3).
+PRINTED_RE = re.compile(r"印\s*发$")
+# Names are split only at "，", as the page joins them again; "；", "," and "."
+# may belong to a name (Co., Ltd.) and stay in it, so the page prints them.
+ENTRY_SEPARATOR = "，"
+# How a complete recipient's name ends: a body (…办公室, …管委会) or a person's post.
+NAME_ENDINGS = ORG_ENDINGS + ("书记", "长", "主任", "成员", "同志", "领导", "负责人", "部门", "单位",
+                              "人大", "政协", "院", "会", "员", "所", "站", "队", "司", "社", "校", "团")
+
+
+class Line(Protocol):
+    """What the reader needs of a line: its number in the input and its stripped text."""
+
+    @property
+    def no(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass
+class Closing:
+    start: int  # index of the first 版记 line in the lines given; len(lines) when there is none
+    recipients: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, list[str]] = field(default_factory=dict)  # group -> labels printed for it
+    doc_number: str | None = None
+    printed: dt.date | None = None
+    printed_by: str | None = None
+    printed_text: str = ""
+    printed_piece: Piece | None = None
+    contact: str | None = None
+    body: list[tuple[int, str]] = field(default_factory=list)  # lines after ``start`` kept in the text
+    remarks: list[tuple[str | None, str, str]] = field(default_factory=list)  # (key, message, hint)
+
+    def label_comments(self) -> dict[str, str]:
+        """Group -> "印作 主送" where the page's label (送) is not the one printed."""
+        out = {}
+        for key, printed in self.labels.items():
+            other = [label for label in printed if label != RECIPIENT_LABELS[key]]
+            if other:
+                out[key] = "印作 " + "、".join(dict.fromkeys(printed))
+        return out
+
+
+def closing_kind(text: str) -> str | None:
+    """Which kind of 版记 line this is: label, doc_number, contact, printed, or None."""
+    if LABEL_RE.match(text):
+        return "label"
+    if DOC_NUMBER_RE.match(nonspace(text)):
+        return "doc_number"
+    if CONTACT_RE.match(text):
+        return "contact"
+    before = printed_before(text)
+    if before is not None and find_dates(before):
+        return "printed"
+    return None
+
+
+def printed_before(text: str) -> str | None:
+    """What a "… 2024年5月10日印发" line prints before 印发; None if it does not end so."""
+    match = PRINTED_RE.search(text)
+    return text[: match.start()].rstrip() if match else None
+
+
+def _entry_like(text: str) -> bool:
+    """A line that may continue a 报/送 entry: a list of names, not a sentence."""
+    inner = text.rstrip("。.")
+    return len(nonspace(text)) <= 150 and not any(ch in "。！？!?" for ch in inner) \
+        and not MARKER_RE.match(text)
+
+
+def _start(lines: Sequence[Line]) -> int | None:
+    """Where the 版记 begins: its first label, or a 印发 line near the end.
+
+    Everything after it must be 版记 lines or lists of names. A 文号 alone does
+    not begin it: a 文号 above the first label or 印发 line is one the text
+    cites (…的通知 / 湘环发〔2024〕12号), not the bulletin's own.
+    """
+    kinds = [closing_kind(ln.text) for ln in lines]
+    # rest_ok[i]: every line after i may belong to a 版记 (one pass from the end).
+    rest_ok = [True] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        rest_ok[i] = rest_ok[i + 1] and (kinds[i] is not None or _entry_like(lines[i].text))
+    for i, kind in enumerate(kinds):
+        if rest_ok[i + 1] and (kind == "label" or (kind == "printed" and i >= len(lines) - 4)):
+            return i
+    if lines and kinds[-1] == "contact":
+        return len(lines) - 1  # a contact line alone at the very end (seed 004 has it after 送)
+    return None
+
+
+def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
+                 masthead_doc_number: str | None = None) -> Closing:
+    """The 版记 at the end of ``lines``: recipients, 文号, 印发 line, contact.
+
+    ``masthead_doc_number``: the 文号 the masthead printed, which is the
+    bulletin's own; a 文号 line in the 版记 then stays in the text.
+    """
+    start = _start(lines)
+    if start is None:
+        return Closing(len(lines))
+    closing = Closing(start)
+    current: str | None = None  # "label:<key>" or "contact"
+    # key -> entries, each a list of (line number, text, whole printed line)
+    entries: dict[str, list[list[tuple[int, str, str]]]] = {}
+    contact: list[tuple[int, str]] = []
+    for ln in lines[start:]:
+        kind = closing_kind(ln.text)
+        if kind == "label":
+            match = LABEL_RE.match(ln.text)
+            assert match
+            label = nonspace(match.group("label"))
+            key = LABEL_KEYS[label]
+            closing.labels.setdefault(key, []).append(label)
+            dropped.append(Piece(ln.no, ln.text[: match.start("rest")], "版记 label"))
+            rest = match.group("rest")
+            entries.setdefault(key, []).append([(ln.no, rest, ln.text)] if rest else [])
+            current = "label:" + key
+        elif kind == "doc_number" and closing.doc_number is None and masthead_doc_number is None:
+            closing.doc_number = nonspace(ln.text)
+            current = None
+        elif kind == "doc_number":  # a second one, or the masthead printed the bulletin's own
+            closing.body.append((ln.no, ln.text))
+            own = masthead_doc_number or closing.doc_number
+            where = "版头" if masthead_doc_number else "版记前文"
+            closing.remarks.append(("doc_number", f"第 {ln.no} 行的文号 {nonspace(ln.text)} 保留在正文末尾，本期文号取{where}所印的 "
+                                    f"{own} (a second 文号 was kept in the text)",
+                                    "请核对哪个是本期简报的文号 (check which is the bulletin's own)"))
+            current = None
+        elif kind == "printed" and closing.printed is None:
+            before = printed_before(ln.text)
+            assert before is not None
+            found = find_dates(before)[-1]
+            closing.printed = found.date
+            closing.printed_by = tidy(before[: found.start] + " " + before[found.end:]) or None
+            closing.printed_text = ln.text[len(before[: found.start]):].strip()
+            closing.printed_piece = Piece(ln.no, closing.printed_text, "印发 date")
+            dropped.append(closing.printed_piece)
+            current = None
+        elif kind == "contact" or current == "contact":
+            contact.append((ln.no, ln.text))
+            current = "contact"
+        elif current and current.startswith("label:"):
+            entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
+        else:
+            closing.body.append((ln.no, ln.text))
+            closing.remarks.append((None, f"版记之后的第 {ln.no} 行保留在正文末尾：{ln.text} "
+                                    f"(line {ln.no} after the 版记 was kept at the end of the text)", ""))
+    for key in RECIPIENT_KEYS:
+        if key in entries:
+            names = [n for group in entries[key] for n in entry_names(group, width, dropped)]
+            if names:
+                closing.recipients[key] = names
+    for key, comment in closing.label_comments().items():
+        closing.remarks.append(("recipients", f"版记的 {comment.removeprefix('印作 ')} 记入 recipients.{key}，页面显示为 "
+                                f"{RECIPIENT_LABELS[key]} (filed under {key}, shown as {RECIPIENT_LABELS[key]})",
+                                "文件中该组旁注明了原标签 (the file notes the printed label beside the group)"))
+    if contact:
+        text = " ".join(" ".join(t.split()) for _, t in contact)
+        if len(text) <= MAX_TEXT:
+            closing.contact = text
+        else:  # check rejects it as a masthead value: it stays in the text, whole
+            closing.body.extend(contact)
+            closing.remarks.append((None, f"联系方式共 {len(text)} 字，超过 {MAX_TEXT} 字的上限，保留在正文末尾 "
+                                    f"(a contact of {len(text)} characters stays in the text; the limit is {MAX_TEXT})",
+                                    "如需作为 contact，请删减后移入 front-matter (shorten it to use it as contact)"))
+    closing.body.sort()
+    return closing
+
+
+def entry_names(group: list[tuple[int, str, str]], width: int | None,
+                dropped: list[Piece]) -> list[str]:
+    """The names of one 报/送 entry, which may run over several lines.
+
+    Names are separated by "，" (the page joins them with it again); a final
+    "。" ends the entry. A line break continues the current name when the
+    printed line ran to the full width or ended in "、", when the next line
+    begins with one character before a "，" (…管委 / 会，…), or when the name
+    so far ends no name and the joined one does (…办公 / 室); otherwise the next
+    line starts a new name.
+    """
+    names: list[str] = []
+    current = ""
+    for k, (no, text, _) in enumerate(group):
+        first = tidy(text.split(ENTRY_SEPARATOR, 1)[0])
+        if k > 0 and current:
+            _, prev, prev_whole = group[k - 1]
+            if not _continues(current, prev, prev_whole, first, width):
+                names.append(current)
+                current = ""
+        separators = text.count(ENTRY_SEPARATOR)
+        if separators:
+            dropped.append(Piece(no, ENTRY_SEPARATOR * separators, "版记 separator"))
+        for j, part in enumerate(text.split(ENTRY_SEPARATOR)):
+            if j > 0 and current:
+                names.append(current)
+                current = ""
+            current = join_broken(current, tidy(part))
+    if current:
+        names.append(current)
+    cleaned = []
+    for name in names:
+        stripped = name.rstrip("。")
+        if stripped != name:
+            dropped.append(Piece(group[-1][0], name[len(stripped):], "版记 separator"))
+        if stripped:
+            cleaned.append(stripped)
+    return cleaned
+
+
+def _continues(name: str, prev: str, prev_whole: str, first: str, width: int | None) -> bool:
+    """Whether the next line's ``first`` part continues ``name``, cut by a line break."""
+    if prev.rstrip().endswith("、") or fills_line(prev_whole, width):
+        return True
+    if len(first) == 1:
+        return True  # no recipient's name is one character: …管委 / 会
+    return not name.endswith(NAME_ENDINGS) and (name + first).endswith(NAME_ENDINGS)

@@ -1,0 +1,161 @@
+"""The 版记 at the foot of a bulletin (editor/importing/closing.py).
+
+Labels beyond 报/送/发/抄送, entries wrapped over lines, the punctuation
+inside recipients' names, whose 文号 is the bulletin's own, and a contact
+too long for a masthead value: each in realistic variants, through convert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefsite.editor.importing.importer import convert
+from briefsite.content.front_matter import split
+
+HEAD = "长沙市生态环境保护督察整改工作简报\n第 5 期\n长沙市督察整改办公室\n2024年6月3日\n\n"
+BODY = "市领导调研湘江保护工作\n\n6月2日，市领导赴湘江沿岸调研生态环境保护工作。\n\n"
+
+
+def read(closing: str, head: str = HEAD, body: str = BODY):
+    return convert(head + body + closing)
+
+
+@pytest.mark.parametrize("closing, recipients", [
+    ("主送：市委办公室，市政府办公室\n抄送：市人大常委会办公室，市政协办公室\n",
+     {"send": ["市委办公室", "市政府办公室"], "cc": ["市人大常委会办公室", "市政协办公室"]}),
+    ("报送：省督察整改办公室\n分送：各区县（市）人民政府，市直有关单位\n",
+     {"report": ["省督察整改办公室"], "distribute": ["各区县（市）人民政府", "市直有关单位"]}),
+    ("报：省委办公厅，省政府办公厅\n抄报：省生态环境厅\n送：市委，市政府\n",
+     {"report": ["省委办公厅", "省政府办公厅"], "send": ["市委", "市政府"], "cc": ["省生态环境厅"]}),
+    ("主　送：各区县（市）督察整改办公室\n抄　送：市委督查室\n",
+     {"send": ["各区县（市）督察整改办公室"], "cc": ["市委督查室"]}),
+    ("报送: 省督察整改办公室\n主送:各区县（市）人民政府\n",
+     {"report": ["省督察整改办公室"], "send": ["各区县（市）人民政府"]}),
+])
+def test_labels_beyond_bao_song_fa(closing: str, recipients: dict):
+    imported = read(closing)
+    assert imported.facts["recipients"] == recipients
+    assert "主送" not in imported.body and "报送" not in imported.body
+
+
+def test_a_label_the_page_shows_otherwise_is_written_beside_its_group():
+    imported = read("主送：各区县（市）人民政府\n抄报：省生态环境厅\n")
+    text, _ = imported.render()
+    assert "  send:  # 印作 主送" in text
+    assert "  cc:  # 印作 抄报" in text
+    assert split(text, "out.md").fields["recipients"].value == \
+        {"send": ["各区县（市）人民政府"], "cc": ["省生态环境厅"]}
+    assert any("抄报" in n.message for n in imported.notes)
+
+
+@pytest.mark.parametrize("closing, names", [
+    # a name cut after a few characters: the next line starts with what cannot stand alone
+    ("送：各县市区委、县市区人民政府，益阳高新区党工委、管委\n会，大通湖区管委会\n",
+     ["各县市区委、县市区人民政府", "益阳高新区党工委、管委会", "大通湖区管委会"]),
+    # a name cut mid-word: the first part ends no name, the joined one does
+    ("送：市配合中央生态环境保护督察协调联络工作专班副总协\n调人及成员\n",
+     ["市配合中央生态环境保护督察协调联络工作专班副总协调人及成员"]),
+    ("抄送：市委办公室，市人大常委会办公室，市政府办公\n室，市政协办公室\n",
+     ["市委办公室", "市人大常委会办公室", "市政府办公室", "市政协办公室"]),
+    # a line ending in 、 or ， is never a cut name
+    ("送：市委办公室、\n市政府办公室\n", ["市委办公室、市政府办公室"]),
+    ("送：市委办公室，\n市政府办公室\n", ["市委办公室", "市政府办公室"]),
+    # one name a line: each line a complete name
+    ("送：长沙市委办公室\n长沙市人民政府办公室\n长沙市督察整改领导小组成员\n",
+     ["长沙市委办公室", "长沙市人民政府办公室", "长沙市督察整改领导小组成员"]),
+])
+def test_entries_wrapped_over_lines(closing: str, names: list[str]):
+    imported = read(closing)
+    key = "cc" if closing.startswith("抄送") else "send"
+    assert imported.facts["recipients"][key] == names
+
+
+# ------------------------------------------------------------ issue 12, item 9: nothing dropped
+
+@pytest.mark.parametrize("closing, names", [
+    ("报：市委办公室；市政府办公室\n", ["市委办公室；市政府办公室"]),
+    ("报：市委办公室，市政府办公室；市人大办公室\n", ["市委办公室", "市政府办公室；市人大办公室"]),
+    ("报：Greenpeace, Inc.\n", ["Greenpeace, Inc."]),
+    ("报：市委办公室,市政府办公室\n", ["市委办公室,市政府办公室"]),
+    ("送：Hunan Environment Co., Ltd.\n", ["Hunan Environment Co., Ltd."]),
+    ("报：市委办公室，市政府办公室。\n", ["市委办公室", "市政府办公室"]),  # the final 。 ends the entry
+])
+def test_punctuation_in_names_is_kept(closing: str, names: list[str]):
+    imported = read(closing)
+    key = "report" if closing.startswith("报") else "send"
+    assert imported.facts["recipients"][key] == names
+    # What the importer did drop is only the "，" between names and a final "。".
+    assert all(set(p.text) <= set("，。") for p in imported.dropped if p.reason == "版记 separator")
+
+
+@pytest.mark.parametrize("ending", [
+    "依据上述要求，请各单位对照落实。\n湘环发〔2024〕12号\n",
+    "详见《关于做好督察整改工作的通知》\n湘环发〔2024〕12号\n\n报：市委办公室\n",
+    "此次会议传达了省里的文件精神。\n长环委办〔2024〕3号\n长沙市督察整改办公室 2024年6月3日印发\n",
+])
+def test_a_cited_doc_number_near_the_end_is_not_the_bulletins_own(ending: str):
+    imported = read(ending)
+    number = ending.split("\n")[1]
+    assert "doc_number" not in imported.facts
+    assert number in imported.body  # kept where it is printed
+
+
+@pytest.mark.parametrize("closing, number", [
+    ("报：市委办公室\n送：市政府办公室\n长沙市督察整改办公室 2024年6月3日印发\n长督简〔2024〕5号\n",
+     "长督简〔2024〕5号"),
+    ("报：市委办公室\n长督简〔2024〕5号\n长沙市督察整改办公室 2024年6月3日印发\n", "长督简〔2024〕5号"),
+])
+def test_the_bulletins_own_doc_number_in_the_banji(closing: str, number: str):
+    imported = read(closing)
+    assert imported.facts["doc_number"] == number
+    assert number not in imported.body
+
+
+def test_the_masthead_doc_number_wins_and_a_different_one_below_is_kept():
+    head = "长沙市督察整改工作专报\n长督整专〔2024〕3号\n长沙市督察整改办公室\n2024年6月3日\n\n"
+    imported = read("报：市委办公室\n长督简〔2024〕5号\n", head=head)
+    assert imported.facts["doc_number"] == "长督整专〔2024〕3号"
+    assert "长督简〔2024〕5号" in imported.body
+
+
+@pytest.mark.parametrize("length", [501, 785])
+def test_a_contact_longer_than_check_allows_stays_in_the_body(length: int):
+    contact = ("联系人：张三，电话：0731-12345678，地址：" + "湘江中路" * length)[:length]
+    assert len(contact) == length
+    imported = read(f"报：市委办公室\n{contact}\n")
+    assert "contact" not in imported.facts
+    assert contact in imported.body.replace("\\", "")
+    assert any("500" in n.message for n in imported.notes)
+    # The file it writes passes check's limit on the facts it does write.
+    assert imported.facts["recipients"] == {"report": ["市委办公室"]}
+
+
+def test_a_contact_within_the_limit_is_the_contact():
+    imported = read("报：市委办公室\n联系人：张三　　电话：0731-12345678\n")
+    assert imported.facts["contact"] == "联系人：张三 电话：0731-12345678"
+    assert imported.facts["printed"] if "printed" in imported.facts else True
+    assert imported.facts["date"] == dt.date(2024, 6, 3)
+
+
+def test_the_command_line_keeps_every_character_of_the_banji_and_check_accepts_it(tmp_path):
+    """Issue 12, item 9, as an editor meets it: import, then check the archive."""
+    from conftest import run_cli
+    contact = ("联系人：张三，电话：0731-12345678，地址：" + "湘江中路" * 200)[:785]
+    raw = tmp_path / "raw.txt"
+    raw.write_text(HEAD + BODY + "此次会议传达了文件精神。\n湘环发〔2024〕12号\n\n"
+                   "报：Hunan Environment Co., Ltd.；市委办公室.\n送：市政府办公室\n" + contact + "\n",
+                   encoding="utf-8")
+    result = run_cli("import", str(raw), "--out", "bulletins", cwd=tmp_path)
+    assert result.code == 0, result.err
+    written = tmp_path / "bulletins" / "changsha" / "2024-06-03-5.md"
+    parsed = split(written.read_text(encoding="utf-8"), str(written))
+    fields = {k: f.value for k, f in parsed.fields.items()}
+    assert fields["recipients"] == {"report": ["Hunan Environment Co., Ltd.；市委办公室."],
+                                    "send": ["市政府办公室"]}
+    assert "doc_number" not in fields and "contact" not in fields
+    assert "湘环发〔2024〕12号" in parsed.body and contact in parsed.body.replace("\\", "")
+    assert "785" in result.err  # the editor is told why the contact stayed in the text
+    check = run_cli("check", cwd=tmp_path)
+    assert check.code == 0, check.err
