@@ -1,8 +1,9 @@
-"""The search index: what Pagefind records, --no-search, determinism, failures.
+"""The search index: what Pagefind records, shards, --no-search, determinism, failures.
 
-What a reader sees of search (results, filters, jumping to a headline) is
-tested in real Chromium in tests/browser/test_search_ui.py; these tests look
-at the index files themselves and at the command line.
+What a reader sees of search (exact results, filters, jumping to a headline)
+is tested in real Chromium in tests/browser/test_search_ui.py and
+test_search_exact.py; these tests look at the index files themselves, at the
+words given to Pagefind, at the shards and at the command line.
 """
 
 from __future__ import annotations
@@ -10,21 +11,34 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import minimal, run_cli, write_bulletin
 
-from briefsite.build.search import _read, canonical_filters
+from briefsite.build import search
+from briefsite.build.search import _read, canonical_filters, searchable, token, tokens
 
 
 def indexed(site: Path) -> dict[str, dict]:
-    """Every indexed page as Pagefind recorded it (gzip'd JSON fragments), by URL."""
+    """Every indexed page as Pagefind recorded it (gzip'd JSON fragments) in
+    any shard, by URL."""
     records = []
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / "pagefind").rglob("fragment/*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         records.append(json.loads(raw[len(b"pagefind_dcd"):]))
     return {r["url"]: r for r in records}
+
+
+def decode(word: str) -> str:
+    """The character an index word stands for (as search.js decodes it;
+    Pagefind ends a block's last word with ".", a real "." is escaped)."""
+    word = word.removesuffix(".")
+    if len(word) > 2 and word.startswith(search.ESCAPE):
+        digits = "".join("0123456789abcdef"["ghijklmnopqrstuv".index(c)] for c in word[2:])
+        return chr(int(digits, 16))
+    return word
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -32,7 +46,23 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_build_indexes_bulletin_bodies_only(project):
+def test_every_character_is_one_word():
+    assert tokens("南洞庭 湖\n湿地") == ["南", "洞", "庭", "湖", "湿", "地"]  # whitespace dropped
+    assert tokens("PM2.5") == ["p", "m", "2", token("."), "5"]  # letters folded, "." a word of its own
+    assert tokens("PM2.5", fold=False)[:2] == ["P", "M"]  # Pagefind shows the text as written
+    escaped = [token(c) for c in "，。、“”（）《》·—%.<>&é"]
+    assert len(set(escaped)) == len(escaped)
+    assert all(w.startswith(search.ESCAPE) and len(w) == 8 and w.isascii() and w.isalpha() for w in escaped)
+    assert [decode(w) for w in escaped] == list("，。、“”（）《》·—%.<>&é")
+    # The letters of the escape prefix in a text stay one-character words.
+    assert tokens("zq") == ["z", "q"]
+    # A kana with its voicing mark, a compatibility ideograph: escaped, or
+    # Pagefind would fold them into their base character.
+    assert token("が") != "か" and token("\uf900") != "\u8c48" and decode(token("が")) == "が"
+    assert searchable("PM2.5 浓度\n下降") == "pm2.5浓度下降"
+
+
+def test_build_indexes_bulletin_texts_character_by_character(project):
     result = run_cli("build", cwd=project)
     assert result.code == 0, result.err
     assert "search index 5 pages in" in result.out
@@ -41,39 +71,61 @@ def test_build_indexes_bulletin_bodies_only(project):
     assert sorted(pages) == sorted(f"/{p.relative_to(site).parent.as_posix()}/"
                                    for p in site.glob("bulletins/*/*/index.html"))
     yiyang = pages["/bulletins/yiyang/2024-05-10-1/"]
-    text = yiyang["content"].replace("\u200b", "")  # Pagefind marks word breaks
+    words = yiyang["content"].replace("\u200b", "").split()
+    text = "".join(decode(w) for w in words)
+    # Nothing lost: the whole body text, every character, whitespace aside.
+    source = (project / "bulletins/yiyang/2024-05-10-1.md").read_text(encoding="utf-8")
     assert "南洞庭湖湿地保护修复" in text
+    assert "陈竞率队实地调研南洞庭湖湿地保护修复工作" in text
+    assert all(len(decode(w)) == 1 for w in words)
     # Not indexed: navigation, masthead, table of contents, 版记.
     for outside in ("首页", "年度归档", "导读", "市人大常委会办公室", "益简字"):
+        assert outside in source or outside in "首页年度归档导读"
         assert outside not in text, outside
-    assert yiyang["filters"] == {"城市": ["益阳市"], "年份": ["2024"]}
-    assert yiyang["meta"]["title"] == "益阳市配合中央生态环境保护督察工作简报 第1期"
-    assert yiyang["meta"]["日期"] == "2024年5月10日"
+    assert yiyang["filters"] == {"城市": ["益阳市"], "年份": ["2024"], "shard": ["2024-00"]}
+    facts = json.loads(yiyang["meta"]["r"])
+    assert facts == {"title": "益阳市配合中央生态环境保护督察工作简报", "issue": "第1期", "number": 1,
+                     "city": "益阳市", "date": "2024-05-10"}
     # Headlines with ids become sub-results that jump into the bulletin.
-    anchors = {a["text"]: a["id"] for a in yiyang["anchors"]}
+    anchors = {"".join(decode(w) for w in a["text"].split()): a["id"] for a in yiyang["anchors"]}
     headline = "陈竞率队实地调研南洞庭湖湿地保护修复工作"
     page = (site / "bulletins/yiyang/2024-05-10-1/index.html").read_text(encoding="utf-8")
     assert f'<h3 id="{anchors[headline]}"' in page
 
 
-def test_chinese_is_segmented_into_words(project):
-    assert run_cli("build", cwd=project).code == 0
-    text = indexed(project / "site")["/bulletins/yiyang/2024-05-10-1/"]["content"]
-    # The extended Pagefind binary splits Chinese into words, not characters.
-    assert "\u200b湿地\u200b" in text or text.startswith("湿地\u200b")
+def test_shards_by_year_and_runs_newest_first(project, monkeypatch):
+    from briefsite.content.config import load_config
+    from briefsite.build.site import load_archive
+
+    for day in range(1, 6):
+        write_bulletin(project, f"yiyang/2024-06-{day:02d}.md", minimal(issue=day + 1, date=f"2024-06-{day:02d}"))
+    archive, _ = load_archive(project / "bulletins", load_config(project / "briefsite.yaml"))
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    shards = search.plan_shards(archive.bulletins)
+    assert [s.name for s in shards] == ["2024-02", "2024-01", "2024-00", "2017-00"]
+    assert sum(len(s.bulletins) for s in shards) == len(archive.bulletins) == 10
+    dates = [b.date for s in shards for b in reversed(s.bulletins)]
+    assert dates == sorted(dates, reverse=True)  # contiguous in time, newest first
+    assert len({s.key for s in shards}) == len(shards)
 
 
-def test_search_page_loads_pagefind_by_relative_links(project):
+def test_search_page_works_as_a_form_and_loads_its_script(project):
     assert run_cli("build", cwd=project).code == 0
     site = project / "site"
     page = (site / "search/index.html").read_text(encoding="utf-8")
-    assert 'src="../pagefind/pagefind-ui.js"' in page
-    assert 'href="../pagefind/pagefind-ui.css"' in page
-    assert 'src="../assets/search.js"' in page
+    assert '<script type="module" src="../assets/search.js">' in page
     assert "<script>" not in page  # no inline script: the CSP forbids it
-    for needed in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json"):
+    # The label names an input that is in the page without JavaScript.
+    assert '<label class="search-label" for="search-input">检索词</label>' in page
+    assert 'id="search-input"' in page and 'name="q"' in page
+    assert "<option>株洲市</option>" in page and "<option>2017</option>" in page
+    for needed in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind", "pagefind-entry.json",
+                   "shards.json"):
         assert (site / "pagefind" / needed).is_file(), needed
-    assert (site / "assets/search.js").is_file()
+    manifest = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))
+    assert manifest["primary"] is True and manifest["names"] == ["2024-00", "2017-00"]
+    assert manifest["shards"] == ["2017-00"]  # 2024, the newest, is the primary index in pagefind/
+    assert not (site / "pagefind/pagefind-ui.js").exists()  # Pagefind's own UI is not used
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="search/"' in home  # the 检索 link in the navigation
 
@@ -86,7 +138,7 @@ def test_no_search_skips_the_index_and_says_so(project):
     assert not (site / "pagefind").exists()
     page = (site / "search/index.html").read_text(encoding="utf-8")
     assert "检索暂不可用" in page
-    assert "pagefind" not in page  # nothing that would fail to load
+    assert "pagefind" not in page and "search.js" not in page  # nothing that would fail to load
 
 
 def test_index_is_byte_identical_across_builds(project):
@@ -94,21 +146,22 @@ def test_index_is_byte_identical_across_builds(project):
     for out in ("site-a", "site-b", "site-c"):
         assert run_cli("build", "--out", out, cwd=project).code == 0
         digests.append(tree_digest(project / out))
-    assert any(name.startswith("pagefind/filter/") for name in digests[0])
+    assert any("/filter/" in name for name in digests[0])
     assert digests[0] == digests[1] == digests[2]
 
 
 def test_canonical_filters_sorts_values(project):
     assert run_cli("build", cwd=project).code == 0
     bundle = project / "site" / "pagefind"
-    before = tree_digest(bundle)
-    canonical_filters(bundle)  # already canonical: a second pass changes nothing
-    assert tree_digest(bundle) == before
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta = _read(bundle / f"pagefind.{entry['languages']['zh-cn']['hash']}.pf_meta")
-    filters = {name: _read(bundle / "filter" / f"{h}.pf_filter") for name, h in meta[3]}
-    assert [v[0] for v in filters["年份"][1]] == ["2017", "2024"]
-    assert [v[0] for v in filters["城市"][1]] == sorted(["湖南省", "株洲市", "益阳市", "永州市"])
+    files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.iterdir() if p.is_file()}
+    files.update({p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.glob("*/*.pf_*")})
+    before = dict(files)
+    canonical_filters(files)  # already canonical: a second pass changes nothing
+    assert files == before
+    entry = json.loads(files["pagefind-entry.json"])
+    meta = _read(files[f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta"])
+    filters = {name: _read(files[f"filter/{h}.pf_filter"]) for name, h in meta[3]}
+    assert [v[0] for v in filters["城市"][1]] == sorted(["株洲市", "益阳市", "永州市"])
 
 
 def test_empty_archive_builds_with_search(empty_project):
@@ -116,6 +169,8 @@ def test_empty_archive_builds_with_search(empty_project):
     assert result.code == 0, result.err
     assert "search index 0 pages" in result.out
     assert (empty_project / "site/search/index.html").is_file()
+    manifest = json.loads((empty_project / "site/pagefind/shards.json").read_text(encoding="utf-8"))
+    assert manifest["primary"] is False and manifest["shards"] == []
 
 
 def test_missing_pagefind_fails_cleanly_and_keeps_previous_site(project):
@@ -132,6 +187,48 @@ def test_missing_pagefind_fails_cleanly_and_keeps_previous_site(project):
     # The advice works: without search the build goes through.
     assert run_cli("build", "--no-search", cwd=project, env={
         "PAGEFIND_BINARY_PATH": str(project / "no-such-pagefind")}).code == 0
+
+
+def test_incremental_index_is_the_clean_builds_and_touches_one_shard(project, monkeypatch):
+    """Edits, additions and deletions re-index only their shard, and the
+    site (index included) is byte for byte a clean build's."""
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
+
+    monkeypatch.setattr(search, "SHARD_SIZE", 4)
+    config = load_config(project / "briefsite.yaml")
+    for day in range(1, 10):
+        write_bulletin(project, f"yiyang/2023-03-{day:02d}.md", minimal(issue=day + 1, date=f"2023-03-{day:02d}"))
+    source, site = project / "bulletins", project / "site"
+
+    def rebuild() -> tuple[int, dict[str, int]]:
+        before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+        summary = build(source, site, config, cache=project / "cache")
+        clean = project / "clean"
+        build(source, clean, config, cache=False)
+        assert tree_digest(site) == tree_digest(clean)
+        after = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+        rewritten = {p for p in after if before.get(p) != after[p] and p.startswith("pagefind/")}
+        shutil.rmtree(clean)
+        return summary.search.shards, {p.split("/")[1] for p in rewritten if p.count("/") >= 2}
+
+    build(source, site, config, cache=project / "cache")
+    edited = project / "bulletins/yiyang/2023-03-05.md"  # in 2023's second run of four
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文", "改过的正文"), encoding="utf-8")
+    shards, touched = rebuild()
+    assert shards == 1 and touched == {"2023-01"}
+    write_bulletin(project, "yiyang/2023-03-20.md", minimal(issue=11, date="2023-03-20"))  # a new last run
+    shards, touched = rebuild()
+    assert shards == 1 and touched == {"2023-02"}
+    (project / "bulletins/yiyang/2023-03-20.md").unlink()
+    shards, touched = rebuild()
+    assert shards == 1 and touched == {"2023-02"}
+    (project / "bulletins/yiyang/2023-03-09.md").unlink()  # the last of its run: the run goes
+    shards, touched = rebuild()
+    assert shards == 0 and not (site / "pagefind/2023-02").exists()
+    (project / "bulletins/yiyang/2023-03-02.md").unlink()  # deleted from the first run: later runs shift
+    shards, touched = rebuild()
+    assert shards == 2 and touched == {"2023-00", "2023-01"}
 
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, "", "城市", b"\x00", [], [1, ["a", [2]]]])

@@ -159,7 +159,8 @@ def _ignored(summary, source: Path) -> str:
 def _search_report(index) -> str:
     if index is None:
         return "search index skipped (--no-search)"
-    return f"search index {index.pages} pages in {index.seconds:.2f} s"
+    shards = f" ({index.shards} shard{'s' if index.shards != 1 else ''} indexed)" if index.shards else ""
+    return f"search index {index.pages} pages in {index.seconds:.2f} s{shards}"
 
 
 def cmd_check(args) -> int:

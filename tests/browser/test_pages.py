@@ -11,8 +11,9 @@ PAGES = pytest.mark.parametrize("name,path", PAGE_TYPES, ids=[name for name, _ i
 
 def show_results(browsing, query: str = "督察") -> None:
     """On the search page: type a query and wait for the results to be listed."""
-    browsing.page.fill(".pagefind-ui__search-input", query)
-    browsing.page.wait_for_selector(".pagefind-ui__result", timeout=15_000)
+    browsing.page.fill("#search-input", query)
+    browsing.page.press("#search-input", "Enter")
+    browsing.page.wait_for_selector(".search-result", timeout=15_000)
     browsing.page.wait_for_load_state("networkidle")
 
 

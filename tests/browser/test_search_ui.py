@@ -1,13 +1,15 @@
-"""The search page in real Chromium: Chinese full text, city filter, jump to the headline."""
+"""The search page in real Chromium, as a reader uses it: results, filters,
+listing a city, messages, excerpts, jumping to a headline, no layout jump."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from .support import ROOT, SUB_PATH
 
-# The title link of each result (sub-results, nested under it, have the same class).
-RESULT_LINK = ".pagefind-ui__result-inner > .pagefind-ui__result-title > .pagefind-ui__result-link"
+RESULT = ".search-result"
+RESULT_LINK = ".search-result > h2 > a"
 
 
 def bulletins_containing(phrase: str) -> list[str]:
@@ -17,10 +19,19 @@ def bulletins_containing(phrase: str) -> list[str]:
 
 
 def search(browsing, query: str) -> list[str]:
-    """Type ``query`` and return the listed results' links, in order."""
+    """Type ``query``, press Enter and return the listed results' links, in order."""
     page = browsing.page
-    page.fill(".pagefind-ui__search-input", query)
-    page.wait_for_selector(RESULT_LINK, timeout=15_000)
+    page.fill("#search-input", query)
+    page.press("#search-input", "Enter")
+    return wait_for_results(browsing)
+
+
+def wait_for_results(browsing) -> list[str]:
+    page = browsing.page
+    page.wait_for_function("""() => {
+        const s = document.getElementById('search-status').textContent;
+        return s && !s.startsWith('正在');
+    }""", timeout=15_000)
     page.wait_for_load_state("networkidle")
     return result_links(browsing)
 
@@ -30,18 +41,36 @@ def result_links(browsing) -> list[str]:
         RESULT_LINK, "links => links.map(a => new URL(a.href).pathname)")
 
 
-def test_phrase_from_one_bulletin_lists_it_first(browsing):
+def status(browsing) -> str:
+    return browsing.page.inner_text("#search-status")
+
+
+def test_phrase_from_one_bulletin_lists_it_with_its_facts(browsing):
     phrase = "南洞庭湖湿地"
     assert bulletins_containing(phrase) == ["bulletins/yiyang/2024-05-10-1/"], \
         "precondition: the phrase occurs in exactly one seed bulletin"
     browsing.open("search/")
-    links = search(browsing, phrase)
-    assert links[0] == f"/{SUB_PATH}/bulletins/yiyang/2024-05-10-1/"
-    # The result names the issue, not just the series' masthead, and its date.
-    first = browsing.page.locator(".pagefind-ui__result").first
-    assert "第1期" in first.locator(RESULT_LINK).first.inner_text()
-    assert "日期" in first.inner_text() and "2024年5月10日" in first.inner_text()
+    assert search(browsing, phrase) == [f"/{SUB_PATH}/bulletins/yiyang/2024-05-10-1/"]
+    first = browsing.page.locator(RESULT).first
+    # Title, 第N期, city and date, each shown.
+    assert first.locator("h2").inner_text() == "益阳市配合中央生态环境保护督察工作简报"
+    assert first.locator(".meta").inner_text() == "第1期 · 益阳市 · 2024年5月10日"
+    assert "找到 1 期简报" in status(browsing)
     assert browsing.problems.all() == []
+
+
+def test_excerpts_read_as_chinese_text(browsing):
+    browsing.open("search/")
+    search(browsing, "督察")
+    excerpts = browsing.page.eval_on_selector_all(".search-excerpt", "ps => ps.map(p => p.textContent)")
+    assert excerpts
+    for text in excerpts:
+        body = text.strip("…")
+        assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text), text  # no spaces between characters
+        assert not body.startswith(("，", "。", "、", "；", ". ")), text
+        assert "zq" not in text, text  # escape words decoded
+    marks = browsing.page.eval_on_selector_all("mark", "ms => ms.map(m => m.textContent)")
+    assert marks and set(marks) == {"督察"}
 
 
 def test_city_filter_narrows_results(browsing):
@@ -50,30 +79,33 @@ def test_city_filter_narrows_results(browsing):
     in_yongzhou = [u for u in everywhere if u.startswith("bulletins/yongzhou/")]
     assert len(everywhere) > len(in_yongzhou) > 0, "precondition: the term occurs in several cities"
     browsing.open("search/")
-    page = browsing.page
     assert sorted(search(browsing, term)) == sorted(f"/{SUB_PATH}/{u}" for u in everywhere)
-    # Pagefind UI lists each filter as a group of checkboxes, 城市 and 年份.
-    page.locator(".pagefind-ui__filter-name", has_text="城市").click()
-    page.get_by_label("永州市").check()
-    page.wait_for_function(
-        "([selector, n]) => document.querySelectorAll(selector).length === n",
-        arg=[RESULT_LINK, len(in_yongzhou)], timeout=15_000)
-    assert sorted(result_links(browsing)) == sorted(f"/{SUB_PATH}/{u}" for u in in_yongzhou)
+    browsing.page.select_option("#search-city", "永州市")
+    browsing.page.click(".search-button")
+    assert sorted(wait_for_results(browsing)) == sorted(f"/{SUB_PATH}/{u}" for u in in_yongzhou)
+    assert "city=%E6%B0%B8%E5%B7%9E%E5%B8%82" in browsing.page.url  # the address can be shared
     assert browsing.problems.all() == []
 
 
 def test_year_filter_is_offered(browsing):
     browsing.open("search/")
-    search(browsing, "督察")
-    browsing.page.locator(".pagefind-ui__filter-name", has_text="年份").click()
-    for year in ("2024", "2017"):
-        assert browsing.page.get_by_label(year).is_visible()
+    options = browsing.page.eval_on_selector_all("#search-year option", "os => os.map(o => o.textContent)")
+    assert options == ["全部年份", "2024", "2017"]
+
+
+def test_ranking_puts_more_occurrences_first(browsing):
+    browsing.open("search/")
+    links = search(browsing, "督察")
+    texts = {u: (ROOT / "bulletins" / u.split("/")[-3] / f"{u.split('/')[-2]}.md").read_text(encoding="utf-8")
+             for u in links}
+    counts = [texts[u].split("---", 2)[2].count("督察") for u in links]
+    assert counts == sorted(counts, reverse=True) or counts[0] == max(counts), counts
 
 
 def test_sub_result_jumps_to_the_article_headline(browsing):
     browsing.open("search/")
     search(browsing, "湿地")
-    nested = browsing.page.locator(".pagefind-ui__result-nested .pagefind-ui__result-link").first
+    nested = browsing.page.locator(".search-subresults a").first
     href = nested.get_attribute("href")
     assert "#" in href, "sub-results link to a headline inside the bulletin"
     nested.click()
@@ -88,12 +120,81 @@ def test_sub_result_jumps_to_the_article_headline(browsing):
 
 
 def test_search_address_carries_query_and_city(browsing):
-    # search/?q=...&city=... lets other pages (and readers) link to a search.
     browsing.open("search/?q=督察&city=株洲市")
-    browsing.page.wait_for_selector(RESULT_LINK, timeout=15_000)
-    browsing.page.wait_for_load_state("networkidle")
-    assert result_links(browsing) == [f"/{SUB_PATH}/bulletins/zhuzhou/2024-05-09/"]
-    assert browsing.page.input_value(".pagefind-ui__search-input") == "督察"
+    assert wait_for_results(browsing) == [f"/{SUB_PATH}/bulletins/zhuzhou/2024-05-09/"]
+    assert browsing.page.input_value("#search-input") == "督察"
+    assert browsing.page.input_value("#search-city") == "株洲市"
+
+
+def test_city_without_query_lists_its_bulletins_newest_first(browsing):
+    browsing.open("search/?city=永州市")
+    links = wait_for_results(browsing)
+    assert links == [f"/{SUB_PATH}/bulletins/yongzhou/2024-03-15-3/", f"/{SUB_PATH}/bulletins/yongzhou/2024-03-13/"]
+    assert "永州市共 2 期简报" in status(browsing)
+
+
+def test_unknown_city_or_year_says_so(browsing):
+    browsing.open("search/?q=督察&city=长沙县")
+    wait_for_results(browsing)
+    assert status(browsing) == "没有城市“长沙县”的简报。请从城市列表中选择。"
+    browsing.open("search/?q=督察&year=1999")
+    wait_for_results(browsing)
+    assert status(browsing) == "没有 1999 年的简报。请从年份列表中选择。"
+    assert result_links(browsing) == []
+
+
+def test_absent_words_find_nothing_and_say_so_in_chinese(browsing):
+    browsing.open("search/")
+    for word in ("量子计算", "核电站", "新冠疫情", "高铁", "奥运会"):
+        assert search(browsing, word) == [], word
+        assert status(browsing) == f"没有找到包含“{word}”的简报。请检查用字，或减少检索词。"
+    assert browsing.problems.all() == []
+
+
+def test_no_layout_shift_while_results_load(browsing):
+    """Cumulative layout shift of /search/?q=督察 as Chromium measures it (< 0.1)."""
+    page = browsing.page
+    page.add_init_script("""
+        window.__cls = 0;
+        new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) {
+                if (!entry.hadRecentInput) window.__cls += entry.value;
+            }
+        }).observe({type: 'layout-shift', buffered: true});
+    """)
+    browsing.open("search/?q=督察")
+    wait_for_results(browsing)
+    page.wait_for_timeout(500)
+    assert page.locator(RESULT).count() == 5
+    assert page.evaluate("window.__cls") < 0.1
+
+
+def test_type_size_and_contrast(browsing):
+    browsing.open("search/?q=督察")
+    wait_for_results(browsing)
+    sizes = browsing.page.evaluate("""() => Array.from(document.querySelectorAll('main *'))
+        .filter(e => e.offsetParent !== null && e.childNodes.length &&
+                Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()))
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes and min(sizes) >= 14, min(sizes)  # no 11-13 px text
+
+    def luminance(rgb: str) -> float:
+        values = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    def contrast(a: str, b: str) -> float:
+        la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+        return (la + 0.05) / (lb + 0.05)
+
+    colours = browsing.page.evaluate("""() => {
+        const input = document.getElementById('search-input');
+        return {placeholder: getComputedStyle(input, '::placeholder').color,
+                border: getComputedStyle(input).borderTopColor,
+                background: getComputedStyle(input).backgroundColor};
+    }""")
+    assert contrast(colours["placeholder"], colours["background"]) >= 4.5, colours
+    assert contrast(colours["border"], colours["background"]) >= 3, colours
 
 
 def test_preview_without_search_says_so(playwright_browser, tmp_path, artifacts):
@@ -108,6 +209,6 @@ def test_preview_without_search_says_so(playwright_browser, tmp_path, artifacts)
         page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.url}: {r.status}"))
         page.goto(url + "search/", wait_until="networkidle")
         assert "检索暂不可用" in page.locator("main").inner_text()
-        assert page.locator(".pagefind-ui__search-input").count() == 0
+        assert page.locator("#search-input").count() == 0
         page.close()
     assert errors == []

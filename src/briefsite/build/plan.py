@@ -437,16 +437,11 @@ class OutputPlan:
 
     @property
     def live_files(self) -> set[str] | None:
-        """The live site's files as recorded, and those it does not know of
-        (the search index's aside); None: unknown (walk the folder)."""
+        """The live site's files as recorded, and those it does not know of;
+        None: unknown (walk the folder)."""
         if self.state is None:
             return None
-        return set(self.state.files) | {p for p in self.doubt if not p.startswith(SEARCH_BUNDLE + "/")}
-
-    @property
-    def index_doubted(self) -> bool:
-        """A file of the live search index is missing, changed or unknown."""
-        return any(p.startswith(SEARCH_BUNDLE + "/") for p in self.doubt)
+        return set(self.state.files) | self.doubt
 
     @property
     def marker_doubted(self) -> bool:

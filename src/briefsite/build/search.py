@@ -1,23 +1,33 @@
-"""Full-text search: a Pagefind index of the bulletin pages, built into the site.
+"""Full-text search: exact substring search over a sharded Pagefind index.
 
-Pagefind (its Python API, backed by the ``pagefind_extended`` binary that
-segments Chinese into words) reads the rendered bulletin pages and writes a
-static index plus its search UI into ``pagefind/`` of the site; the reader's
-browser downloads only the index chunks a query needs. Only bulletin pages
-are indexed, and within them only the element marked ``data-pagefind-body``
-(the body of the bulletin, not navigation or the 版记). The templates mark
-city and year as filters (``data-pagefind-filter``) and the headlines carry
-``id``s, which Pagefind turns into sub-results that jump to the article.
+What a reader expects of a search box over Chinese text is that it finds
+every bulletin containing the string typed, and nothing else. A word index
+cannot give that (Pagefind segments Chinese into words at indexing time and
+with another segmenter at query time: upstream Pagefind/pagefind#1237,
+#987). So every character is its own word here (``tokens``): a Han
+character or an ASCII letter/digit stands for itself, anything else
+(punctuation, symbols, other letters) becomes an escape word of its own, so
+a phrase cannot match across a punctuation mark yet can be searched for.
+Whitespace is dropped, so the line breaks of the source never break a match.
+The search page turns every query term into a Pagefind *phrase* of such
+words, which Pagefind matches by word positions: exactly the bulletins that
+contain the term. docs/search.md has the options measured and their
+recall and precision.
 
-The index is built in the staging folder before it is swapped in, so a
-published site always has a search index that matches its pages.
+Pagefind receives one small generated HTML document per bulletin
+(``record_html``): the body's text as words, its headlines with their ids (so
+results can jump to an article), and the facts the result list shows as
+metadata, city and year as filters and the date as a sort key. Nothing is
+parsed back from the written pages.
 
-Deterministic output: Pagefind 1.5.2 writes each filter's values in hash-map
-order, which changes from run to run (measured: 8 builds of the seed archive
-gave 8 different ``filter/*.pf_filter`` files, and with them different meta
-and entry files; every other file was byte-identical). ``canonical_filters``
-sorts the values and renames the files by their content, so the same pages
-always give the same bundle, byte for byte.
+The index is split into shards (``plan_shards``): a year's bulletins, cut
+into runs of ``SHARD_SIZE`` in date order. Each shard is its own Pagefind
+index in ``pagefind/<year>-<run>/`` (the newest in ``pagefind/`` itself),
+which the search page merges in the browser (``mergeIndex``). The build
+records a key per shard (a hash of everything it holds); a rebuild indexes
+only the shards whose key changed and keeps the others' files as they are,
+so one edit costs one shard, memory is bounded by the shard, and an
+incremental build gives the clean build's bytes.
 """
 
 from __future__ import annotations
@@ -25,20 +35,76 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import html
 import json
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..errors import BriefsiteError
+from ..content.model import Bulletin
 
 BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site root
-BULLETIN_PAGES = "bulletins/**/*.html"  # only bulletin pages; lists and navigation are not indexed
-LANGUAGE = "zh-cn"  # one index, segmented as Chinese, whatever lang a custom theme declares
+# The index's language: "und" (undetermined), because its words are single
+# characters, not words of a language. A language Pagefind segments (zh, ja,
+# th) runs its segmenter over every one-character word, ~17x slower
+# (measured: 48 ms against 2.7 ms per bulletin), and one with a stemmer would
+# stem the escape words; the browser falls back to this only index.
+LANGUAGE = "und"
+SHARD_FILTER = "shard"  # a filter naming each bulletin's shard (see record_html)
+SHARDS_FILE = "shards.json"  # in BUNDLE: the shard folders, newest first, for the search page
+# Bulletins per shard: bounds the indexer's memory and the cost of one edit
+# (benchmarks/README.md has the measurements behind it).
+SHARD_SIZE = 250
+# Changes whenever what this module gives Pagefind changes: part of every
+# shard's key, so an upgrade re-indexes everything.
+FORMAT = "briefsite-search-4 pagefind-1.5.2"
+RUNTIME_KEY = f"{FORMAT} runtime"  # the build's key of Pagefind's runtime files
+# Runtime files of Pagefind the search page loads from BUNDLE (one copy,
+# shared by every shard: merged indexes use the primary's WebAssembly).
+RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
 # Generous: indexing takes about a second per few hundred bulletins. It only
 # guards against a Pagefind process that died without answering.
 TIMEOUT = 900.0
+
+# A character that is not a Han character (or another letter of a script
+# without case, Unicode category Lo) or an ASCII letter or digit becomes an
+# escape word: ESCAPE and the six hex digits of its code point written with
+# the letters g-v, one run of ASCII letters that every segmenter (Pagefind's
+# indexer, the browser's Intl.Segmenter) keeps whole. Such a word never equals
+# the one-character word of a letter, so "zq" in a text is no escape.
+# templates/assets/search.js has the same function.
+ESCAPE = "zq"
+_HEX_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")
+
+
+def token(char: str, *, fold: bool = True) -> str:
+    """The index word of one character; ASCII letters lower-cased with ``fold``
+    (Pagefind lower-cases them itself, so the text it shows keeps their case)."""
+    if char.isascii():
+        if char.isalnum():
+            return char.lower() if fold else char
+    elif unicodedata.category(char) == "Lo" and unicodedata.normalize("NFD", char) == char:
+        # (Pagefind folds a character that decomposes, a kana with its
+        # voicing mark or a compatibility ideograph, into its base; escaped,
+        # it matches only itself.)
+        return char
+    return ESCAPE + f"{ord(char):06x}".translate(_HEX_LETTERS)
+
+
+def tokens(text: str, *, fold: bool = True) -> list[str]:
+    """The words Pagefind indexes for ``text``: one per non-space character."""
+    return [token(c, fold=fold) for c in text if not c.isspace()]
+
+
+def searchable(text: str) -> str:
+    """``text`` as search compares it: without whitespace, ASCII letters in
+    lower case. A query matches a bulletin iff its searchable form occurs in
+    the searchable form of the bulletin's text (``bulletin.text``)."""
+    return "".join(c.lower() if c.isascii() else c for c in text if not c.isspace())
 
 
 @dataclass(frozen=True)
@@ -47,13 +113,147 @@ class SearchIndex:
 
     pages: int
     seconds: float
+    shards: int = 0  # shards indexed by this build (the others were kept)
 
 
-def index_site(site: Path, *, timeout: float = TIMEOUT) -> SearchIndex:
-    """Index the bulletin pages of the built site in ``site`` into ``site/pagefind``."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Shard:
+    """Bulletins indexed together, and the folder their index goes into."""
+
+    name: str  # e.g. "2024-00": year and run within the year
+    bulletins: tuple[Bulletin, ...]  # oldest first
+    key: str  # hash of everything the shard's index is made from
+
+    @property
+    def folder(self) -> str:
+        # Named by place, not content: the key comes from the build cache's
+        # hashes when there is one, and a build without cache must give the
+        # same bytes. Files in it are named by content (Pagefind's hashes);
+        # the page fetches pagefind-entry.json fresh every time.
+        return f"{BUNDLE}/{self.name}"
+
+
+def plan_shards(bulletins: Sequence[Bulletin]) -> list[Shard]:
+    """The shards of an archive (bulletins oldest first), newest first.
+
+    Cut by year, then into runs of SHARD_SIZE in date order: an edit
+    touches one shard, a new bulletin (usually the newest) the last one.
+    Shards are contiguous in time, so the page can list matches newest
+    first across shards without reading them.
+    """
+    by_year: dict[int, list[Bulletin]] = {}
+    for bulletin in bulletins:
+        by_year.setdefault(bulletin.year, []).append(bulletin)
+    shards = []
+    for year in sorted(by_year, reverse=True):
+        items = sorted(by_year[year], key=lambda b: b.sort_key)
+        runs = [items[i:i + SHARD_SIZE] for i in range(0, len(items), SHARD_SIZE)]
+        for number in reversed(range(len(runs))):
+            run = tuple(runs[number])
+            name = f"{year}-{number:02d}"
+            shards.append(Shard(name, run, _shard_key(name, run)))
+    return shards
+
+
+def _shard_key(name: str, bulletins: Iterable[Bulletin]) -> str:
+    h = hashlib.blake2b(f"{FORMAT}\0{name}".encode(), digest_size=16)
+    for bulletin in bulletins:
+        # A bulletin from the build cache carries the hash of its whole content;
+        # one without (a build without cache) is hashed by its record.
+        content = bulletin.__dict__.get("digest") or hashlib.blake2b(
+            record_html(bulletin, name).encode(), digest_size=16).hexdigest()
+        h.update(f"{bulletin.url}\0{content}\0".encode())
+    return h.hexdigest()
+
+
+def record_html(bulletin: Bulletin, shard: str) -> str:
+    """The document Pagefind indexes for one bulletin.
+
+    The body is its text as words separated by spaces; headlines keep their
+    ids (Pagefind turns them into sub-results). Metadata, filters and the sort
+    key sit outside the body, so they are not searched as text: the metadata
+    is one JSON value whose spaces are escaped, one long word that no query
+    word can equal. ``shard`` is a filter too: Pagefind merges the shards'
+    results by score, so the page asks shard by shard to list bulletins
+    newest first.
+    """
+    full = bulletin.loaded()
+    headings = list(full.toc)
+    body = []
+    for line in full.text.split("\n"):
+        words = " ".join(tokens(line, fold=False))
+        if not words:
+            continue
+        if headings and line.strip() == headings[0].text.strip():
+            heading = headings.pop(0)
+            body.append(f'<h{heading.level} id="{html.escape(heading.id)}">{words}</h{heading.level}>')
+        else:
+            body.append(f"<p>{words}</p>")
+    meta = json.dumps({"title": bulletin.title, "issue": bulletin.issue_label, "number": bulletin.issue or 0,
+                       "city": bulletin.city, "date": bulletin.date.isoformat()},
+                      ensure_ascii=False, separators=(",", ":"))
+    meta = meta.replace(" ", "\\u0020")
+    sort = f"{bulletin.date.isoformat()} {bulletin.issue or 0:09d}"
+    return (f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>'
+            f'<div data-pagefind-meta="r">{html.escape(meta, quote=False)}</div>'
+            f'<div data-pagefind-filter="城市">{html.escape(bulletin.city, quote=False)}</div>'
+            f'<div data-pagefind-filter="年份">{bulletin.year}</div>'
+            f'<div data-pagefind-filter="{SHARD_FILTER}">{shard}</div>'
+            f'<div data-pagefind-sort="date">{sort}</div>'
+            f'<main data-pagefind-body>{"".join(body)}</main></body></html>')
+
+
+def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
+                timeout: float = TIMEOUT) -> Iterator[tuple[str, str, bytes | None]]:
+    """Every file of the search bundle as (path, key, bytes).
+
+    ``previous`` maps the files of the live site to the keys they were
+    written with (the last build's record); a file whose shard is unchanged
+    comes with ``None`` instead of bytes: keep the live one. Shards are
+    indexed one at a time, so memory is bounded by the largest shard.
+    """
+    shards = plan_shards(bulletins)
+    by_key: dict[str, list[str]] = {}  # the live files of each key (one pass: 10^5 files at 100k)
+    for path, key in previous.items():
+        by_key.setdefault(key, []).append(path)
+    todo = []
+    for number, shard in enumerate(shards):
+        # The newest shard is the primary index, in BUNDLE itself beside
+        # Pagefind's runtime files (Pagefind needs a primary with pages); the
+        # others are merged into it in the browser.
+        prefix = f"{BUNDLE}/" if number == 0 else f"{shard.folder}/"
+        kept = sorted(p for p in by_key.get(shard.key, ()) if p.startswith(prefix))
+        if prefix + "pagefind-entry.json" in kept:
+            for path in kept:
+                yield path, shard.key, None
+        else:
+            todo.append((prefix, shard))
+    runtime = sorted(by_key.get(RUNTIME_KEY, ()))
+    need_runtime = bool(shards) and set(runtime) != {f"{BUNDLE}/{name}" for name in RUNTIME_FILES}
+    if not need_runtime:
+        for path in runtime:
+            yield path, RUNTIME_KEY, None
+    elif not todo:  # every shard kept: Pagefind's files from a one-bulletin index
+        todo.append((None, Shard(shards[0].name, shards[0].bulletins[-1:], "")))
+    for prefix, shard in todo:
+        for path, data in _index_pagefind(shard, timeout, runtime=need_runtime):
+            if path in RUNTIME_FILES:
+                yield f"{BUNDLE}/{path}", RUNTIME_KEY, data
+            elif prefix is not None:
+                yield prefix + path, shard.key, data
+        need_runtime = False
+    manifest = {"format": FORMAT, "primary": bool(shards), "names": [s.name for s in shards],
+                "shards": [s.folder[len(BUNDLE) + 1:] for s in shards[1:]]}
+    yield (f"{BUNDLE}/{SHARDS_FILE}", "",
+           json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _index_pagefind(shard: Shard, timeout: float, *,
+                    runtime: bool = False) -> list[tuple[str, bytes]]:
+    """The Pagefind index of one shard as (path in the bundle, bytes),
+    sorted; with ``runtime``, Pagefind's own files the page loads too."""
     try:
-        pages = _run_coroutine(lambda: asyncio.wait_for(_index(site.resolve()), timeout))
+        files = _run_coroutine(lambda: asyncio.wait_for(_index(shard), timeout))
     except FileNotFoundError as exc:
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
         raise BriefsiteError(None, 0, f"search: cannot run Pagefind ({what})",
@@ -72,7 +272,15 @@ def index_site(site: Path, *, timeout: float = TIMEOUT) -> SearchIndex:
         message = exc.args[0] if exc.args else type(exc).__name__
         raise BriefsiteError(None, 0, f"search: Pagefind failed: {message}",
                              hint="build with --no-search to publish without search") from None
-    return SearchIndex(pages=pages, seconds=time.perf_counter() - started)
+    bundle = {}
+    for file in files:
+        path = _bundle_path(file["path"])
+        if "/" in path or path.endswith(".pf_meta") or path == "pagefind-entry.json":
+            bundle[path] = file["content"]  # the index itself
+        elif runtime and path in RUNTIME_FILES:
+            bundle[path] = file["content"]
+    canonical_filters(bundle)
+    return sorted(bundle.items())
 
 
 def _run_coroutine(make):
@@ -102,26 +310,19 @@ def _run_coroutine(make):
     return result["value"]
 
 
-async def _index(site: Path) -> int:
+async def _index(shard: Shard) -> list:
     # Pagefind's own write_files() is not used: its binary writes through
     # buffered async files and answers before the data reaches the disk, and
-    # the service is then killed, so under load files came out truncated
-    # (seen: pagefind-ui.js cut short in a test run). get_files() returns
-    # every file in the reply instead, and Python writes them.
+    # the service is then killed, so under load files came out truncated.
+    # get_files() returns every file in the reply instead.
     service = await _service().launch()
     try:
         index = await service.create_index({"force_language": LANGUAGE, "write_playground": False})
-        result = await index.add_directory(str(site), glob=BULLETIN_PAGES)
-        files = await index.get_files()
+        for bulletin in sorted(shard.bulletins, key=lambda b: b.url):  # page numbers follow the order
+            await index.add_html_file(content=record_html(bulletin, shard.name), url=f"/{bulletin.url}")
+        return await index.get_files()
     finally:
         await service.close()
-    bundle = site / BUNDLE
-    for file in files:
-        target = bundle / _bundle_path(file["path"])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file["content"])
-    canonical_filters(bundle)
-    return int(result["page_count"])
 
 
 def _bundle_path(path: str) -> str:
@@ -135,12 +336,15 @@ def _bundle_path(path: str) -> str:
 
 
 def _service():
-    """Pagefind's service, able to receive a whole index in one reply.
+    """Pagefind's service, with two changes to the Python API's reading of
+    the binary's replies (the launch is otherwise the library's own, 1.5.2):
 
-    The Python API reads the binary's replies with a 2 MiB line limit, which
-    get_files() of a large archive exceeds; this raises the limit (and only
-    that: the launch is otherwise the library's own, pinned to 1.5.2).
+    - a reply may be a whole index (get_files), beyond the API's 2 MiB limit;
+    - the API sleeps 0.1 s before reading each reply, so indexing took at
+      least 0.1 s per bulletin (measured: 0.10 s for a one-word page, 116 s
+      for 1,000 bulletins); replies are read as they come here.
     """
+    import base64
     import os
 
     from pagefind.service import PagefindService  # imported lazily: --no-search needs none of it
@@ -153,6 +357,25 @@ def _service():
                 stderr=asyncio.subprocess.STDOUT, limit=1 << 30)
             self._poll_task = self._loop.create_task(self._wait_for_responses())
             return self
+
+        async def _wait_for_responses(self) -> None:
+            while True:
+                output = await self._backend.stdout.readuntil(b",")
+                reply = json.loads(base64.b64decode(output[:-1]))
+                if not reply:
+                    continue
+                payload = reply.get("payload") or {}
+                message_id = reply.get("message_id")
+                if message_id is None and payload.get("original_message"):
+                    message_id = json.loads(payload["original_message"]).get("message_id")
+                future = self._responses.get(message_id)
+                if future is None or future.done():
+                    continue
+                if payload.get("type") == "Error":
+                    future.set_exception(Exception(payload.get("message", "error"),
+                                                   payload.get("original_message")))
+                else:
+                    future.set_result(payload)
 
     return Service()
 
@@ -167,57 +390,60 @@ def _service():
 _MAGIC = b"pagefind_dcd"
 
 
-def canonical_filters(bundle: Path) -> None:
+def canonical_filters(bundle: dict[str, bytes]) -> None:
     """Sort every filter's values and name the files after their content.
 
-    A bundle whose layout is not the one described above (another Pagefind
-    version) is left as written: search still works, only the byte-for-byte
-    guarantee is lost, which tests/test_search.py would report.
+    ``bundle`` maps paths in a Pagefind bundle to their bytes, and is changed
+    in place. A bundle whose layout is not the one described above (another
+    Pagefind version) is left as written: search still works, only the
+    byte-for-byte guarantee is lost, which tests/test_search.py would report.
     """
-    entry_path = bundle / "pagefind-entry.json"
     try:
-        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        entry = json.loads(bundle["pagefind-entry.json"].decode("utf-8"))
         languages = entry["languages"]
-    except (OSError, ValueError, KeyError):
+    except (KeyError, ValueError):
         return
     for language, info in languages.items():
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta_path = f"pagefind.{info['hash']}.pf_meta"
         try:
-            meta = _read(meta_path)
+            meta = _read(bundle[meta_path])
             filters = meta[3]
             if not (isinstance(filters, list)
                     and all(isinstance(f, list) and len(f) == 2 for f in filters)):
                 continue
+            renamed = {}
             for pair in filters:
-                old = bundle / "filter" / f"{pair[1]}.pf_filter"
-                name, values = _read(old)
+                old = f"filter/{pair[1]}.pf_filter"
+                name, values = _read(bundle[old])
                 data = _encode([name, sorted(values, key=lambda v: v[0])])
                 pair[1] = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
-                old.unlink()
-                _write(bundle / "filter" / f"{pair[1]}.pf_filter", data)
+                renamed[old] = (f"filter/{pair[1]}.pf_filter", _pack(data))
             filters.sort(key=lambda pair: pair[0])
             data = _encode(meta)
-        except (OSError, ValueError, IndexError, TypeError):
+        except (KeyError, ValueError, IndexError, TypeError):
             continue
+        for old, (new, packed) in renamed.items():
+            del bundle[old]
+            bundle[new] = packed
         info["hash"] = f"{language}_{hashlib.sha256(data).hexdigest()[:13]}"
-        meta_path.unlink()
-        _write(bundle / f"pagefind.{info['hash']}.pf_meta", data)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                          encoding="utf-8")
+        del bundle[meta_path]
+        bundle[f"pagefind.{info['hash']}.pf_meta"] = _pack(data)
+    bundle["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
+                                               separators=(",", ":")).encode("utf-8")
 
 
-def _read(path: Path):
-    raw = gzip.decompress(path.read_bytes())
+def _read(raw: bytes):
+    raw = gzip.decompress(raw)
     if not raw.startswith(_MAGIC):
-        raise ValueError(f"{path.name}: not a Pagefind data file")
+        raise ValueError("not a Pagefind data file")
     value, end = _decode(raw, len(_MAGIC))
     if end != len(raw):
-        raise ValueError(f"{path.name}: trailing data")
+        raise ValueError("trailing data in a Pagefind data file")
     return value
 
 
-def _write(path: Path, cbor: bytes) -> None:
-    path.write_bytes(gzip.compress(_MAGIC + cbor, mtime=0))  # mtime 0: no time in the file
+def _pack(cbor: bytes) -> bytes:
+    return gzip.compress(_MAGIC + cbor, mtime=0)  # mtime 0: no time in the file
 
 
 def _decode(data: bytes, i: int):

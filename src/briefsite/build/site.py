@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import gc
-import shutil
+import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .plan import OutputPlan, Planned, render_key
-from .search import BUNDLE as SEARCH_BUNDLE, SearchIndex, index_site
+from .search import RUNTIME_KEY, SearchIndex, shard_files
 from .store import default_cache_dir
 from .workers import default_jobs
 
@@ -130,10 +130,15 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             outputs = site_outputs(archive, config, env, search=search,
                                    records=parse_cache.record if parse_cache else None)
             planned = plan.consult(outputs)  # 4. plan outputs
-            written = write(render(planned), update, plan)  # 5. render, 6. write
+            # 7. index search: the shards' files are written with the others
+            # (6.), so the live files of unchanged shards are kept like pages.
+            indexing = SearchStep(archive, plan) if search else None
+            written = write(itertools.chain(render(planned),  # 5. render, 6. write
+                                            indexing.rendered() if indexing else ()), update, plan)
+            index = indexing.result if indexing else None
             clock.lap("render")
-            index = index_search(update, out, search, plan)  # 7. index search
             if index is not None and index.seconds:
+                clock.stages["render"] -= index.seconds
                 clock.stages["search"] = index.seconds
             plan.forget()  # the old record is void once the swap can happen
             committed = update.commit()
@@ -227,23 +232,31 @@ def write(rendered: Iterable[Rendered], update: output.Update, plan: OutputPlan)
     return Written(tuple(plan.files))
 
 
-def index_search(update: output.Update, out: Path, search: bool, plan: OutputPlan) -> SearchIndex | None:
-    """Step 7: the search index of the staged site, rebuilt when the site changed."""
-    bundle = out / SEARCH_BUNDLE
-    if search and (update.staging is not None or not bundle.is_dir() or plan.index_doubted):
-        # Indexed in staging, so the swapped-in site is always complete.
-        staging = update.force_stage()
-        stale = output.tree_files(staging / SEARCH_BUNDLE)
-        shutil.rmtree(staging / SEARCH_BUNDLE, ignore_errors=True)  # new files, never the live ones
-        index = index_site(staging)
-        update.changed |= {f"{SEARCH_BUNDLE}/{p}" for p in stale | output.tree_files(staging / SEARCH_BUNDLE)}
-        return index
-    if not search and bundle.is_dir():
-        for path in sorted(output.tree_files(bundle)):
-            update.remove(f"{SEARCH_BUNDLE}/{path}")
-    elif search and plan.state is not None and plan.state.search_pages >= 0:
-        return SearchIndex(plan.state.search_pages, 0.0)  # still the live one's
-    return None
+class SearchStep:
+    """Step 7: the search index, written with the site's other files: the
+    shards whose bulletins changed are indexed again, the others' files kept
+    (search.shard_files). A shard with a live file missing, changed or
+    unknown (the plan's doubt) is indexed again whole."""
+
+    def __init__(self, archive: Archive, plan: OutputPlan) -> None:
+        self.archive = archive
+        self.plan = plan
+        self.result: SearchIndex | None = None
+
+    def rendered(self) -> Iterator[Rendered]:
+        started = time.perf_counter()
+        previous = self.plan.state.files if self.plan.state is not None else {}
+        doubted = {previous[p] for p in self.plan.doubt if p in previous}
+        if doubted:
+            previous = {p: k for p, k in previous.items() if k not in doubted}
+        indexed = set()  # keys of the shards indexed by this build
+        for path, key, data in shard_files(self.archive.bulletins, previous):
+            if key:  # kept next time while its shard's key stays the same
+                self.plan.files[path] = key
+            if data is not None and key not in ("", RUNTIME_KEY):
+                indexed.add(key)
+            yield Rendered(path, data)
+        self.result = SearchIndex(len(self.archive.bulletins), time.perf_counter() - started, len(indexed))
 
 
 def unchanged_summary(plan: OutputPlan, sources: Sources, clock: "Stopwatch") -> Summary:

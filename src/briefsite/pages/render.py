@@ -178,7 +178,12 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True) -> Iter
             # rebuilt for) every other bulletin of its city.
             "city": refs[bulletin.city_slug],
         })
-    yield Page("search/index.html", "search.html", {"search_enabled": search})
+    # Names only (not the bulletins): the search page's filter choices.
+    yield Page("search/index.html", "search.html", {
+        "search_enabled": search,
+        "city_names": tuple(city.name for city in archive.cities),
+        "year_numbers": tuple(year.year for year in archive.years),
+    })
     # Without base_url the page finds the site's root itself (_find_root.js).
     yield Page("404.html", "404.html", {} if config.base_url else {"inline_script": "_find_root.js"},
                base=config.base_url)

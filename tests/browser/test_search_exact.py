@@ -1,0 +1,223 @@
+"""Search finds exactly what the archive says: in real Chromium, through the
+search page's own search function, on the seed archive and on a generated
+archive of 1,000 bulletins.
+
+For every query the set of bulletins the page returns must equal the set of
+bulletins whose text contains every term of the query (whitespace ignored,
+ASCII letters in either case), within the city and year chosen: 100 %, not
+most. The queries are random substrings of 2-6 characters cut from the
+bulletins' text (Chinese, punctuation, digits and Latin letters alike), the
+same in upper case, several terms at once, quoted phrases, city and year
+filters, places and names that occur in the seeds, and words that occur
+nowhere.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from briefsite.content.config import load_config
+from briefsite.build.search import searchable
+from briefsite.build.site import load_archive
+
+from .support import ROOT, build_site, serve
+
+QUOTES = '"“”'
+# Words a reader may type that occur in none of the seeds (the issue's list:
+# each used to match on one shared character).
+ABSENT = ["量子计算", "核电站", "新冠疫情", "高铁", "奥运会", "PM2.5", "G60", "人工智能大模型"]
+# Places and names of the seeds, typed as readers type them.
+NAMES = ["永州", "永州市", "湖南省", "株洲市", "益阳市", "朱洪武", "南洞庭湖", "督察", "中央生态环境保护督察组"]
+
+
+@dataclass(frozen=True)
+class Doc:
+    url: str
+    city: str
+    year: str
+    text: str  # searchable form
+
+
+def documents(source: Path, config: Path | None) -> list[Doc]:
+    archive, _ = load_archive(source, load_config(config))
+    return [Doc(b.url, b.city, str(b.year), searchable(b.loaded().text)) for b in archive.bulletins]
+
+
+def expected(docs: list[Doc], query: dict) -> list[str]:
+    terms = [searchable(t) for t in query["terms"]]
+    return sorted(d.url for d in docs
+                  if all(t in d.text for t in terms)
+                  and (not query.get("city") or d.city == query["city"])
+                  and (not query.get("year") or d.year == query["year"]))
+
+
+def make_queries(docs: list[Doc], count: int, seed: int) -> list[dict]:
+    """Queries as {"q": typed text, "terms": [...], "city", "year"}."""
+    rng = random.Random(seed)
+
+    def cut() -> str:
+        while True:
+            text = rng.choice(docs).text
+            size = rng.randint(2, 6)
+            start = rng.randrange(0, max(1, len(text) - size))
+            piece = text[start:start + size]
+            if len(piece) >= 2 and not any(q in piece for q in QUOTES):
+                return piece
+
+    def latin() -> str:  # a cut holding an ASCII letter or digit, if the archive has one
+        for _ in range(200):
+            text = rng.choice(docs).text
+            spots = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
+            if spots:
+                i = rng.choice(spots)
+                piece = text[max(0, i - rng.randint(0, 3)):i + rng.randint(2, 4)]
+                if not any(q in piece for q in QUOTES):
+                    return piece
+        return cut()
+
+    queries = []
+    cities = sorted({d.city for d in docs})
+    years = sorted({d.year for d in docs})
+    for name in NAMES + ABSENT:
+        queries.append({"q": name, "terms": [name]})
+    for i in range(count):
+        kind = i % 8
+        if kind in (0, 1, 2):  # one random substring
+            piece = cut()
+            queries.append({"q": piece, "terms": [piece]})
+        elif kind == 3:  # letters and digits, in upper case
+            piece = latin()
+            queries.append({"q": piece.upper(), "terms": [piece]})
+        elif kind == 4:  # several terms: all must occur
+            a, b = cut(), cut()
+            queries.append({"q": f"{a} {b}", "terms": [a, b]})
+        elif kind == 5:  # a quoted phrase, typed with a space inside
+            piece = cut()
+            typed = piece[:1] + " " + piece[1:]
+            queries.append({"q": f"“{typed}”" if i % 16 < 8 else f'"{typed}"', "terms": [piece]})
+        elif kind == 6:  # filtered by city, by year, or both
+            piece = cut()
+            query = {"q": piece, "terms": [piece]}
+            if i % 3 != 1:
+                query["city"] = rng.choice(cities)
+            if i % 3 != 0:
+                query["year"] = rng.choice(years)
+            queries.append(query)
+        else:  # absent: a real cut with a character changed, kept only if it occurs nowhere
+            piece = cut()
+            for _ in range(20):
+                wrong = piece[:-1] + chr(rng.randint(0x4E00, 0x9FA5))
+                if not expected(docs, {"terms": [wrong]}):
+                    break
+            queries.append({"q": wrong, "terms": [wrong]})
+    return queries
+
+
+def run_queries(page, queries: list[dict]) -> list[list[str]]:
+    """Every query through the page's own search function, in this one page."""
+    return page.evaluate("""async (queries) => {
+        await window.briefsiteSearch.ready;
+        const out = [];
+        for (const q of queries) {
+            out.push(await window.briefsiteSearch.find(q.q, {city: q.city || "", year: q.year || ""}));
+        }
+        return out;
+    }""", queries)
+
+
+def check(page, base_path: str, docs: list[Doc], queries: list[dict]) -> None:
+    got = run_queries(page, queries)
+    wrong = []
+    for query, urls in zip(queries, got):
+        found = sorted(u[len(base_path):] for u in urls)
+        want = expected(docs, query)
+        if found != want:
+            wrong.append(f"{query}: expected {len(want)} {want[:3]}..., got {len(found)} {found[:3]}...")
+    assert not wrong, f"{len(wrong)} of {len(queries)} queries wrong:\n" + "\n".join(wrong[:20])
+    # The set is not trivially empty or everything: the check has teeth.
+    sizes = [len(expected(docs, q)) for q in queries]
+    assert any(s == 0 for s in sizes) and any(0 < s < len(docs) for s in sizes)
+
+
+def open_search(playwright_browser, url: str):
+    page = playwright_browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(url + "search/", wait_until="networkidle")
+    return page, errors
+
+
+def test_seed_archive_exact(playwright_browser, base_url):
+    docs = documents(ROOT / "bulletins", ROOT / "briefsite.yaml")
+    queries = make_queries(docs, 160, seed=9)
+    page, errors = open_search(playwright_browser, base_url)
+    base_path = "/" + base_url.split("/", 3)[3]
+    check(page, base_path, docs, queries)
+    page.close()
+    assert errors == []
+    assert len(queries) >= 170
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory, playwright_browser):
+    """benchmarks/make_corpus.py's 1,000-bulletin archive, built once with search."""
+    root = tmp_path_factory.mktemp("corpus")
+    source = root / "bulletins"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "1000", str(source)],
+                   check=True, capture_output=True, timeout=300)
+    out = root / "site"
+    proc = subprocess.run([sys.executable, "-m", "briefsite", "build", "--source", str(source),
+                           "--out", str(out), "--no-cache"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return source, out
+
+
+def test_generated_archive_of_1000_exact(playwright_browser, corpus_site):
+    source, out = corpus_site
+    docs = documents(source, None)
+    assert len(docs) == 1000
+    queries = make_queries(docs, 240, seed=1000)
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        base_path = "/" + url.split("/", 3)[3]
+        check(page, base_path, docs, queries)
+        page.close()
+    assert errors == []
+
+
+def test_generated_archive_lists_newest_first_across_shards(playwright_browser, corpus_site):
+    """A city's listing, and a query matching more than can be ranked, come
+    newest first over all shards (Pagefind merges shards by score)."""
+    source, out = corpus_site
+    archive, _ = load_archive(source, load_config(None))
+    order = {b.url: (b.date, b.issue or 0) for b in archive.bulletins}
+    city = archive.bulletins[0].city
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        base_path = "/" + url.split("/", 3)[3]
+        for query, filters in (("", {"city": city}), ("督察", {})):
+            urls = page.evaluate("([q, f]) => window.briefsiteSearch.find(q, f)", [query, filters])
+            keys = [order[u[len(base_path):]] for u in urls]
+            assert len(keys) > 50  # more than one shard, more than the ranked few
+            assert keys == sorted(keys, reverse=True), (query, filters)
+        page.close()
+    assert errors == []
+
+
+def test_page_and_index_make_the_same_words(playwright_browser, base_url):
+    """search.js's tokens() and search.py's tokens() agree on every kind of character."""
+    from briefsite.build.search import tokens
+
+    text = ("南洞庭湖，湿地。PM2.5 G60 ２０２４ が 한 豈 é Ω ß 😀 ・—“”（）《》%\t\n\u3000\xa0\x85\ufeff\u200b"
+            "zq_-/:;!?@#&*<>[]{}ğ İ Ⅻ ① ㈠ 𠀀")
+    page, errors = open_search(playwright_browser, base_url)
+    assert page.evaluate("t => window.briefsiteSearch.tokens(t)", text) == tokens(text)
+    page.close()
+    assert errors == []
