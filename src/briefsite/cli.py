@@ -122,9 +122,11 @@ def _report_warnings(warnings) -> None:
 def cmd_build(args) -> int:
     from .build.site import build
 
+    from .progress import Progress
+
     config = load_config(args.config)
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
-                    search=args.search, cache=args.cache, jobs=args.jobs)
+                    search=args.search, cache=args.cache, jobs=args.jobs, progress=Progress())
     _report_warnings(summary.warnings)
     print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped{_ignored(summary, args.source)}), "
           f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "

@@ -22,6 +22,7 @@ from ..content.archive import Archive, build_archive
 from ..content.config import Config
 from ..content.integrity import check_integrity
 from ..errors import BriefsiteError, BuildFailed, Problems
+from ..progress import NoProgress
 from ..pages.outputs import Output, site_outputs
 from ..pages.render import make_environment
 from ..pages import feeds
@@ -90,7 +91,7 @@ def _gc_spared(function):
 def build(source: Path, out: Path, config: Config, *, strict: bool = False,
           lock_timeout: float = DEFAULT_TIMEOUT, search: bool = True,
           cache: ParseCache | Path | bool = True, jobs: int | None = None,
-          drafts: bool = False) -> Summary:
+          drafts: bool = False, progress=None) -> Summary:
     """Validate, render, index and atomically replace ``out`` with the new site.
 
     ``search=False`` (--no-search) skips the search index, for quick previews.
@@ -98,7 +99,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     folder, an open ``ParseCache`` (kept in memory by ``briefsite serve``
     between builds), or False for none. Only files whose bytes change are
     written; the others keep their inode and mtime. ``jobs``: processes for
-    parsing (default: one per CPU). ``drafts`` (briefsite serve only): drafts
+    parsing (default: one per CPU). ``progress``: a ``progress.Progress`` to
+    show the stages of a long build on (the command line's). ``drafts`` (briefsite serve only): drafts
     get pages, with a 草稿 banner and noindex; ``briefsite build`` never
     passes it, and the flag is part of every output's fingerprint, so the
     next build replaces every page a preview made.
@@ -114,7 +116,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             output.clear_leftovers(out)  # of a build that was killed
         return unchanged_summary(plan, sources, clock)
     archive, problems = load_archive(source, config, strict=strict, cache=parse_cache,  # 2. load, 3. archive
-                                     jobs=bounded_jobs(jobs), sources=sources, drafts=drafts)
+                                     jobs=bounded_jobs(jobs), sources=sources, drafts=drafts,
+                                     progress=progress)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
     clock.lap("load")
     # The lock covers everything that touches the output's parent folder:
@@ -133,8 +136,9 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             # 7. index search: the shards' files are written with the others
             # (6.), so the live files of unchanged shards are kept like pages.
             indexing = SearchStep(archive, plan) if search else None
-            written = write(itertools.chain(render(planned),  # 5. render, 6. write
-                                            indexing.rendered() if indexing else ()), update, plan)
+            written = write(itertools.chain(  # 5. render, 6. write
+                staged(render(planned), progress, "生成页面"),
+                staged(indexing.rendered(), progress, "建立检索索引") if indexing else ()), update, plan)
             index = indexing.result if indexing else None
             clock.lap("render")
             if index is not None and index.seconds:
@@ -198,19 +202,28 @@ def bounded_jobs(jobs: int | None) -> int:
 
 def load_archive(source: Path, config: Config, *, strict: bool = False,
                  cache: ParseCache | None = None, jobs: int = 1,
-                 sources: Sources | None = None, drafts: bool = False) -> tuple[Archive, Problems]:
+                 sources: Sources | None = None, drafts: bool = False,
+                 progress=None) -> tuple[Archive, Problems]:
     """Steps 1-3: read and validate every bulletin, then index them.
 
     With a ``cache`` unchanged files are not parsed again and the bulletins'
     bodies stay on disk until read; ``jobs`` processes parse the rest.
     """
     problems = Problems()
-    bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources)
+    bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources, progress=progress)
     archive = build_archive(bulletins, problems, show_drafts=drafts)
     check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems
+
+
+def staged(items: Iterable[Rendered], progress, name: str) -> Iterator[Rendered]:
+    """``items``, counted as a stage of the build's progress (files made)."""
+    with (progress or NoProgress()).stage(name, None, "个文件") as stage:
+        for item in items:
+            yield item
+            stage.advance()
 
 
 def render(planned: Iterable[Planned]) -> Iterator[Rendered]:
