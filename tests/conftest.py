@@ -79,3 +79,25 @@ def write_bulletin(root: Path, rel: str, text: str | bytes) -> Path:
 
 def minimal(issue: int = 1, date: str = "2024-05-10") -> str:
     return MINIMAL.format(issue=issue, date=date)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium through Playwright, one for the whole session (the browser tests and the
+    PDF import tests share it: Playwright's sync API runs one event loop per thread).
+
+    Skipped when Chromium or Playwright is missing; under CI=true that is a failure instead.
+    """
+    from browser.support import launch, missing_browser
+
+    why = missing_browser()
+    if why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and the browser tests cannot run: {why}", pytrace=False)
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

@@ -85,7 +85,7 @@ def test_seed_imports_to_the_hand_checked_bulletin(archive: Path, seed: str):
 
     missing = NOT_GUESSED.get(seed, set())
     written = target if not missing else archive / "bulletins" / "zhuzhou" / "undated.md"
-    assert f"wrote bulletins/{written.relative_to(archive / 'bulletins')}" in result.out
+    assert f"已写入 bulletins/{written.relative_to(archive / 'bulletins')}" in result.out
     got, body = front_matter(written)
     for key in missing:
         assert got[key] is None, key  # a placeholder check rejects, not a fake value
@@ -111,14 +111,14 @@ def test_seed_imports_to_the_hand_checked_bulletin(archive: Path, seed: str):
 def test_seed_without_masthead_needs_a_city(archive: Path):
     result = run_cli("import", str(SEEDS / "000_b8e25bc50ca186c5.txt"), cwd=archive)
     assert result.code == 1
-    assert "error: no city found in the title or issuer (pass --city" in result.err
+    assert "error: 标题和发文机关中都没有城市名 (no city found in the title or issuer) (请用 --city" in result.err
     assert not (archive / "bulletins" / "zhuzhou" / "undated.md").exists()
 
 
 def test_placeholders_are_rejected_by_check(archive: Path):
     result = run_cli("import", str(SEEDS / "000_b8e25bc50ca186c5.txt"), "--city", "株洲市", cwd=archive)
     assert result.code == 0
-    assert "fill in title, date, issuer" in result.out
+    assert "填写 title、date、issuer" in result.out
     check = run_cli("check", cwd=archive)
     assert check.code == 1
     for line, key in ((2, "title"), (3, "date"), (4, "issuer")):
@@ -154,8 +154,8 @@ def test_refuses_to_overwrite_without_force(archive: Path):
     target.write_text("edited by hand\n", encoding="utf-8")
     result = run_cli("import", seed, cwd=archive)
     assert result.code == 1
-    assert result.err.strip() == ("bulletins/yiyang/2024-05-10-1.md: error: file exists; nothing was "
-                                  "written (pass --force to overwrite it)")
+    assert result.err.strip() == ("bulletins/yiyang/2024-05-10-1.md: error: 文件已存在，未写入 "
+                                  "(file exists; nothing was written) (要覆盖请加 --force)")
     assert target.read_text(encoding="utf-8") == "edited by hand\n"
     forced = run_cli("import", seed, "--force", cwd=archive)
     assert forced.code == 0, forced.err
@@ -179,10 +179,10 @@ def test_city_slug_from_config(tmp_path: Path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"%PDF-1.7\n...", "error: this is a PDF or Word file, not text"),
-    (b"PK\x03\x04docx", "error: this is a PDF or Word file, not text"),
-    (b"  \n\r\n", "error: the file is empty"),
-    (b"\xff\xff\xff\x00", "error: text is neither UTF-8 nor GBK"),
+    (b"%PDF-1.7\n...", "error: PDF 文件已损坏或无法读取"),
+    (b"PK\x03\x04docx", "error: 不是可读的 Word (.docx) 文件"),
+    (b"  \n\r\n", "error: 文件是空的"),
+    (b"\xff\xff\xff\x00", "error: 第 1 行的字节既不是 UTF-8，也不是 GBK 或 Big5"),
 ])
 def test_unusable_input_is_a_clear_error(tmp_path: Path, content: bytes, message: str):
     raw = tmp_path / "raw.txt"
@@ -197,7 +197,7 @@ def test_unusable_input_is_a_clear_error(tmp_path: Path, content: bytes, message
 def test_missing_input_file(tmp_path: Path):
     result = run_cli("import", "nope.txt", cwd=tmp_path)
     assert result.code == 1
-    assert result.err.strip() == "nope.txt: error: file not found (give the path of the copied text)"
+    assert result.err.strip() == "nope.txt: error: 文件不存在 (file not found) (请给出要导入的文件的路径)"
 
 
 # ---------------------------------------------------------------- encodings and layout
@@ -256,8 +256,8 @@ def test_cli_reports_dropped_furniture(tmp_path: Path):
     shutil.copy(VARIANTS / "furniture.txt", tmp_path / "raw.txt")
     result = run_cli("import", "raw.txt", cwd=tmp_path)
     assert result.code == 0, result.err
-    assert result.out.strip() == ("wrote bulletins/yiyang/2024-05-12-3.md: 3 headings, 3 paragraphs; "
-                                  "dropped 3 page number lines, 2 running head lines")
+    assert result.out.strip() == ("已写入 bulletins/yiyang/2024-05-12-3.md：3 个标题，3 段；"
+                                  "删去 页码 3 行、页眉/眉题 2 行；城市 益阳市（标题以 益阳市 开头）")
     assert "no recipients" not in result.err and "no issue number" not in result.err
 
 
@@ -477,3 +477,108 @@ def test_output_front_matter_is_valid_yaml_for_awkward_values():
     fields = yaml.safe_load(imported.render()[0].split("---")[1])
     assert fields["recipients"]["report"] == ["#1组", "\"引号\"单位", "-单位:甲"]
     assert fields["contact"] == "联系电话：0737-1234567 # 分机 2"
+
+
+# ---------------------------------------------------------------- body families (issue 10)
+
+def test_guide_as_a_table_of_contents_under_another_name_is_dropped_and_counted():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "")
+    text += ("本期要目\n"
+             "▲ 市委召开专题会议……………………………… 1\n"
+             "◆ 南县开展现场督导 ........................ 2\n"
+             "★ 市直部门工作动态　　3\n\n"
+             "市委召开专题会议\n5月9日，市委召开会议。\n\n"
+             "南县开展现场督导\n5月10日，南县开展督导。\n\n"
+             "【市直部门工作动态】\n市生态环境局加强调度。\n")
+    imported = convert(text)
+    assert imported.body.split("\n\n") == [
+        "### 市委召开专题会议", "5月9日，市委召开会议。", "### 南县开展现场督导", "5月10日，南县开展督导。",
+        "## 【市直部门工作动态】", "市生态环境局加强调度。"]
+    assert Counter(p.reason for p in imported.dropped)["导读"] == 4
+    assert not imported.notes or all("导读" not in n.message for n in imported.notes)
+
+
+def test_outline_numbers_are_read_the_same_way_every_time():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "")
+    text += ("全市召开整改推进会\n5月9日，全市召开整改推进会，会议要求\n"
+             "一、提高政治站位\n各级要高度重视。\n"
+             "（一）压实责任\n各县市区要落实属地责任。\n"
+             "（二）强化调度\n每周调度一次。\n"
+             "二、抓好问题整改\n（一）建立台账\n逐项销号。\n"
+             "三、严格督查问责。对整改不力的，严肃问责。\n")
+    body = convert(text).body.split("\n\n")
+    assert body == [
+        "### 全市召开整改推进会", "5月9日，全市召开整改推进会，会议要求",
+        "#### 一、提高政治站位", "各级要高度重视。",
+        "##### （一）压实责任", "各县市区要落实属地责任。",
+        "##### （二）强化调度", "每周调度一次。",
+        "#### 二、抓好问题整改", "##### （一）建立台账", "逐项销号。",
+        "三、严格督查问责。对整改不力的，严肃问责。"]
+
+
+def test_running_head_is_not_glued_to_the_next_headline_when_the_title_is_missing():
+    text = ("益阳市配合中央生态环境保护督察协调联络专班 2024年5月10日\n\n"
+            "全市召开推进会\n5月9日，全市召开推进会，研究部署整改\n— 2 —\n"
+            "益阳市配合中央生态环境保护督察工作简报\n工作。\n\n南县开展督导\n5月10日，南县开展督导。\n")
+    imported = convert(text)
+    assert imported.body.split("\n\n") == ["### 全市召开推进会", "5月9日，全市召开推进会，研究部署整改工作。",
+                                           "### 南县开展督导", "5月10日，南县开展督导。"]
+    assert Counter(p.reason for p in imported.dropped)["running head"] == 1
+
+
+def test_table_copied_from_word_with_tabs_is_a_table():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text += "交办件情况\n县市区\t交办件\t办结\n南县\t12\t10\n沅江市\t128\t3\n\n以上为截至目前的情况。\n"
+    assert convert(text).body.split("\n\n") == [
+        "### 标题一", "正文一。", "### 交办件情况", "| 县市区 | 交办件 | 办结 |\n| --- | --- | --- |\n| 南县 | 12 | 10 |\n| 沅江市 | 128 | 3 |",
+        "以上为截至目前的情况。"]
+
+
+def test_a_line_broken_mid_sentence_after_a_full_width_indent_is_not_a_headline():
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "")
+    text += ("南县开展督导\n\u3000\u30005月10日南县县委书记罗讯带队\n开展现场督导，要求立行立改。\n"
+             "\u3000\u3000督导组一行先后来到\n三个点位。\n")
+    assert convert(text).body.split("\n\n") == [
+        "### 南县开展督导", "5月10日南县县委书记罗讯带队开展现场督导，要求立行立改。", "督导组一行先后来到三个点位。"]
+
+
+# ---------------------------------------------------------------- many files at once
+
+def test_import_many_files_a_folder_and_standard_input(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for issue in (1, 2, 3):
+        text = MASTHEAD.format(title="益阳市配合督察工作简报", issue=f"第 {issue} 期", date=f"2024年5月1{issue}日")
+        (inbox / f"{issue}.txt").write_text(text, encoding="utf-8")
+    (inbox / "broken.txt").write_bytes(b"\x00\x01")
+    (inbox / ".hidden.txt").write_text("x", encoding="utf-8")
+    result = run_cli("import", "inbox", cwd=tmp_path)
+    assert result.code == 1  # one file failed
+    assert sorted(p.name for p in (tmp_path / "bulletins" / "yiyang").iterdir()) == \
+        ["2024-05-11-1.md", "2024-05-12-2.md", "2024-05-13-3.md"]
+    assert result.out.count("已写入 ") == 3
+    assert result.out.strip().endswith("共 4 个文件：导入 3 个，失败 1 个 (imported 3 of 4 files, 1 failed)")
+    assert "inbox/broken.txt" in result.err
+    again = run_cli("import", "inbox/1.txt", "inbox/2.txt", cwd=tmp_path)
+    assert again.code == 1 and again.err.count("文件已存在，未写入") == 2  # never overwritten without --force
+    forced = run_cli("import", "inbox/1.txt", "inbox/2.txt", "--force", cwd=tmp_path)
+    assert forced.code == 0 and "共 2 个文件：导入 2 个，失败 0 个" in forced.out
+    # A folder that holds the archive itself: the archive's bulletins are not received files.
+    (tmp_path / "inbox" / "broken.txt").unlink()
+    whole = run_cli("import", ".", "--force", cwd=tmp_path)
+    assert whole.code == 0, whole.err
+    assert "共 3 个文件：导入 3 个，失败 0 个" in whole.out
+
+
+def test_cells_without_columns_are_kept_one_per_line():
+    """Figures copied cell by cell that fall into no columns: each cell on its own line, none a page number."""
+    text = MASTHEAD.format(title="益阳市配合督察工作简报", issue="第 1 期", date="2024年5月10日")
+    text = text.replace("标题一\n\n正文一。\n", "") + "统计\n南县\n12\n沅江市\n128\n3\n安化\n以上为统计。\n"
+    imported = convert(text)
+    from briefsite.content.markup import render
+
+    assert "<p>统计<br />\n南县<br />\n12<br />\n沅江市<br />\n128<br />\n3<br />\n安化</p>" in render(imported.body).html
+    assert not [p for p in imported.dropped if p.reason == "page number"]

@@ -64,12 +64,13 @@ def make_parser() -> argparse.ArgumentParser:
                             "Requests naming any other host are refused (DNS rebinding)")
     serve.set_defaults(run=cmd_serve)
 
-    imp = sub.add_parser("import", help="turn text copied out of a bulletin's PDF or Word file "
-                                        "into a bulletin file")
-    imp.add_argument("raw", type=Path, metavar="RAW.txt",
-                     help="the copied text (UTF-8 or GBK; CRLF and a BOM are fine)")
-    imp.add_argument("--city", help="the city to file it under, e.g. 益阳市 "
-                                    "(default: read from the title or issuer)")
+    imp = sub.add_parser("import", help="导入收到的简报（PDF、Word 或文本）为简报文件 "
+                                        "(a received bulletin's PDF, Word or text file into a bulletin file)")
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                     help="简报文件：.pdf、.docx、.txt/.md，或文件夹（导入其中全部），或 - （标准输入）"
+                          " (.pdf, .docx, .txt/.md files, folders of them, or - for standard input)")
+    imp.add_argument("--city", help="归入的城市，例如 益阳市（默认从标题或发文机关读出） "
+                                    "(the city to file them under; default: read from title or issuer)")
     imp.add_argument("--out", type=Path, default=Path("bulletins"),
                      help="the archive folder; the file goes to OUT/<city-slug>/ (default: bulletins)")
     imp.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
@@ -185,14 +186,31 @@ def cmd_serve(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .editor.importing.importer import import_file
+    from .editor.importing.importer import check_out_folder, expand_inputs, import_file, load_archive
 
     config = load_config(args.config)
-    written = import_file(args.raw, args.out, city=args.city, config=config, force=args.force)
-    for line in written.report():
-        print(line, file=sys.stderr)
-    print(written.summary())
-    return 0
+    check_out_folder(args.out)
+    files = expand_inputs(args.files, args.out)
+    if not files:
+        raise BriefsiteError(args.files[0], 0, "文件夹里没有可导入的文件 (no .pdf, .docx, .txt or .md "
+                             "file in the folder)")
+    archive = load_archive(args.out, config)
+    failed = 0
+    for path in files:
+        try:
+            written = import_file(path, args.out, city=args.city, config=config, force=args.force,
+                                  archive=archive)
+        except BriefsiteError as error:
+            failed += 1
+            print(error.format(), file=sys.stderr)
+            continue
+        for line in written.report():
+            print(line, file=sys.stderr)
+        print(written.summary())
+    if len(files) > 1:
+        print(f"共 {len(files)} 个文件：导入 {len(files) - failed} 个，失败 {failed} 个 "
+              f"(imported {len(files) - failed} of {len(files)} files, {failed} failed)")
+    return 1 if failed else 0
 
 
 def _ask_date():

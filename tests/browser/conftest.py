@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .support import ARTIFACTS, AXE, INSTALL_AXE, build_site, launch, missing_browser, serve
+from .support import ARTIFACTS, AXE, INSTALL_AXE, build_site, serve
 
 
 def require(ok: bool, why: str) -> None:
@@ -27,15 +27,9 @@ def require(ok: bool, why: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def playwright_browser():
-    why = missing_browser()
-    require(not why, why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def playwright_browser(chromium_browser):
+    """The one Chromium of the session (tests/conftest.py): Playwright's sync API allows one."""
+    return chromium_browser
 
 
 @pytest.fixture(scope="session")

@@ -135,12 +135,8 @@ def looks_like_foreign_bulletin(name: str, siblings) -> bool:
 
 
 def _report_foreign(path: Path, problems: Problems) -> None:
-    if path.suffix.lower() == ".txt":
-        hint = (f"若它是从 PDF 或 Word 复制出的简报正文，运行 .venv/bin/briefsite import {shlex.quote(str(path))} "
-                "生成简报文件，再删除它或移出 bulletins/")
-    else:
-        hint = ("打开原件，全选复制到一个文本文件，运行 .venv/bin/briefsite import 该文本文件；"
-                "原件请移出 bulletins/，或与生成的 .md 文件同名存放")
+    hint = (f"运行 .venv/bin/briefsite import {shlex.quote(str(path))} 把它转成简报文件，"
+            "再把它移出 bulletins/（原件也可与生成的 .md 文件同名存放）")
     problems.warning(path, 0, f"没有读取：只有 .md 文件才是简报，{path.suffix} 文件不会发布", hint)
 
 

@@ -18,7 +18,8 @@ import datetime as dt
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -27,27 +28,43 @@ import yaml
 from briefsite.content.config import KNOWN_CITY_SLUGS, Config
 from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
-from .closing import read_closing
-from .masthead import Masthead, Piece, read_masthead
-from .places import AmbiguousPlace, Placed, find_city
 from briefsite.content.model import Bulletin
+from .closing import LABEL_RE, closing_kind, read_closing
+from .layout import Document, Line, is_red
+from .masthead import Masthead, Piece, is_title, read_masthead
+from .places import AmbiguousPlace, Placed, find_city
+from .text import MAX_TEXT, decode_raw, read_input, read_text
 from .textshape import (MARKER_RE, balanced, display_width, ends_sentence, fills_line,
                         has_sentence_punct, join_broken, nonspace, tidy)
-
-MAX_INPUT = 5 * 1024 * 1024  # bytes; a bulletin's text is some kilobytes
 
 # Page furniture, each as a whole line: "— 3 —", "- 2 -", "第 3 页", "第3页 共5页",
 # "3/5", a bare page number, and rules drawn with dashes or underscores.
 PAGE_NUMBER_RES = (
     re.compile(r"^[—–\-－─~～·•]+\s*\d{1,4}\s*[—–\-－─~～·•]+$"),
     re.compile(r"^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"),
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
-    re.compile(r"^\d{1,3}$"),
 )
+# A bare number ("3") or "3/5" on a line of its own is a page number only where
+# the text shows it is one: at a page break (form feed), or as one of a run of
+# consecutive page numbers through the document. Elsewhere it is a figure of
+# the text (a table copied one cell per line, "128" broken onto its own line).
+BARE_PAGE_RE = re.compile(r"^(?P<n>\d{1,3})$|^(?P<of>\d{1,4})\s*/\s*(?P<total>\d{1,4})$")
 RULE_RE = re.compile(r"^[—–\-－─━_＿=＝]{3,}$")
-GUIDE_RE = re.compile(r"^【?\s*(?:本期\s*)?导\s*读\s*】?$")
-GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△●○◆◇■□]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
+GUIDE_RE = re.compile(r"^[【\[［〖]?\s*(?:本\s*期\s*(?:导\s*读|要\s*目|目\s*录|要\s*点|提\s*要)|"
+                      r"导\s*读|要\s*目|目\s*录)\s*[】\]］〗]?\s*[:：]?$")
+GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△▶►●○◆◇■□◎]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
+# A table of contents' dot leaders before a page number: "市领导调研……………… 2".
+LEADER_CHARS = ".．·•…⋯-—–"
+# Outline numbers of an article's parts, shallowest first (GB/T 9704: 一、 （一） 1. （1）).
+OUTLINE_RES = (
+    re.compile(r"^[一二三四五六七八九十百]+\s*、"),
+    re.compile(r"^[（(]\s*[一二三四五六七八九十百]+\s*[）)]"),
+    re.compile(r"^\d{1,2}\s*(?:[.．](?!\d)|、)"),
+    re.compile(r"^[（(]\s*\d{1,2}\s*[）)]"),
+)
+# A cell of a table copied one cell per line: short, no sentence punctuation.
+NUMERIC_CELL_RE = re.compile(r"^[+\-－]?\d[\d.,，]*\s*(?:%|％|‰)?$|^[\d.]+\s*/\s*[\d.]+$")
 MAX_HEADLINE = 45  # characters; a longer line is a paragraph
+INDENT = 2  # columns of leading whitespace that make a paragraph indent (a stray space does not)
 # Front-matter order, as in docs/format.md and the hand-made seeds.
 KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipients",
              "doc_number", "printed", "contact", "draft")
@@ -57,6 +74,8 @@ REQUIRED_WHAT = {
     "date": "the issue date printed on the masthead (YYYY-MM-DD)",
     "issuer": "the body that issues the bulletin, printed under the title",
 }
+REQUIRED_CN = {"title": "刊头上的简报名称", "date": "刊头上的日期（YYYY-MM-DD）",
+               "issuer": "刊头上的编发单位"}
 # A paragraph never begins with these: a line starting so after a sentence's
 # end continues it across a page break ("…再行生产。\n\n并与投诉人…").
 CONTINUES = ("并", "以及", "的")
@@ -80,6 +99,8 @@ class Imported:
     dropped: list[Piece] = field(default_factory=list)
     headings: int = 0
     paragraphs: int = 0
+    tables: int = 0
+    figures: list[str] = field(default_factory=list)  # pictures seen and not imported
     city_how: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
 
     @property
@@ -127,43 +148,18 @@ def render_front_matter(facts: dict[str, object], comments: dict[str, str]) -> t
     return "\n".join(out) + "\n", lines
 
 
-@dataclass(frozen=True)
-class _Line:
-    no: int  # 1-based line of the input
-    text: str  # stripped of surrounding whitespace (incl. U+3000 indents)
-    blank_before: bool
-
-
-def decode_raw(data: bytes, path: str) -> str:
-    """Text of a raw file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (GBK)."""
-    if data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise BriefsiteError(path, 0, "this is a PDF or Word file, not text",
-                             hint="open it, select all, copy, and paste into a UTF-8 .txt file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                raise BriefsiteError(path, line, "text is neither UTF-8 nor GBK",
-                                     hint="save the text as UTF-8 and import it again")
-    text = text.lstrip("\ufeff")
-    if "\x00" in text:
-        raise BriefsiteError(path, text[: text.index("\x00")].count("\n") + 1,
-                             "file contains NUL bytes; is it a Word or PDF file rather than text?",
-                             hint="copy the text out of the document into a .txt file")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+_Line = Line  # the closing reader's name for a line of the stream
 
 
 def convert(text: str, *, city: str | None = None, config: Config | None = None,
             archive: Sequence[Bulletin] = ()) -> Imported:
-    """Turn raw bulletin text into front-matter facts and a Markdown body.
+    """Raw bulletin text (as copied out of a PDF or Word file) into facts and a Markdown body."""
+    return interpret(read_text(text), city=city, config=config, archive=archive)
+
+
+def interpret(doc: Document, *, city: str | None = None, config: Config | None = None,
+              archive: Sequence[Bulletin] = ()) -> Imported:
+    """A reader's line stream into front-matter facts and a Markdown body.
 
     ``city`` overrides the city read from the title or issuer; ``archive``
     (the bulletins already filed) lets a title or issuer the masthead does not
@@ -172,17 +168,27 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     config = config or Config()
     dropped: list[Piece] = []
     notes: list[Note] = []
-    lines = _lines(text, dropped)
-    width = _wrap_width(lines)
+    layout = any(ln.layout for ln in doc.lines)
+    lines = _furniture(doc.lines, dropped)
+    if not layout:
+        lines = _page_numbers(lines, dropped)
+    width = _wrap_width(lines) if doc.kind != "docx" else None  # Word has no printed width
 
-    head = read_masthead([(ln.no, ln.text) for ln in lines])
+    lines, head = _masthead(lines, dropped, doc.body_size)
     dropped.extend(head.pieces)
-    lines = lines[head.consumed:]
-    lines = _drop_running_heads(lines, head.title, dropped)
+    lines = _drop_rules(lines, dropped)
+    if not layout:
+        lines = _drop_running_heads(lines, head.title, dropped)
     lines, guide = _drop_guide(lines, dropped)
+    lines = _closing_tables(lines)
     closing = read_closing(lines, width, dropped, masthead_doc_number=head.doc_number)
     lines = lines[: closing.start] + [_Line(no, text_, True) for no, text_ in closing.body]
-    blocks, headings, paragraphs = _body(lines, width)
+    sizes = Counter()
+    for ln in lines:
+        if ln.size and ln.role is None:
+            sizes[ln.size] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else doc.body_size  # what the body is set in
+    blocks, headings, paragraphs, tables = _body(lines, width, body_size)
 
     facts: dict[str, object] = {}
     comments: dict[str, str] = {}
@@ -192,18 +198,19 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
         # The 印发 line names another body: keep it as printed, at the end.
         blocks.append(markdown_text(f"{printed_by} {closing.printed_text}"))
         dropped[:] = [p for p in dropped if p is not closing.printed_piece]
-        notes.append(Note("printed", f"the 印发 line names {printed_by}, not the issuer {issuer}",
-                          "it was kept at the end of the text; check which is right"))
+        notes.append(Note("printed", f"印发行写的是 {printed_by}，不是发文机关 {issuer} "
+                          f"(the 印发 line names {printed_by}, not the issuer {issuer})",
+                          "已保留在正文末尾，请核对哪个正确 (kept at the end of the text; check which is right)"))
     elif printed_by and not issuer:
         issuer = printed_by
         comments["issuer"] = "inferred: from the 印发 line (no issuer on the masthead)"
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
     elif printed_by:
         dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
-    placed = _place(title, issuer, city, config, archive, text)
+    placed = _place(title, issuer, city, config, archive, "\n".join(ln.text for ln in doc.lines))
     if placed is None:
-        raise BriefsiteError(None, 0, "no city found in the title or issuer",
-                             hint="pass --city, e.g. --city 株洲市")
+        raise BriefsiteError(None, 0, "标题和发文机关中都没有城市名 (no city found in the title or issuer)",
+                             hint="请用 --city 指定，例如 --city 株洲市 (pass --city, e.g. --city 株洲市)")
     city_name = placed.city
     if placed.inferred:
         comments["city"] = f"inferred: {placed.how}"
@@ -230,23 +237,29 @@ def convert(text: str, *, city: str | None = None, config: Config | None = None,
     for key, what in REQUIRED_WHAT.items():
         if facts.get(key) is None:
             comments[key] = f"FILL IN: not found in the text ({what})"
-            notes.append(Note(key, f"no {key} found in the text",
-                              f"in place of null, put {what}; briefsite check rejects the file until then"))
+            notes.append(Note(key, f"原件中未找到 {key} (no {key} found in the text)",
+                              f"请把 null 改为{REQUIRED_CN[key]}，填好之前 briefsite check 不通过 "
+                              f"(in place of null, put {what})"))
     _masthead_extras(head, facts, comments, notes)
     if head.issue is None:
-        notes.append(Note(None, "no issue number found",
-                          "if the original has one, add 'issue: N' and name the file <date>-N.md"))
+        notes.append(Note(None, "未找到期号 (no issue number found)",
+                          "原件若有期号，请加一行 issue: N，并把文件名改为 <日期>-N.md"))
     if not closing.recipients:
-        notes.append(Note(None, "no recipients (报/送/发/抄送) found",
-                          "add them under 'recipients:' if the original lists them"))
-    for item in guide:
-        if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
-            notes.append(Note(None, f"导读 item {item!r} matches no headline and was dropped",
-                              "the page builds its own contents from the headings; check them"))
+        notes.append(Note(None, "未找到版记的报、送、发、抄送 (no recipients (报/送/发/抄送) found)",
+                          "原件若有，请写在 recipients: 下"))
     for key, message, hint in closing.remarks:
         notes.append(Note(key, message, hint))
+    for item in guide:
+        if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
+            notes.append(Note(None, f"导读条目“{item}”与正文标题都不相同，已删去 "
+                              f"(导读 item matches no headline and was dropped)",
+                              "页面的目录由正文标题生成，请核对标题 (the page builds its contents from the headings)"))
+    for figure in doc.figures:
+        notes.append(Note(None, f"图片未导入：{figure} (a picture, not imported)",
+                          "如需保留，请另行添加 (add it by hand if the bulletin should show it)"))
     body = "\n\n".join(blocks)
-    return Imported(facts, comments, body, notes, dropped, headings, paragraphs, city_how=placed.how)
+    return Imported(facts, comments, body, notes, dropped, headings, paragraphs, tables,
+                    list(doc.figures), placed.how)
 
 
 def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[str, str],
@@ -294,24 +307,159 @@ def _place(title: str | None, issuer: str | None, city: str | None, config: Conf
                                   f"(pass --city, e.g. --city {exc.cities[0]})") from None
 
 
-def _lines(text: str, dropped: list[Piece]) -> list[_Line]:
-    """Non-blank lines, stripped, without page numbers and rules."""
-    out: list[_Line] = []
+def _furniture(lines: list[Line], dropped: list[Piece]) -> list[Line]:
+    """The stream without the furniture a reader named (page numbers, running heads, headers)."""
+    out = []
+    for ln in lines:
+        if ln.role == "furniture":
+            dropped.append(Piece(ln.no, ln.text, ln.why or "page furniture"))
+        elif ln.role != "figure":
+            out.append(ln)
+    return out
+
+
+def _page_numbers(lines: list[Line], dropped: list[Piece]) -> list[Line]:
+    """Text without layout: page numbers and rules, each a whole line, by their shape."""
+    bare = _bare_page_numbers(lines)
+    out: list[Line] = []
     blank = False
-    for no, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not stripped:
-            blank = True
-            continue
-        if any(p.match(stripped) for p in PAGE_NUMBER_RES):
-            dropped.append(Piece(no, stripped, "page number"))
+    for k, ln in enumerate(lines):
+        if any(p.match(ln.text) for p in PAGE_NUMBER_RES) or k in bare:
+            dropped.append(Piece(ln.no, ln.text, "page number"))
+            blank = blank or ln.blank_before
             continue  # a page break does not end a sentence
-        if RULE_RE.match(stripped):
-            dropped.append(Piece(no, stripped, "rule"))
+        if RULE_RE.match(ln.text):
+            dropped.append(Piece(ln.no, ln.text, "rule"))
             blank = True
             continue
-        out.append(_Line(no, stripped, blank))
+        out.append(replace(ln, blank_before=True) if blank and not ln.blank_before else ln)
         blank = False
+    return out
+
+
+def _bare_page_numbers(lines: list[Line]) -> set[int]:
+    """Indexes of the lines "3" or "3/5" that are page numbers (see BARE_PAGE_RE)."""
+    found = [(k, BARE_PAGE_RE.match(ln.text)) for k, ln in enumerate(lines)]
+    candidates = [(k, m) for k, m in found if m]
+    pages: set[int] = set()
+    for k, m in candidates:
+        prev = lines[k - 1] if k else None
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if (prev is not None and prev.page != lines[k].page) or (nxt is not None and nxt.page != lines[k].page):
+            pages.add(k)  # printed at a page break (form feed)
+    # Runs of consecutive page numbers (2, 3, 4 or 1/5, 2/5) with text between them.
+    run: list[tuple[int, int, str | None]] = []
+    for k, m in candidates:
+        value = int(m.group("n") or m.group("of"))
+        total = m.group("total")
+        neighbours = [lines[j] for j in (k - 1, k + 1) if 0 <= j < len(lines)]
+        if any(_cell_like(n.text) and NUMERIC_CELL_RE.match(n.text) for n in neighbours):
+            continue  # one of a column of figures: a table, not a page
+        if run and value == run[-1][1] + 1 and total == run[-1][2] and k - run[-1][0] > 2:
+            run.append((k, value, total))
+        else:
+            if len(run) >= 2:
+                pages.update(j for j, _, _ in run)
+            run = [(k, value, total)]
+    if len(run) >= 2:
+        pages.update(j for j, _, _ in run)
+    return pages
+
+
+def _cell_like(text: str) -> bool:
+    return 0 < len(nonspace(text)) <= 16 and not has_sentence_punct(text) and not MARKER_RE.match(text)
+
+
+def _masthead(lines: list[Line], dropped: list[Piece],
+              body_size: float | None = None) -> tuple[list[Line], Masthead]:
+    """The masthead at the top; with layout, above the rule that closes it (GB/T 9704's red line).
+
+    With layout, the title is the red, largest line (over one line or two)
+    near the top, or what the reader named the title (Word's Title style);
+    it reaches the masthead reader as one line.
+    """
+    zone_end = len(lines)
+    for k, ln in enumerate(lines[:16]):
+        if ln.role == "rule" and k and any(x.text for x in lines[:k]):  # not a frame's top edge
+            zone_end = k
+            break
+        if ln.role in ("headline", "table") or MARKER_RE.match(ln.text):
+            break
+    zone = lines[:zone_end]
+    sized = [ln.size for ln in zone[:8] if ln.size]
+    largest = max(sized) if sized else None
+
+    def is_title(ln: Line) -> bool:
+        # Red, and set large: the largest line, or one not much smaller printed with it
+        # (a title whose 工作简报 is set larger than the body's name above it).
+        return ln.role == "title" or (largest is not None and ln.size is not None and is_red(ln.color)
+                                      and ln.size >= 0.6 * largest
+                                      and (body_size is None or ln.size > body_size))
+
+    start = next((k for k, ln in enumerate(zone[:8]) if is_title(ln)), None)
+    given = None
+    span = 1
+    if start is not None:
+        end = start
+        while end < len(zone) and is_title(zone[end]):
+            end += 1
+        span = end - start
+        given = replace(zone[start], text=tidy("".join(ln.text for ln in zone[start:end])), role=None)
+        zone = zone[:start] + [given] + zone[end:]
+    head = read_masthead([(ln.no, ln.text) for ln in zone])
+    above: list[Line] = []
+    if given is not None and head.title is None:
+        # The layout's title stands; the masthead reader goes on below it.
+        rest = read_masthead([(ln.no, ln.text) for ln in zone[start + 1:]])
+        rest.title, rest.title_lines = given.text, (given.no,)
+        rest.consumed += start + 1
+        above = zone[:start]  # lines printed above the title and not read: kept as text
+        head = rest
+    taken = head.consumed + (span - 1 if given is not None and head.consumed > (start or 0) else 0)
+    remaining = above + lines[taken:]
+    if zone_end < len(lines) and taken and taken <= zone_end:
+        rule = lines[zone_end]
+        dropped.append(Piece(rule.no, rule.text, "rule"))
+        remaining = above + lines[taken:zone_end] + lines[zone_end + 1:]
+    return remaining, head
+
+
+def _drop_rules(lines: list[Line], dropped: list[Piece]) -> list[Line]:
+    """Drawn rules (layout): they bound masthead and 版记; the next line starts afresh."""
+    out: list[Line] = []
+    blank = False
+    for ln in lines:
+        if ln.role == "rule":
+            if ln.text:
+                dropped.append(Piece(ln.no, ln.text, "rule"))
+            blank = True
+            continue
+        out.append(replace(ln, blank_before=True) if blank and not ln.blank_before else ln)
+        blank = False
+    return out
+
+
+def _closing_tables(lines: list[Line]) -> list[Line]:
+    """A 版记 printed as a table (common in Word): the table's rows as lines, for the 版记 reader."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].role == "table":
+            j += 1
+        if j == i:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows = lines[i:j]
+        after_label = any(closing_kind(ln.text) for ln in out)  # a table inside the 版记 is read as its lines
+        if after_label or any(r.cells and (closing_kind(r.cells[0]) or LABEL_RE.match(r.cells[0]))
+                              for r in rows):
+            out.extend(replace(r, text=" ".join(c for c in r.cells if c.strip()), role=None, cells=(),
+                               blank_before=True) for r in rows if any(c.strip() for c in r.cells))
+        else:
+            out.extend(rows)
+        i = j
     return out
 
 
@@ -337,17 +485,26 @@ def _full(text: str, width: int | None) -> bool:
     return fills_line(text, width)
 
 
-def _drop_running_heads(lines: list[_Line], title: str | None, dropped: list[Piece]) -> list[_Line]:
-    """Running heads: the masthead title again, or a 简报 line printed on several pages."""
+def _drop_running_heads(lines: list[Line], title: str | None, dropped: list[Piece]) -> list[Line]:
+    """Running heads: the masthead title again, or a 简报 line printed at the top of several pages.
+
+    A 简报 line that recurs is a running head only where the text shows a page
+    break beside it (a page number or form feed was there) or on three pages
+    or more: a headline that names a 简报 and is printed twice is text.
+    """
     counts: dict[str, int] = {}
     for ln in lines:
         counts[nonspace(ln.text)] = counts.get(nonspace(ln.text), 0) + 1
+    dropped_at = {p.line for p in dropped if p.reason == "page number"}
     kept = []
-    for ln in lines:
+    for k, ln in enumerate(lines):
         key = nonspace(ln.text)
+        at_break = (ln.no - 1 in dropped_at or ln.no + 1 in dropped_at or ln.no - 2 in dropped_at
+                    or (k and lines[k - 1].page != ln.page))
         is_head = (title is not None and key.startswith(nonspace(title))
                    and _is_title_echo(key[len(nonspace(title)):])) \
-            or (counts[key] >= 2 and "简报" in key and not has_sentence_punct(key) and len(key) <= 60)
+            or ("简报" in key and not has_sentence_punct(key) and len(key) <= 60
+                and ((at_break and (counts[key] >= 2 or is_title(ln.text))) or counts[key] >= 3))
         if is_head:
             dropped.append(Piece(ln.no, ln.text, "running head"))
         else:
@@ -364,23 +521,30 @@ def _is_title_echo(rest: str) -> bool:
     return not nonspace(rest)
 
 
-def _drop_guide(lines: list[_Line], dropped: list[Piece]) -> tuple[list[_Line], list[str]]:
-    """The printed 导读 list: its items are the body's headlines, so the page builds its own."""
-    if not lines or not GUIDE_RE.match(lines[0].text):
+def _drop_guide(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], list[str]]:
+    """The printed 导读 (本期要目, 本期导读, a table of contents): its items are the body's headlines.
+
+    An item is dropped only when the body prints it again (as a headline or a
+    section, the guide's dot leaders and page number aside): the page builds
+    its own contents from those. The first line that the body does not print
+    again is the body's own first line, kept.
+    """
+    if not lines or not GUIDE_RE.match(nonspace(lines[0].text)):
         return lines, []
     dropped.append(Piece(lines[0].no, lines[0].text, "导读"))
     items: list[str] = []
     i = 1
     while i < len(lines):
         text = lines[i].text
-        item = GUIDE_BULLET_RE.sub("", text).strip()
-        if MARKER_RE.match(text) or not item or nonspace(item) in (nonspace(x) for x in items):
-            break  # a section, or the first headline printed again: the body begins
-        if has_sentence_punct(item) or len(nonspace(item)) > MAX_HEADLINE:
-            if items and len(items) > 1:
-                i -= 1  # the previous line was the first headline, not an item
-                items.pop()
+        item = _without_leader(GUIDE_BULLET_RE.sub("", text)).strip()
+        key = nonspace(item).strip("【】")
+        if not key or MARKER_RE.match(text) or len(key) > 2 * MAX_HEADLINE or key in (nonspace(x) for x in items):
             break
+        marked = GUIDE_BULLET_RE.match(text) or _without_leader(text) != text
+        later = [nonspace(ln.text) for ln in lines[i + 1:]]
+        if not marked and not any(key in t or (len(t) >= 6 and t in key)
+                                  for t in later if len(t) <= 2 * MAX_HEADLINE):
+            break  # neither a bulleted item nor printed again: the body has begun
         items.append(item)
         i += 1
     for ln in lines[1:i]:
@@ -388,80 +552,272 @@ def _drop_guide(lines: list[_Line], dropped: list[Piece]) -> tuple[list[_Line], 
     return lines[i:], items
 
 
+def _without_leader(text: str) -> str:
+    """The item without a table of contents' leaders and page number ("……… 2", "　　3").
+
+    Read from the end by hand, not by a regex: a pattern of whitespace runs
+    searched at every position is quadratic in a long run (issue 12, item 3).
+    """
+    t = text.rstrip()
+    end = len(t)
+    while end and t[end - 1].isdigit() and len(t) - end < 3:
+        end -= 1
+    if end == len(t) or (end and t[end - 1].isdigit()):
+        return text  # no page number, or more than three digits
+    head = t[:end]
+    kept = head.rstrip(LEADER_CHARS + " \u3000\t")
+    run = head[len(kept):]
+    if sum(ch in LEADER_CHARS for ch in run) >= 2 or sum(ch in " \u3000\t" for ch in run) >= 2:
+        return kept
+    return text
+
+
 def _heading_like(text: str, width: int | None) -> bool:
     t = tidy(text)
-    return (0 < len(t) <= MAX_HEADLINE and not has_sentence_punct(t) and not t.endswith(("：", ":"))
+    return ("\t" not in text and 0 < len(t) <= MAX_HEADLINE and not has_sentence_punct(t) and not t.endswith(("：", ":"))
             and balanced(t) and not _full(text, width) and not MARKER_RE.match(t))
 
 
-def _body(lines: list[_Line], width: int | None) -> tuple[list[str], int, int]:
-    """Markdown blocks: ## 【section】, ### headline, paragraphs with broken lines joined."""
-    blocks: list[str] = []
-    headings = paragraphs = 0
+def _outline_depth(text: str) -> int | None:
+    """0 for 一、, 1 for （一）, 2 for 1. / 1、, 3 for （1）; None for a line without one."""
+    for depth, pattern in enumerate(OUTLINE_RES):
+        if pattern.match(text):
+            return depth
+    return None
+
+
+def _layout_headline(ln: Line, body_size: float | None) -> bool:
+    """With layout: bold, or larger than the body text, or centred and short; never a sentence's end."""
+    t = tidy(ln.text)
+    if ln.role == "headline":
+        return True
+    if not t or len(t) > 2 * MAX_HEADLINE or ends_sentence(t) or t.endswith(("：", ":")) or not balanced(t):
+        return False
+    bigger = bool(ln.size and body_size and ln.size >= body_size + 1.5)
+    short = len(t) <= MAX_HEADLINE and not has_sentence_punct(t)
+    return bool(bigger or (ln.bold and (ln.align == "center" or short)) or (ln.align == "center" and short))
+
+
+@dataclass
+class _Block:
+    kind: str  # "section", "headline", "outline", "para", "table", "lines"
+    text: str = ""
+    depth: int = 0  # outline depth
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def _body(lines: list[Line], width: int | None,
+          body_size: float | None = None) -> tuple[list[str], int, int, int]:
+    """Markdown blocks: ## 【section】, ### headlines, outline headings, paragraphs, tables."""
+    out: list[_Block] = []
     para: str | None = None
-    last: str | None = None  # the text of the paragraph that ends ``blocks``, unescaped
+    para_line: Line | None = None  # the last line joined into ``para``
     queue = list(lines)
     i = 0
 
     def flush() -> None:
-        nonlocal para, paragraphs, last
+        nonlocal para, para_line
         if para:
-            blocks.append(markdown_text(para))
-            paragraphs += 1
-            last = para
-        para = None
+            out.append(_Block("para", para))
+        para, para_line = None, None
+
+    def last_para() -> _Block | None:
+        return out[-1] if out and out[-1].kind == "para" else None
 
     while i < len(queue):
         ln = queue[i]
+        if ln.role == "table":
+            flush()
+            rows = []
+            while i < len(queue) and queue[i].role == "table":
+                rows.append(queue[i].cells)
+                i += 1
+            out.append(_Block("table", rows=rows))
+            continue
+        if para is None and "\t" in ln.text:
+            rows, end = _tab_rows(queue, i)
+            if rows:  # cells set apart by tabs (a Word table copied as text, a PDF table without rules)
+                out.append(_Block("table", rows=rows))
+                i = end
+                continue
         marker = MARKER_RE.match(ln.text)
         if marker:
             flush()
-            blocks.append(f"## 【{_escape_inline(tidy(marker.group('name')))}】")
-            last = None
-            headings += 1
+            out.append(_Block("section", tidy(marker.group("name"))))
             if marker.group("rest"):
-                queue.insert(i + 1, _Line(ln.no, marker.group("rest"), True))
+                queue.insert(i + 1, replace(ln, text=marker.group("rest"), blank_before=True))
             i += 1
+            continue
+        depth = _outline_depth(ln.text)
+        if para is not None and depth is not None and not (para_line and _full(para_line.text, width)):
+            flush()  # an outline number starts a part of its own, never the tail of a paragraph
+        if ln.layout:
+            flush()
+            if _layout_headline(ln, body_size):
+                head, j = tidy(ln.text), i + 1
+                # A headline set over two paragraphs (Word) or lines: one headline.
+                while (j < len(queue) and queue[j].layout and _layout_headline(queue[j], body_size)
+                       and not MARKER_RE.match(queue[j].text) and _outline_depth(queue[j].text) is None
+                       and (queue[j].size, queue[j].bold) == (ln.size, ln.bold)
+                       and len(head + tidy(queue[j].text)) <= MAX_HEADLINE
+                       and j + 1 < len(queue) and not _layout_headline(queue[j + 1], body_size)):
+                    head += tidy(queue[j].text)
+                    j += 1
+                out.append(_Block("outline", head, depth) if depth is not None else _Block("headline", head))
+                i = j
+            elif depth is not None and _heading_like(ln.text, None):
+                out.append(_Block("outline", tidy(ln.text), depth))
+                i += 1
+            else:
+                out.append(_Block("para", tidy(ln.text)))
+                i += 1
             continue
         if para is not None:
             para = join_broken(para, tidy(ln.text))
+            para_line = ln
             if ends_sentence(ln.text):
                 flush()
             i += 1
             continue
-        if _heading_like(ln.text, width):
+        cells = _cell_table(queue, i)
+        if cells is not None:
+            prefix, rows, end = cells
+            if prefix:
+                caption = tidy("".join(x.text for x in prefix))
+                out.append(_Block("headline" if _heading_like(caption, width) else "para", caption))
+            out.append(_Block("table", rows=rows) if rows and len(rows[0]) > 1
+                       else _Block("lines", rows=rows))
+            i = end
+            continue
+        if depth is not None and _heading_like(ln.text, width):
+            out.append(_Block("outline", tidy(ln.text), depth))
+            i += 1
+            continue
+        nxt = queue[i + 1] if i + 1 < len(queue) else None
+        broken_after_indent = (ln.leading >= INDENT and nxt is not None and nxt.leading < INDENT
+                               and not nxt.blank_before and not nxt.layout
+                               and not _heading_like(nxt.text, width) and not MARKER_RE.match(nxt.text))
+        # A figure alone on the next line ("…排查出问题\n128\n个，…") is the sentence going on.
+        broken_before_figure = (nxt is not None and not nxt.blank_before and not nxt.layout
+                                and bool(NUMERIC_CELL_RE.match(nonspace(nxt.text))))
+        if depth is None and _heading_like(ln.text, width) and not broken_after_indent \
+                and not broken_before_figure and not NUMERIC_CELL_RE.match(nonspace(ln.text)):
             head, j = tidy(ln.text), i + 1
             while j < len(queue) and not queue[j].blank_before and _heading_like(queue[j].text, width) \
+                    and _outline_depth(queue[j].text) is None and not queue[j].layout \
+                    and (queue[j].leading >= INDENT) == (ln.leading >= INDENT) \
                     and len(head + tidy(queue[j].text)) <= MAX_HEADLINE \
                     and j + 1 < len(queue) and not _heading_like(queue[j + 1].text, width):
                 head += tidy(queue[j].text)
                 j += 1
             follows_text = j < len(queue) and not MARKER_RE.match(queue[j].text) \
-                and not _heading_like(queue[j].text, width)
-            if follows_text:
-                blocks.append("### " + markdown_text(head, heading=True))
-                headings += 1
-                last = None
-                i = j
-                continue
-            blocks.append(markdown_text(head))  # a short line on its own: keep it as a paragraph
-            paragraphs += 1
-            last = None
+                and (not _heading_like(queue[j].text, width)
+                     or queue[j].leading >= INDENT > ln.leading)  # an indented paragraph's first line
+            out.append(_Block("headline" if follows_text else "para", head))
             i = j
             continue
-        para = tidy(ln.text)
-        if ln.text.startswith(CONTINUES) and last is not None:
-            blocks.pop()
-            para = join_broken(last, para)
-            paragraphs -= 1
+        para, para_line = tidy(ln.text), ln
+        previous = last_para()
+        if ln.text.startswith(CONTINUES) and previous is not None and depth is None:
+            out.pop()
+            para = join_broken(previous.text, para)
         if ends_sentence(ln.text):
             flush()
         i += 1
     flush()
-    return blocks, headings, paragraphs
+    return _render_blocks(out)
 
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
+def _tab_rows(queue: list[Line], i: int) -> tuple[list[tuple[str, ...]], int]:
+    """Rows of a table copied from Word as text: cells separated by tabs, two rows or more."""
+    rows: list[tuple[str, ...]] = []
+    end = i
+    while end < len(queue) and "\t" in queue[end].text and queue[end].role is None:
+        cells = tuple(c.strip() for c in queue[end].text.split("\t"))
+        if rows and len(cells) != len(rows[0]):
+            break
+        rows.append(cells)
+        end += 1
+    return (rows, end) if len(rows) >= 2 else ([], i)
+
+
+def _cell_table(queue: list[Line], i: int) -> tuple[list[Line], list[tuple[str, ...]], int] | None:
+    """A table copied one cell per line, from ``queue[i]``: (caption lines, rows, end) or None.
+
+    A run of four or more short lines of which a third or more are figures is
+    a table's cells: read as rows of ``p`` cells when the figures fall into
+    columns (a header row, then rows of a label and figures), else kept one
+    cell per line. Its figures are never page numbers.
+    """
+    end = i
+    while end < len(queue) and not queue[end].layout and queue[end].role is None \
+            and _cell_like(queue[end].text):
+        end += 1
+    run = queue[i:end]
+    numeric = [ln for ln in run if NUMERIC_CELL_RE.match(nonspace(ln.text))]
+    if len(run) < 4 or len(numeric) < 2 or 3 * len(numeric) < len(run):
+        return None
+    for offset in range(0, 3):
+        cells = [tidy(ln.text) for ln in run[offset:]]
+        for p in range(2, 9):
+            if len(cells) % p or len(cells) // p < 2:
+                continue
+            rows = [tuple(cells[k:k + p]) for k in range(0, len(cells), p)]
+            header_words = sum(1 for c in rows[0] if not NUMERIC_CELL_RE.match(nonspace(c)))
+            data_ok = all(sum(1 for c in row[1:] if NUMERIC_CELL_RE.match(nonspace(c))) >= p - 1
+                          for row in rows[1:])
+            if header_words >= p - 1 and data_ok:
+                return run[:offset], rows, end
+    return [], [(tidy(ln.text),) for ln in run], end
+
+
+def _render_blocks(blocks: list[_Block]) -> tuple[list[str], int, int, int]:
+    """Markdown of the blocks; outline headings get one level per outline depth.
+
+    Levels follow the depths the document uses as headings, shallowest first:
+    under article headlines (###) they start at ####; in a bulletin without
+    any, the shallowest is ###. The same outline number always gets the same level.
+    """
+    depths = sorted({b.depth for b in blocks if b.kind == "outline"})
+    base = 4 if any(b.kind == "headline" for b in blocks) else 3
+    level = {d: min(6, base + k) for k, d in enumerate(depths)}
+    md: list[str] = []
+    headings = paragraphs = tables = 0
+    for b in blocks:
+        if b.kind == "section":
+            md.append(f"## 【{_escape_inline(b.text)}】")
+            headings += 1
+        elif b.kind == "headline":
+            md.append("### " + markdown_text(b.text, heading=True))
+            headings += 1
+        elif b.kind == "outline":
+            md.append("#" * level[b.depth] + " " + markdown_text(b.text, heading=True))
+            headings += 1
+        elif b.kind == "para":
+            md.append(markdown_text(b.text))
+            paragraphs += 1
+        elif b.kind == "table":
+            md.append(markdown_table(b.rows))
+            tables += 1
+        else:  # cells kept one per line
+            md.append("\\\n".join(markdown_text(row[0]) for row in b.rows))
+            paragraphs += 1
+    return md, headings, paragraphs, tables
+
+
+def markdown_table(rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table of ``rows`` (the first is the header), every cell's text as printed."""
+    width = max(len(row) for row in rows)
+
+    def cell(text: str) -> str:
+        return _escape_inline(" ".join(text.split())).replace("|", "\\|")
+
+    out = ["| " + " | ".join(cell(c) for c in row + ("",) * (width - len(row))) + " |" for row in rows]
+    out.insert(1, "|" + " --- |" * width)
+    return "\n".join(out)
+
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]~<])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(?:[#>+=|~-]|\d{1,9}(?=[.)]))")
 
@@ -471,7 +827,7 @@ def _escape_inline(text: str) -> str:
 
 
 def markdown_text(text: str, heading: bool = False) -> str:
-    """Text as Markdown that renders as exactly this text (no list, heading or emphasis)."""
+    """Text as Markdown that renders as exactly this text (no list, heading, emphasis, link or strike)."""
     text = _escape_inline(text)
     match = _BLOCK_START.match(text)
     if match:
@@ -538,11 +894,17 @@ def _from_series(title: str | None, issuer: str | None, city: str,
     return title, issuer
 
 
+# What the summary names of the furniture it dropped, in Chinese first.
+FURNITURE_NAMES = {"page number": "页码", "running head": "页眉/眉题", "header": "页眉", "footer": "页脚",
+                   "rule": "分隔线", "导读": "导读"}
+
+
 @dataclass(frozen=True)
 class Written:
     path: Path
     imported: Imported
     key_lines: dict[str, int]
+    source: str = ""
 
     def report(self) -> list[str]:
         """One ``path:line: warning: …`` per fact not found or inferred, pointing into the new file."""
@@ -559,51 +921,129 @@ class Written:
         return out
 
     def summary(self) -> str:
+        """One line: where it was written, what it holds, what was dropped, how the city was found, what to check."""
         imported = self.imported
         counts: dict[str, int] = {}
         for piece in imported.dropped:
-            if piece.reason in ("page number", "running head", "rule", "导读"):
+            if piece.reason in FURNITURE_NAMES:
                 counts[piece.reason] = counts.get(piece.reason, 0) + 1
-        dropped = ", ".join(f"{n} {reason} line{'s' if n > 1 else ''}" for reason, n in counts.items())
-        text = (f"wrote {self.path}: {imported.headings} headings, {imported.paragraphs} paragraphs"
-                + (f"; dropped {dropped}" if dropped else ""))
+        parts = [f"{imported.headings} 个标题", f"{imported.paragraphs} 段"]
+        if imported.tables:
+            parts.append(f"{imported.tables} 个表格")
+        text = f"已写入 {self.path}：" + "，".join(parts)
+        if counts:
+            text += "；删去 " + "、".join(f"{FURNITURE_NAMES[r]} {n} 行" for r, n in counts.items())
+        city = imported.facts.get("city")
+        text += f"；城市 {city}（{imported.city_how}）"
+        check = []
         if imported.missing:
-            text += ("; fill in " + ", ".join(imported.missing)
-                     + " (null now: briefsite check rejects the file until then)")
+            check.append("填写 " + "、".join(imported.missing) + "（现为 null，check 不通过）")
+        if imported.figures:
+            check.append(f"图片 {len(imported.figures)} 张未导入：" + "、".join(imported.figures[:3])
+                         + ("…" if len(imported.figures) > 3 else ""))
+        inferred = [k for k, c in imported.comments.items() if c.startswith("inferred:")]
+        if inferred:
+            check.append("核对推断的 " + "、".join(inferred))
+        if check:
+            text += "；需核对：" + "；".join(check)
         return text
 
 
-def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
-                force: bool = False) -> Written:
-    """Read ``raw``, convert it, and write ``out/<city-slug>/<name>.md``."""
-    try:
-        size = raw.stat().st_size
-        if size > MAX_INPUT:
-            raise BriefsiteError(raw, 0, f"input is {size} bytes; a bulletin's text is far smaller",
-                                 hint="is this the right file?")
-        data = raw.read_bytes()
-    except FileNotFoundError:
-        raise BriefsiteError(raw, 0, "file not found", hint="give the path of the copied text")
-    except IsADirectoryError:
-        raise BriefsiteError(raw, 0, "is a folder, not a text file")
-    except OSError as exc:
-        raise BriefsiteError(raw, 0, f"cannot read file: {exc.strerror}")
-    text = decode_raw(data, str(raw))
+# The files a folder import takes, by name.
+IMPORTABLE = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md")
+
+
+def read_document(path: Path) -> Document:
+    """The reader for the file's kind (by its bytes, not its name): PDF, Word, legacy Word, text."""
+    data = read_input(path)
+    name = str(path)
+    if data.startswith(b"%PDF"):
+        from .pdf import read_pdf
+        return read_pdf(data, name)
+    if data.startswith(b"PK\x03\x04"):
+        from .word import read_docx
+        return read_docx(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        from .word import read_legacy
+        return read_legacy(path, data, name)
+    if len(data) > MAX_TEXT:
+        raise BriefsiteError(path, 0, f"文本有 {len(data)} 字节，远大于一期简报 (the text is {len(data)} bytes)",
+                             hint="是否选错了文件？")
+    text = decode_raw(data, name)
     if not text.strip():
-        raise BriefsiteError(raw, 0, "the file is empty", hint="paste the bulletin's text into it")
-    archive = _archive(out, config)
+        raise BriefsiteError(path, 0, "文件是空的 (the file is empty)", hint="请把简报的文字粘贴进去")
+    return read_text(text, name)
+
+
+def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
+                force: bool = False, archive: Sequence[Bulletin] | None = None) -> Written:
+    """Read ``raw`` (PDF, Word or text), interpret it, and write ``out/<city-slug>/<name>.md``."""
+    check_out_folder(out)
+    doc = read_document(raw)
+    if archive is None:
+        archive = load_archive(out, config)
     try:
-        imported = convert(text, city=city, config=config, archive=archive)
+        imported = interpret(doc, city=city, config=config, archive=archive)
     except BriefsiteError as exc:
         raise BriefsiteError(raw, exc.line, exc.message, hint=exc.hint) from None
     city_name = str(imported.facts["city"])
     path = out / config.city_slug(city_name) / imported.file_name()
     content, key_lines = imported.render()
-    write_new_file(path, content, overwrite=force)
-    return Written(path, imported, key_lines)
+    _write(path, content, force)
+    return Written(path, imported, key_lines, str(raw))
 
 
-def _archive(out: Path, config: Config) -> list[Bulletin]:
+def _write(path: Path, content: str, force: bool) -> None:
+    """``write_new_file``, with what stops it said of the city folder, in Chinese first."""
+    folder = path.parent
+    if folder.is_symlink() and not folder.exists():
+        raise BriefsiteError(folder, 0, "城市文件夹是失效的符号链接，未写入 (a dangling symlink)",
+                             hint="请删除或改正该链接后重新导入")
+    try:
+        write_new_file(path, content, overwrite=force)
+    except (FileExistsError, NotADirectoryError):
+        raise BriefsiteError(folder, 0, "不是文件夹，无法写入 (not a folder; nothing was written)",
+                             hint="请移走同名文件后重新导入") from None
+    except OSError as exc:
+        raise BriefsiteError(folder, 0, f"无法写入该文件夹 (cannot write there: {exc.strerror})",
+                             hint="请检查文件夹的权限和磁盘空间") from None
+
+
+def check_out_folder(out: Path) -> None:
+    """``--out`` must be a folder (or not exist yet): say so before reading anything."""
+    if out.is_symlink() and not out.exists():
+        raise BriefsiteError(out, 0, "输出文件夹是失效的符号链接 (--out is a dangling symlink)",
+                             hint="请改正链接或换一个 --out")
+    if out.exists() and not out.is_dir():
+        raise BriefsiteError(out, 0, "--out 指向一个文件，不是文件夹 (--out is a file, not a folder)",
+                             hint="请给出简报库的文件夹，例如 --out bulletins")
+
+
+def expand_inputs(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
+    """The files to import: each file given, and the importable files of each folder given.
+
+    A folder (an office's back catalogue) is walked in name order; hidden files,
+    editor leftovers and the archive itself (``out``: its bulletins are not
+    received files) are passed over. ``-`` is standard input.
+    """
+    files: list[Path] = []
+    archive = out.resolve() if out is not None and out.is_dir() else None
+    for path in paths:
+        if str(path) != "-" and path.is_dir():
+            for found in sorted(path.rglob("*")):
+                rel = found.relative_to(path)
+                if any(part.startswith((".", "~")) for part in rel.parts):
+                    continue
+                if archive is not None and archive in found.resolve().parents:
+                    continue
+                if found.suffix.lower() in IMPORTABLE and found.is_file():
+                    files.append(found)
+        else:
+            files.append(path)
+    return files
+
+
+def load_archive(out: Path, config: Config) -> list[Bulletin]:
     """The bulletins filed already (drafts too); broken files are simply not used."""
     if not out.is_dir():
         return []
@@ -632,12 +1072,12 @@ def write_new_file(path: Path, content: str, *, overwrite: bool = False) -> None
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise BriefsiteError(path, 0, "file exists; nothing was written",
-                                     hint="pass --force to overwrite it") from None
+                raise BriefsiteError(path, 0, "文件已存在，未写入 (file exists; nothing was written)",
+                                     hint="要覆盖请加 --force") from None
             except OSError:  # no hard links on this file system: check, then move
                 if path.exists():
-                    raise BriefsiteError(path, 0, "file exists; nothing was written",
-                                         hint="pass --force to overwrite it") from None
+                    raise BriefsiteError(path, 0, "文件已存在，未写入 (file exists; nothing was written)",
+                                         hint="要覆盖请加 --force") from None
                 os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

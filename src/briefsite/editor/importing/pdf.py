@@ -1,0 +1,324 @@
+"""PDF reader: the text layer with its layout (pdfplumber over pdfminer.six) as the line stream.
+
+pdfplumber gives every character's font, size, colour and position, the
+drawn lines and rectangles, and finds ruled tables: what a copy-paste loses.
+From them, per page, in reading order:
+
+- printed lines, joined into paragraphs where a line runs to the right margin
+  and the next starts flush left (GB/T 9704 indents each paragraph's first
+  line by two characters), across page breaks too;
+- furniture: lines in the header or footer zone that repeat on several pages
+  (running heads, page numbers, with digits counted as equal) or that are a
+  page number ("— 3 —", "第 3 页", "3/5"): named and counted, never body text;
+- rules: horizontal lines or thin rectangles at least half the text width
+  (the red line under the masthead, the lines around the 版记);
+- tables (ruled), as rows of cells; pictures, named for the summary.
+
+A PDF without a text layer (a scan) is refused: it needs OCR first.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefsite.errors import BriefsiteError
+from briefsite.content.controlchars import refusal
+from .layout import CONTROL_RE, Document, Line, fold_radicals
+from .textshape import ends_sentence, is_wide, join_broken, nonspace
+
+HEADER_ZONE = 0.12  # of the page height: running heads sit above, page numbers below 1 - this
+PAGE_NUMBER_RE = re.compile(r"^(?:[—–\-－─~～·•]*\s*\d{1,4}\s*[—–\-－─~～·•]*|第\s*\d{1,4}\s*页.*|"
+                            r"\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
+LABEL_START_RE = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*[：:]")
+BOLD_FONT_RE = re.compile(r"bold|black|heavy|semibold|demi|hei|黑|xbs|xiaobiaosong|小标宋", re.I)
+
+
+@dataclass
+class _Printed:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    size: float
+    bold: bool
+    color: str | None
+    edge_bold: tuple[bool, bool] = (False, False)  # the first and last character's weight
+    max_gap: float = 0.0  # the widest gap between two characters (issuer ⟷ date set apart)
+    first_word: float = 0.0  # width of the Latin word the line opens with (0: opens with CJK)
+    kind: str = "text"  # "text", "rule", "table"
+    cells: tuple[str, ...] = ()
+    why: str = ""
+
+
+def read_pdf(data: bytes, path: str) -> Document:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+        from pdfminer.psparser import PSException
+
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer raises many kinds for a broken file
+        if exc.__class__.__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError"):
+            raise BriefsiteError(path, 0, "PDF 有密码保护，无法读取 (the PDF is password-protected)",
+                                 hint="请向发文单位索取未加密的文件") from None
+        raise BriefsiteError(path, 0, "PDF 文件已损坏或无法读取 (a broken or unreadable PDF)",
+                             hint="请重新下载或另存该 PDF 后再导入") from None
+    try:
+        with pdf:
+            printed, figures, geometry = _read_pages(pdf, path)
+    except BriefsiteError:
+        raise
+    except (PSException, PDFPasswordIncorrect, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, ZeroDivisionError, RecursionError):
+        raise BriefsiteError(path, 0, "PDF 文件已损坏或无法读取 (a broken or unreadable PDF)",
+                             hint="请重新下载或另存该 PDF 后再导入") from None
+    for p in printed:
+        bad = CONTROL_RE.search(p.text + "".join(p.cells))
+        if bad:
+            raise BriefsiteError(path, 0, f"第 {p.page} 页的文字{refusal(bad.group())[0]}",
+                                 hint="请从原件重新导出 PDF，或导入 Word 文件")
+    glyphs = "".join(p.text + "".join(p.cells) for p in printed)
+    if glyphs.count("(cid:") * 8 > max(1, len(nonspace(glyphs))) // 2:
+        raise BriefsiteError(path, 0, "PDF 的字体没有文字映射，取不出文字，需要先做文字识别（OCR）再导入 "
+                             "(the PDF's fonts map glyphs to no text: it needs OCR)",
+                             hint="可用 ocrmypdf -l chi_sim --force-ocr 输入.pdf 输出.pdf，或索取 Word 原件")
+    if not any(p.kind == "text" or p.kind == "table" for p in printed):
+        raise BriefsiteError(path, 0, "这个 PDF 没有文字层（扫描件），需要先做文字识别（OCR）再导入 "
+                             "(the PDF has no text layer: a scan needs OCR first)",
+                             hint="可用 ocrmypdf -l chi_sim 输入.pdf 输出.pdf 生成文字层")
+    _mark_furniture(printed, geometry)
+    lines, body_size = _paragraphs(printed, geometry)
+    return Document(path, "pdf", lines, figures, body_size)
+
+
+def _color(value) -> str | None:
+    """pdfplumber's fill colour (gray, RGB or CMYK, 0–1) as #rrggbb."""
+    if not isinstance(value, (tuple, list)) or not value:
+        return None
+    try:
+        comps = [float(v) for v in value]
+    except (TypeError, ValueError):
+        return None
+    if len(comps) == 1:
+        r = g = b = comps[0]
+    elif len(comps) == 3:
+        r, g, b = comps
+    elif len(comps) == 4:
+        c, m, y, k = comps
+        r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+    else:
+        return None
+    return "#" + "".join(f"{max(0, min(255, round(v * 255))):02x}" for v in (r, g, b))
+
+
+def _inside(obj, box, pad: float = 1.0) -> bool:
+    x0, top, x1, bottom = box
+    return obj["x0"] >= x0 - pad and obj["x1"] <= x1 + pad and obj["top"] >= top - pad \
+        and obj["bottom"] <= bottom + pad
+
+
+def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
+    printed: list[_Printed] = []
+    figures: list[str] = []
+    heights: dict[int, float] = {}
+    for number, page in enumerate(pdf.pages, start=1):
+        heights[number] = float(page.height)
+        # A ruled box around text (a framed masthead or 版记) is found as a one-column
+        # "table": it is not one, and its text is read as lines.
+        tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
+        boxes = [t.bbox for t in tables]
+        items: list[_Printed] = []
+        for table in tables:
+            x0, top, x1, bottom = table.bbox
+            for k, row in enumerate(table.extract()):
+                cells = tuple(fold_radicals(" ".join((c or "").split())) for c in row)
+                if any(cells):
+                    items.append(_Printed(number, top + k * 0.01, bottom, x0, x1, "", 0, False, None,
+                                          kind="table", cells=cells))
+        text_page = page.filter(lambda o: o.get("object_type") != "char"
+                                or not any(_inside(o, b) for b in boxes)) if boxes else page
+        for line in text_page.extract_text_lines(return_chars=True, strip=True, keep_blank_chars=True):
+            every = line["chars"]
+            chars = [c for c in every if c["text"].strip()]
+            if not chars:
+                continue
+            word = 0.0
+            for c in chars:
+                if is_wide(c["text"][0]) or (word and float(c["x0"]) - chars[0]["x1"] > 0 and c["text"] in " "):
+                    break
+                word = float(c["x1"]) - float(chars[0]["x0"])
+            sizes = Counter(round(float(c["size"]) * 2) / 2 for c in chars)
+            fonts = Counter(c.get("fontname", "") for c in chars)
+            colors = Counter(_color(c.get("non_stroking_color")) for c in chars)
+            font = fonts.most_common(1)[0][0]
+            items.append(_Printed(number, float(line["top"]), float(line["bottom"]), float(line["x0"]),
+                                  float(line["x1"]), fold_radicals(_text(every)),
+                                  sizes.most_common(1)[0][0], bool(BOLD_FONT_RE.search(font)),
+                                  colors.most_common(1)[0][0],
+                                  (bool(BOLD_FONT_RE.search(chars[0].get("fontname", ""))),
+                                   bool(BOLD_FONT_RE.search(chars[-1].get("fontname", "")))),
+                                  max((float(b["x0"]) - float(a["x1"]) for a, b in zip(chars, chars[1:])),
+                                      default=0.0), word))
+        for shape in list(page.rects) + list(page.lines):
+            width = float(shape["x1"]) - float(shape["x0"])
+            height = abs(float(shape["bottom"]) - float(shape["top"]))
+            if height <= 3 and width >= 0.45 * float(page.width) * 0.7 \
+                    and not any(_inside(shape, b, 3) for b in boxes):
+                items.append(_Printed(number, float(shape["top"]), float(shape["bottom"]), float(shape["x0"]),
+                                      float(shape["x1"]), "", 0, False,
+                                      _color(shape.get("stroking_color") or shape.get("non_stroking_color")),
+                                      kind="rule"))
+        for image in page.images:
+            if float(image["width"]) >= 24 and float(image["height"]) >= 24:
+                name = image.get("name") or ""
+                figures.append(f"第 {number} 页图片 {name}".strip())
+        items.sort(key=lambda p: (p.top, p.x0))
+        # Rules drawn as a box's top and bottom edge a point apart are one rule.
+        merged: list[_Printed] = []
+        for item in items:
+            if item.kind == "rule" and merged and merged[-1].kind == "rule" \
+                    and abs(item.top - merged[-1].top) <= 3:
+                continue
+            merged.append(item)
+        printed.extend(merged)
+    return printed, figures, {"heights": heights}
+
+
+def _text(chars: list) -> str:
+    """A printed line's text from its characters, with a space only where the page shows one.
+
+    A gap between two Latin characters is a word space; next to a Chinese
+    character or full-width punctuation it is not (a CJK glyph's own side
+    bearing). A gap wider than one and a half characters is a tab: text set
+    apart in columns (a table without rules, issuer ⟷ date).
+    """
+    out = [chars[0]["text"]]
+    for a, b in zip(chars, chars[1:]):
+        if not b["text"].strip() or not a["text"].strip():  # a space the PDF itself holds
+            if out[-1] != " ":
+                out.append(" ")
+            if not b["text"].strip():
+                continue
+        gap = float(b["x0"]) - float(a["x1"])
+        size = float(b.get("size") or 10)
+        if gap > 1.5 * size:
+            out.append("\t")  # set apart: columns of a table without rules, issuer ⟷ date
+        elif out[-1] != " " and gap > 0.2 * size and not (is_wide(a["text"][-1]) or is_wide(b["text"][0])):
+            out.append(" ")
+        out.append(b["text"])
+    return "".join(out).strip(" ")
+
+
+def _mark_furniture(printed: list[_Printed], geometry: dict) -> None:
+    """Header and footer zone lines that repeat on several pages, and page numbers there."""
+    heights = geometry["heights"]
+    pages = len(heights)
+
+    def zone(p: _Printed) -> str | None:
+        h = heights[p.page]
+        if p.bottom <= HEADER_ZONE * h:
+            return "top"
+        if p.top >= (1 - HEADER_ZONE) * h:
+            return "bottom"
+        return None
+
+    seen: dict[tuple[str, str], set[int]] = {}
+    for p in printed:
+        if p.kind == "text" and zone(p):
+            key = (zone(p), re.sub(r"\d+", "#", nonspace(p.text)))
+            seen.setdefault(key, set()).add(p.page)
+    sizes = Counter(p.size for p in printed if p.kind == "text" and not zone(p) for _ in p.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else None
+    for p in printed:
+        where = zone(p) if p.kind == "text" else None
+        if where is None:
+            continue
+        repeats = len(seen[(where, re.sub(r"\d+", "#", nonspace(p.text)))]) >= 2
+        # Set in the margin and smaller than the text: a header or footer even on a single page.
+        small = body_size is not None and p.size <= 0.75 * body_size
+        if PAGE_NUMBER_RE.match(nonspace(p.text)) and (repeats or pages == 1 or where == "bottom"):
+            p.kind, p.why = "furniture", "page number"
+        elif repeats or small:
+            p.kind, p.why = "furniture", "running head" if where == "top" else "footer"
+
+
+def _paragraphs(printed: list[_Printed], geometry: dict) -> tuple[list[Line], float | None]:
+    """Printed lines joined into paragraphs; rules, tables and furniture as lines of their own."""
+    text = [p for p in printed if p.kind == "text"]
+    if not text:
+        return [_line(k + 1, p, None, None) for k, p in enumerate(printed)], None
+    body_size = Counter(p.size for p in text for _ in range(len(p.text))).most_common(1)[0][0]
+    body = [p for p in text if p.size == body_size]
+    left = Counter(round(p.x0) for p in body).most_common(1)[0][0]
+    # The right margin: where most printed lines of the body end (a paragraph's
+    # last line ends short of it, a wide table or an overflowing line beyond it).
+    ends = Counter(round(p.x1 / 2) * 2 for p in body)
+    right = max(x for x, n in ends.items() if n >= 0.5 * ends.most_common(1)[0][1])
+    geometry.update(left=left, right=right)
+    out: list[Line] = []
+    previous: _Printed | None = None
+    para_at = 0
+    gap_before = False
+    for p in printed:
+        if p.kind == "furniture":
+            out.append(Line(len(out) + 1, p.text, page=p.page, size=p.size, role="furniture", why=p.why,
+                            bold=p.bold))
+            continue
+        if p.kind != "text":
+            out.append(_line(len(out) + 1, p, left, right))
+            previous, gap_before = None, True
+            continue
+        if previous is not None and _continues(previous, p, left, right):
+            last = out[para_at]  # furniture (a page's foot and head) may stand between
+            out[para_at] = Line(last.no, join_broken(last.text, p.text), last.blank_before, last.page,
+                                last.size, last.bold, last.color, last.align, last.indent)
+            previous = p
+            continue
+        gap = previous is not None and p.page == previous.page and p.top - previous.bottom > 0.9 * p.size
+        out.append(_line(len(out) + 1, p, left, right, blank=gap or gap_before))
+        para_at = len(out) - 1
+        previous, gap_before = p, False
+    return out, body_size
+
+
+def _continues(a: _Printed, b: _Printed, left: float, right: float) -> bool:
+    """``b`` is the next printed line of ``a``'s paragraph: ``a`` ran to the margin, ``b`` is flush left."""
+    same_style = abs(a.size - b.size) < 0.6 and a.bold == b.bold and a.color == b.color
+    # Full: ran to the margin, or stopped short only because ``b``'s first
+    # (Latin) word would not fit after it (a long e-mail address or link).
+    room = right - a.x1
+    full = (room <= 1.5 * a.size or 0 < room < b.first_word + 0.5 * a.size) and a.max_gap <= 1.5 * a.size
+    # Flush left below a full line; or indented (a hanging indent, as in a 版记
+    # entry) below a full line that did not end a sentence.
+    flush = b.x0 <= left + 0.5 * b.size or (b.x0 <= left + 4.5 * b.size and not ends_sentence(a.text))
+    close = b.page != a.page or b.top - a.bottom <= 1.2 * b.size
+    # A change of weight where the lines meet, or a line opening with a label
+    # ("送：", "联系电话："), starts a new entry even below a full line.
+    seamless = a.edge_bold[1] == b.edge_bold[0] and not LABEL_START_RE.match(b.text)
+    return same_style and full and flush and close and seamless
+
+
+def _line(no: int, p: _Printed, left: float | None, right: float | None, blank: bool = False) -> Line:
+    if p.kind == "rule":
+        return Line(no, "", True, p.page, role="rule", color=p.color, bold=False)
+    if p.kind == "table":
+        return Line(no, "", True, p.page, role="table", cells=p.cells, bold=False)
+    align = indent = None
+    if left is not None and right is not None:
+        middle = (left + right) / 2
+        indent = (p.x0 - left) / p.size if p.size else None
+        if abs((p.x0 + p.x1) / 2 - middle) <= max(6.0, p.size) and p.x0 > left + p.size \
+                and p.x1 < right - p.size:
+            align = "center"
+        elif p.x1 >= right - p.size and p.x0 > left + (right - left) * 0.3:
+            align = "right"
+        else:
+            align = "left"
+    return Line(no, p.text, blank, p.page, p.size, p.bold, p.color, align, indent)
