@@ -130,7 +130,7 @@ def test_bulletin_like_files_that_are_not_markdown_are_reported(empty_project):
         "(运行 .venv/bin/briefsite import bulletins/yiyang/2024-05-11-2.txt 把它转成简报文件，"
         "再把它移出 bulletins/（原件也可与生成的 .md 文件同名存放）)",
         "bulletins/yiyang/益阳市督察简报第3期.docx: warning: 没有读取：只有 .md 文件才是简报，.docx 文件不会发布 "
-        "(运行 .venv/bin/briefsite import bulletins/yiyang/益阳市督察简报第3期.docx 把它转成简报文件，"
+        "(运行 .venv/bin/briefsite import 'bulletins/yiyang/益阳市督察简报第3期.docx' 把它转成简报文件，"
         "再把它移出 bulletins/（原件也可与生成的 .md 文件同名存放）)"]
     assert len(err_lines(result)) == 2
     assert run_cli("check", "--strict", cwd=empty_project).code == 1
