@@ -109,8 +109,9 @@ class Preview:
         self.templates: Path | None = None  # the user's template folder, from the config
         self.folders_changed = threading.Event()  # set when the config names another one
         self._cache = None  # site.ParseCache kept across rebuilds, when build() takes one
+        self.address = ""  # http://host:port/ once the server listens
 
-    def rebuild(self, reason: str = "") -> BuildState:
+    def rebuild(self, reason: str = "", changed: tuple[Path, ...] = ()) -> BuildState:
         """Build once; report to the terminal; wake every open tab."""
         with self._build_lock:
             started = time.perf_counter()
@@ -134,6 +135,8 @@ class Preview:
                     print(warning.format(), file=sys.stderr)
                 print(f"built{why}: {summary.bulletins} bulletins, {summary.pages} pages "
                       f"in {time.perf_counter() - started:.2f} s", flush=True)
+                for url in self.changed_pages(summary, changed):
+                    print(f"  打开 {url}", flush=True)
             except BuildFailed as failed:
                 problems = list(failed.problems)
             except BriefsiteError as error:
@@ -153,6 +156,15 @@ class Preview:
                 self.state = BuildState(self.state.generation + 1, errors)
                 self._changed.notify_all()
             return self.state
+
+    def changed_pages(self, summary, changed: tuple[Path, ...]) -> list[str]:
+        """The preview address of each bulletin that changed, to open at once."""
+        urls = getattr(summary, "urls", None)
+        if not urls or not self.address:
+            return []
+        by_file = {Path(source).resolve(): url for source, url in urls.items()}
+        found = [by_file.get(path.resolve()) for path in changed]
+        return [self.address + url for url in dict.fromkeys(found) if url]
 
     def wait_for_change(self, generation: int, timeout: float) -> BuildState | None:
         """The state once it differs from ``generation``; None on timeout or close."""
@@ -185,9 +197,20 @@ class Preview:
         changed = Path(path)
         if changed == self.config_file():
             return True
-        if is_ignored(changed.name) or _within(changed, self.out.resolve()):
+        if is_editor_temp(changed.name) or _within(changed, self.out.resolve()):
             return False  # editor leftovers; our own output
         return any(_within(changed, folder) for folder in self.watched_folders())
+
+
+# Files editors write beside the one being saved: Vim's swap files (.swp,
+# .swo, ...) and its write test "4913", Kate's .kate-swp, JetBrains'
+# ___jb_tmp___, Chrome's .crswap, numbered temp copies (x.md.tmp.1234).
+_EDITOR_TEMP_RE = re.compile(r"(\.sw[a-p]|\.kate-swp|___jb_(tmp|old)___|\.crswap|\.tmp\.\d+|\.part)$|^4913$")
+
+
+def is_editor_temp(name: str) -> bool:
+    """An editor's leftover or temporary file: never a change worth a rebuild."""
+    return is_ignored(name) or bool(_EDITOR_TEMP_RE.search(name))
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -202,6 +225,8 @@ def _preview_options(build: Callable[..., object]) -> dict:
     except (TypeError, ValueError):
         return {}
     options = {"search": False} if "search" in parameters else {}
+    if "drafts" in parameters:
+        options["drafts"] = True  # like Hugo's -D: drafts get pages, with a 草稿 banner
     if "cache" in parameters:
         options["cache"] = True
     return options
@@ -235,7 +260,7 @@ def watch_folders(preview: Preview, stop: threading.Event) -> None:
         until = _AnyEvent(stop, preview.folders_changed)
         for changes in watchfiles.watch(*folders, watch_filter=preview.relevant, stop_event=until,
                                         raise_interrupt=False, rust_timeout=WATCH_POLL_MS):
-            preview.rebuild(_describe(changes))
+            preview.rebuild(_describe(changes), tuple(Path(path) for _, path in changes))
 
 
 class _AnyEvent:
@@ -586,15 +611,16 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
     stop = threading.Event()
     threads: list[threading.Thread] = []
     try:
+        bound_host, bound_port = server.server_address[:2]
+        shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
+        shown = f"[{shown}]" if ":" in str(shown) else shown
+        preview.address = f"http://{shown}:{bound_port}/"
         preview.rebuild()
         for watcher in (watch_folders, watch_config):
             thread = threading.Thread(target=_report_crash, args=(watcher, preview, stop),
                                       name=watcher.__name__, daemon=True)
             thread.start()
             threads.append(thread)
-        bound_host, bound_port = server.server_address[:2]
-        shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
-        shown = f"[{shown}]" if ":" in str(shown) else shown
         if not _is_loopback(host):
             print(f"warning: listening on {host}: anyone who can reach this machine "
                   "can read the preview", file=sys.stderr)
