@@ -163,3 +163,48 @@ def test_front_matter_values_are_escaped_everywhere(empty_project):
     assert shown >= 4  # bulletin, home, city and year pages all list the title
     page = (site / "bulletins/yiyang/2024-05-10-1/index.html").read_text(encoding="utf-8")
     assert "&amp;amp; 42号" in page and "&lt;i&gt;市委&lt;/i&gt;" in page
+
+
+def test_bulletin_pages_rendered_by_the_worker_pool_are_the_pages_rendered_here(tmp_path):
+    """The build fans bulletins' pages out to forked workers (site.PageWorkers);
+    every page must be byte for byte what the build's own process renders."""
+    from briefsite.build.plan import Planned
+    from briefsite.build.site import PageWorkers, load_archive, render, render_site
+    from briefsite.pages.outputs import site_outputs
+    from briefsite.pages.render import make_environment
+    from site_helpers import ROOT, repo_config
+
+    config = repo_config()
+    archive, _ = load_archive(ROOT / "bulletins", config)
+    assert len(archive.bulletins) >= 3
+    here = dict(render_site(archive, config))
+    env = make_environment(config)
+    workers = PageWorkers(archive, config, env, None, jobs=2, chunk=1)  # one page per task: several forks
+    planned = (Planned(item, False) for item in site_outputs(archive, config, env))
+    pooled = {item.path: item.data for item in render(planned, workers)}
+    assert pooled == here
+    assert sum(path.startswith("bulletins/") and path.endswith("/index.html") for path in pooled) == \
+        len(archive.bulletins)
+
+
+def test_a_template_error_in_a_render_worker_names_the_template(tmp_path):
+    import pytest
+
+    from briefsite.build.plan import Planned
+    from briefsite.build.site import PageWorkers, load_archive, render
+    from briefsite.errors import BriefsiteError
+    from briefsite.pages.outputs import site_outputs
+    from briefsite.pages.render import make_environment
+    from site_helpers import ROOT, repo_config
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "bulletin.html").write_text("{{ bulletin.nope }}", encoding="utf-8")
+    config = repo_config(templates=theme)
+    archive, _ = load_archive(ROOT / "bulletins", config)
+    env = make_environment(config)
+    planned = (Planned(item, False) for item in site_outputs(archive, config, env))
+    with pytest.raises(BriefsiteError) as caught:
+        list(render(planned, PageWorkers(archive, config, env, None, jobs=2, chunk=1)))
+    assert caught.value.path == "bulletin.html"
+    assert "nope" in caught.value.message and "bulletins/" in caught.value.message

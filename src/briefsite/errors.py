@@ -50,6 +50,12 @@ class BriefsiteError(Exception):
         path, line, message, hint, severity = record
         return cls(path, line, message, hint=hint, severity=severity)
 
+    def __reduce__(self):
+        # Rebuilt from its record, so it survives the trip back from a
+        # worker process (Exception's own pickling would call __init__ with
+        # the formatted text alone).
+        return (_from_record, (type(self), self.record()))
+
 
 class BuildFailed(BriefsiteError):
     """Raised when validation found errors; carries all of them."""
@@ -58,6 +64,14 @@ class BuildFailed(BriefsiteError):
         self.problems = sorted(problems, key=BriefsiteError.sort_key)
         errors = [p for p in self.problems if p.severity == "error"]
         super().__init__(None, 0, f"{len(errors)} error(s); nothing was written")
+
+    def __reduce__(self):
+        return (type(self), (self.problems,))
+
+
+def _from_record(kind: type, record: tuple) -> BriefsiteError:
+    path, line, message, hint, severity = record
+    return kind(path, line, message, hint=hint, severity=severity)
 
 
 @dataclass

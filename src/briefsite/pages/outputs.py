@@ -22,9 +22,11 @@ from ..content.config import Config
 from ..content.model import Bulletin
 from . import export, feeds, seo
 from .photos import PhotoBytes, Renditions, media_files
-from .render import Page, plan_pages, read_theme_file, render_page, template_folders, theme_files
+from .render import (Page, bulletin_page, city_refs, plan_pages, read_theme_file, render_page, template_folders,
+                     theme_files)
 
 SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
+BULLETIN_TEMPLATE = "bulletin.html"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Output:
     # fingerprint; None for files known only by their bytes (assets).
     inputs: Any
     make: Callable[[], bytes]
+    # A bulletin's own page: its position in ``archive.bulletins``, from
+    # which a render worker makes the same bytes (``bulletin_pages``); -1 for
+    # every other output, made by ``make`` in the build's own process.
+    part: int = -1
 
 
 def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, search: bool = True,
@@ -43,9 +49,13 @@ def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, s
     earlier (the parse cache's). ``renditions``, ``photo_bytes``: the
     bulletins' photos as the build resized them (build/images.py)."""
     pages: list[str] = []
+    bulletins, n = archive.bulletins, 0  # plan_pages yields their pages in this order
     for page in plan_pages(archive, config, search=search, renditions=renditions):
         pages.append(page.path)
-        yield Output(page.path, page, functools.partial(_render, env, page))
+        part = -1
+        if n < len(bulletins) and page.template == BULLETIN_TEMPLATE and page.context.get("bulletin") is bulletins[n]:
+            part, n = n, n + 1
+        yield Output(page.path, page, functools.partial(_render, env, page), part)
     for bulletin in archive.bulletins:  # photos and originals, beside their pages
         if bulletin.figures or bulletin.original is not None:
             for path, inputs, make in media_files(bulletin, renditions, config, photo_bytes):
@@ -62,6 +72,20 @@ def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, s
         yield Output("sitemap.xml", ("sitemap", tuple(pages), archive.bulletins),
                      functools.partial(_sitemap, pages, archive, config))
         yield Output("robots.txt", None, functools.partial(seo.robots_txt, config))
+
+
+def bulletin_pages(parts: list[int], archive: Archive, config: Config, env: jinja2.Environment,
+                   renditions: Renditions | None = None) -> list[tuple[str, bytes]]:
+    """The pages of ``archive.bulletins[i]`` for each ``i`` in ``parts`` as
+    (path, bytes): what a render worker does with the positions it is sent
+    (``Output.part``). The page is made by the same ``bulletin_page`` as
+    ``plan_pages`` makes it, so its bytes are the same."""
+    refs = city_refs(archive)
+    rendered = []
+    for i in parts:
+        page = bulletin_page(archive, archive.bulletins[i], refs, renditions, config)
+        rendered.append((page.path, _render(env, page)))
+    return rendered
 
 
 def _render(env: jinja2.Environment, page: Page) -> bytes:

@@ -23,7 +23,7 @@ from jinja2.loaders import split_template_path
 
 from .. import __version__
 from ..content.archive import Archive
-from ..content.model import City, CityRef
+from ..content.model import Bulletin, City, CityRef
 from ..content.config import Config
 from ..content.markup import split_figures
 from ..errors import BriefsiteError
@@ -171,18 +171,9 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True,
     yield Page("archive/index.html", "archive.html", {"years": archive.years})
     for year in archive.years:
         yield Page(f"{year.url}index.html", "year.html", {"year": year})
-    refs = {city.slug: city_ref(city) for city in archive.cities}  # one per city, not per page
+    refs = city_refs(archive)
     for bulletin in archive.bulletins:
-        neighbours = archive.neighbours[bulletin.url]
-        yield Page(f"{bulletin.url}index.html", "bulletin.html", {
-            "bulletin": bulletin,
-            "previous": neighbours.previous,
-            "next": neighbours.next,
-            # Name and address only: the page must not depend on (and be
-            # rebuilt for) every other bulletin of its city.
-            "city": refs[bulletin.city_slug],
-            "media": page_media(bulletin, renditions, config),  # photos, 下载原件
-        })
+        yield bulletin_page(archive, bulletin, refs, renditions, config)
     # Names only (not the bulletins): the search page's filter choices.
     yield Page("search/index.html", "search.html", {
         "search_enabled": search,
@@ -192,6 +183,27 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True,
     # Without base_url the page finds the site's root itself (_find_root.js).
     yield Page("404.html", "404.html", {} if config.base_url else {"inline_script": "_find_root.js"},
                base=config.base_url)
+
+
+def bulletin_page(archive: Archive, bulletin: Bulletin, refs: dict[str, CityRef],
+                  renditions: Renditions | None, config: Config) -> Page:
+    """A bulletin's own page. ``plan_pages`` and the render workers
+    (pages/outputs.py) both make it here, so the two give the same bytes."""
+    neighbours = archive.neighbours[bulletin.url]
+    return Page(f"{bulletin.url}index.html", "bulletin.html", {
+        "bulletin": bulletin,
+        "previous": neighbours.previous,
+        "next": neighbours.next,
+        # Name and address only: the page must not depend on (and be
+        # rebuilt for) every other bulletin of its city.
+        "city": refs[bulletin.city_slug],
+        "media": page_media(bulletin, renditions, config),  # photos, 下载原件
+    })
+
+
+def city_refs(archive: Archive) -> dict[str, CityRef]:
+    """One CityRef per city (not one per page), by slug."""
+    return {city.slug: city_ref(city) for city in archive.cities}
 
 
 def city_ref(city: City) -> CityRef:
