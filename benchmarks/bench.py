@@ -46,8 +46,12 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 @dataclass
 class Run:
     seconds: float
-    peak_rss: int  # bytes
+    peak_rss: int  # bytes: the largest sum of the RSS of the process tree
     output: str = ""
+    # bytes: the largest sum of its PSS (proportional set size): a page
+    # shared by k processes (a forked worker's inherited memory) counts 1/k
+    # in each, so this is the memory the tree really holds; 0 if unknown.
+    peak_pss: int = 0
 
 
 @dataclass
@@ -61,6 +65,10 @@ class Series:
     @property
     def rss(self) -> float:
         return statistics.median(r.peak_rss for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def pss(self) -> float:
+        return statistics.median(r.peak_pss for r in self.runs) if self.runs else float("nan")
 
 
 def _tree_rss(pid: int) -> int:
@@ -79,6 +87,36 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _tree_pids(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(c) for c in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _tree_pss(pid: int) -> int:
+    """Proportional resident bytes of ``pid`` and all its descendants
+    (/proc/PID/smaps_rollup): shared pages split among their sharers."""
+    total = 0
+    for current in _tree_pids(pid):
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 ENV: dict = {}  # set by main: the snapshot's PYTHONPATH
 NO_SEARCH: list[str] = []  # set by main: search indexing is measured on its own, not here
 
@@ -89,9 +127,10 @@ def measure(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> Run:
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = 0
+    peak = peak_pss = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
+        peak_pss = max(peak_pss, _tree_pss(proc.pid))
         time.sleep(0.01)
     seconds = time.perf_counter() - started
     output = proc.stdout.read().decode("utf-8", "replace")
@@ -100,7 +139,7 @@ def measure(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> Run:
     peak = max(peak, _children_maxrss())
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, argv))} failed ({proc.returncode}):\n{output[-3000:]}")
-    return Run(seconds, peak, output)
+    return Run(seconds, peak, output, peak_pss)
 
 
 _maxrss_seen = 0
@@ -148,9 +187,11 @@ def find_pelican() -> list[str] | None:
 
 
 class Briefsite:
-    def __init__(self, source: Path, jobs: int | None):
+    def __init__(self, source: Path, jobs: int | None, *, search: bool | None = None):
+        """``search``: build the search index (None: as NO_SEARCH says)."""
         self.source = source
-        self.out = WORK / f"briefsite-{source.name}"
+        self.search = search
+        self.out = WORK / (f"briefsite-search-{source.name}" if search else f"briefsite-{source.name}")
         self.cache = WORK / ".briefsite-cache"
         self.config = WORK / "bench.yaml"
         self.config.write_text("title: 工作简报档案\n", encoding="utf-8")
@@ -159,7 +200,8 @@ class Briefsite:
 
     def argv(self) -> list[str]:
         argv = [PYTHON, "-m", "briefsite", "build", "--source", str(self.source), "--out", str(self.out),
-                "--config", str(self.config)] + NO_SEARCH
+                "--config", str(self.config)] + (NO_SEARCH if self.search is None else
+                                                 [] if self.search else ["--no-search"])
         if self.jobs:
             argv += ["--jobs", str(self.jobs)]
         return argv
@@ -248,14 +290,49 @@ def snapshot() -> dict:
     return {"PYTHONPATH": str(target)}
 
 
+def find_pagefind() -> list[str] | None:
+    """Pagefind 1.5.2's extended binary (the one briefsite runs), for the Hugo + Pagefind peer."""
+    for venv in (WORK / "peers", ROOT / ".venv"):
+        for binary in glob.glob(str(venv / "lib/python*/site-packages/pagefind_bin_extended/pagefind_extended")):
+            return [binary]
+    return None
+
+
+def hugo_argv(hugo: list[str], source: Path, out: Path) -> list[str]:
+    return hugo + ["--source", str(HERE / "hugo"), "--contentDir", str(source), "--destination", str(out), "--quiet"]
+
+
+def hugo_pagefind(hugo: list[str], pagefind: list[str], source: Path, out: Path) -> Run:
+    """Hugo's build, then Pagefind's CLI over its output (the usual way to add
+    search to a Hugo site), as one process tree: its time is the sum, its
+    peak memory the larger of the two."""
+    shutil.rmtree(out, ignore_errors=True)
+    script = (" ".join(map(_quote, hugo_argv(hugo, source, out))) + " && "
+              + " ".join(map(_quote, pagefind + ["--site", str(out), "--force-language", "zh-cn"])) + " >/dev/null")
+    return measure(["sh", "-c", script])
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(str(text))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="corpus sizes (default: 1000,10000)")
     parser.add_argument("--big", action="store_true", help="also 100,000 bulletins")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median; default 5)")
     parser.add_argument("--big-runs", type=int, default=1, help="runs at 100,000 (default 1)")
+    parser.add_argument("--search-runs", type=int, default=None,
+                        help="runs of the builds WITH search, briefsite's and Hugo + Pagefind's (default: --runs); "
+                             "0: none")
+    parser.add_argument("--search-max", type=int, default=10_000,
+                        help="largest size built with search (default 10,000: Pagefind's CLI over Hugo's "
+                             "output needs ~4.4 GB there, tens of GB at 100,000)")
     parser.add_argument("--jobs", type=int, default=None, help="briefsite --jobs (default: one per CPU)")
-    parser.add_argument("--no-peers", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--no-peers", action="store_true", help="skip Hugo, Pagefind and Pelican")
+    parser.add_argument("--pelican", action="store_true", help="also Pelican (off by default: not in the targets)")
     parser.add_argument("--json", type=Path, default=WORK / "results.json", help="where to save the figures")
     args = parser.parse_args(argv)
 
@@ -264,36 +341,49 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(100_000)
     WORK.mkdir(exist_ok=True)
     ENV.update(snapshot())
-    usage = subprocess.run([PYTHON, "-m", "briefsite", "build", "--help"], capture_output=True, text=True,
-                           env={**os.environ, **ENV}).stdout
-    NO_SEARCH[:] = ["--no-search"] if "--no-search" in usage else []
+    NO_SEARCH[:] = ["--no-search"]
     hugo = None if args.no_peers else find_hugo()
-    pelican = None if args.no_peers else find_pelican()
+    pagefind = None if args.no_peers else find_pagefind()
+    pelican = find_pelican() if args.pelican and not args.no_peers else None
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-          f"hugo: {hugo[0] if hugo else 'not installed'}; pelican: {pelican[0] if pelican else 'not installed'}")
+          f"hugo: {hugo[0] if hugo else 'not installed'}; pagefind: {pagefind[0] if pagefind else 'not installed'}"
+          + (f"; pelican: {pelican[0]}" if pelican else ""))
     results = {}
     for count in sizes:
         runs = args.big_runs if count >= 100_000 else args.runs
+        search_runs = 0 if count > args.search_max else min(runs, args.search_runs if args.search_runs is not None
+                                                             else runs)
         source = corpus(count)
         megabytes = sum(p.stat().st_size for p in source.rglob("*.md")) / 1e6
-        print(f"\n== {count:,} bulletins ({megabytes:.0f} MB), {runs} run(s) each ==", flush=True)
-        bs = Briefsite(source, args.jobs)
-        series = {k: Series() for k in ("cold", "nochange", "edit", "hugo", "pelican")}
-        first_edit = None
+        print(f"\n== {count:,} bulletins ({megabytes:.0f} MB), {runs} run(s) each, {search_runs} with search ==",
+              flush=True)
+        bs = Briefsite(source, args.jobs, search=False)
+        bss = Briefsite(source, args.jobs, search=True)
+        series = {k: Series() for k in ("cold", "cold_search", "nochange", "edit", "hugo", "hugo_pagefind",
+                                        "pelican")}
+        big_hugo = count < 100_000  # Hugo's memory grows with the archive: 24 GB is not enough at 100,000
         for i in range(runs):
-            series["cold"].runs.append(bs.cold())
-            if hugo:
-                series["hugo"].runs.append(peer_runs("hugo", lambda out: hugo + [
-                    "--source", str(HERE / "hugo"), "--contentDir", str(source),
-                    "--destination", str(out), "--quiet"], WORK / f"hugo-{count}"))
+            # Interleaved, so the machine's noise falls on each alike. The build
+            # without search comes last: the no-change and edit runs use its cache.
+            line = f"  run {i + 1}:"
+            if i < search_runs:
+                series["cold_search"].runs.append(bss.cold())
+                line += f" briefsite+search {series['cold_search'].runs[-1].seconds:.2f} s"
+                if hugo and pagefind:
+                    series["hugo_pagefind"].runs.append(hugo_pagefind(hugo, pagefind, source, WORK / f"hugo-pf-{count}"))
+                    line += f", hugo+pagefind {series['hugo_pagefind'].runs[-1].seconds:.2f} s;"
+            if hugo and big_hugo:
+                series["hugo"].runs.append(peer_runs("hugo", lambda out: hugo_argv(hugo, source, out),
+                                                     WORK / f"hugo-{count}"))
+                line += f" hugo {series['hugo'].runs[-1].seconds:.2f} s,"
             if pelican and (count < 100_000 or i == 0):
                 series["pelican"].runs.append(peer_runs("pelican", lambda out: pelican + [
                     "-q", "-s", str(HERE / "pelican/pelicanconf.py"), "-o", str(out), str(source)],
                     WORK / f"pelican-{count}"))
-            print(f"  run {i + 1}: briefsite {series['cold'].runs[-1].seconds:.2f} s"
-                  + (f", hugo {series['hugo'].runs[-1].seconds:.2f} s" if hugo else "")
-                  + (f", pelican {series['pelican'].runs[-1].seconds:.2f} s"
-                     if pelican and series["pelican"].runs else ""), flush=True)
+                line += f" pelican {series['pelican'].runs[-1].seconds:.2f} s,"
+            series["cold"].runs.append(bs.cold())
+            line += f" briefsite {series['cold'].runs[-1].seconds:.2f} s"
+            print(line, flush=True)
         for i in range(runs):
             series["nochange"].runs.append(bs.again())
         first_edit = bs.edit()  # also makes the spare site
@@ -305,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         row = {
             "bulletins": count,
             "corpus_mb": round(megabytes, 1),
-            "cold_s": cold.seconds, "cold_rss_mb": cold.rss / 1e6,
+            "load_average": os.getloadavg()[0],
+            "cold_s": cold.seconds, "cold_rss_mb": cold.rss / 1e6, "cold_pss_mb": cold.pss / 1e6,
             "pages_per_s": pages / cold.seconds,
             "nochange_s": series["nochange"].seconds, "nochange_rss_mb": series["nochange"].rss / 1e6,
             "first_edit_s": first_edit.seconds,
@@ -313,13 +404,17 @@ def main(argv: list[str] | None = None) -> int:
             "edit_rewritten": series["edit"].runs[-1].output,
             "serve_edit_s": serve_s, "serve_edit_written": serve_written,
         }
-        for peer in ("hugo", "pelican"):
-            if series[peer].runs:
-                row[f"{peer}_s"] = series[peer].seconds
-                row[f"{peer}_rss_mb"] = series[peer].rss / 1e6
+        for name in ("cold_search", "hugo", "hugo_pagefind", "pelican"):
+            if series[name].runs:
+                row[f"{name}_s"] = series[name].seconds
+                row[f"{name}_rss_mb"] = series[name].rss / 1e6
+                row[f"{name}_pss_mb"] = series[name].pss / 1e6
         results[count] = row
-        print(f"  briefsite cold      {row['cold_s']:8.2f} s  {row['cold_rss_mb']:7.0f} MB  "
-              f"{row['pages_per_s']:7.0f} pages/s")
+        print(f"  briefsite cold      {row['cold_s']:8.2f} s  {row['cold_rss_mb']:7.0f} MB RSS "
+              f"{row['cold_pss_mb']:7.0f} MB PSS  {row['pages_per_s']:7.0f} pages/s")
+        if "cold_search_s" in row:
+            print(f"  briefsite + search  {row['cold_search_s']:8.2f} s  {row['cold_search_rss_mb']:7.0f} MB RSS "
+                  f"{row['cold_search_pss_mb']:7.0f} MB PSS")
         print(f"  briefsite no-change {row['nochange_s']:8.2f} s  {row['nochange_rss_mb']:7.0f} MB  "
               f"{row['nochange_s'] / row['cold_s']:6.1%} of cold (target ≤ 10%)")
         print(f"  briefsite one edit  {row['edit_s']:8.2f} s  {row['edit_rss_mb']:7.0f} MB  "
@@ -327,18 +422,24 @@ def main(argv: list[str] | None = None) -> int:
               f"target ≤ 0.3 s)")
         print(f"  serve-style edit    {serve_s:8.2f} s            ({serve_written} files written; one process "
               f"keeping its cache open, as briefsite serve does; target ≤ 0.3 s)")
-        for peer in ("hugo", "pelican"):
+        for peer in ("hugo", "hugo_pagefind", "pelican"):
             if f"{peer}_s" in row:
-                print(f"  {peer:<19} {row[f'{peer}_s']:8.2f} s  {row[f'{peer}_rss_mb']:7.0f} MB  "
-                      f"briefsite/{peer}: time {row['cold_s'] / row[f'{peer}_s']:.2f}×, "
-                      f"memory {row['cold_rss_mb'] / row[f'{peer}_rss_mb']:.2f}×")
+                print(f"  {peer:<19} {row[f'{peer}_s']:8.2f} s  {row[f'{peer}_rss_mb']:7.0f} MB RSS "
+                      f"{row[f'{peer}_pss_mb']:7.0f} MB PSS")
         if "hugo_s" in row:
-            print(f"  targets vs Hugo: time ≤ 0.50× -> {row['cold_s'] / row['hugo_s']:.2f}×, "
-                  f"memory ≤ 0.10× -> {row['cold_rss_mb'] / row['hugo_rss_mb']:.2f}×")
+            print(f"  no search vs Hugo: time {row['cold_s'] / row['hugo_s']:.2f}× (target ≤ 0.50×), "
+                  f"memory {row['cold_rss_mb'] / row['hugo_rss_mb']:.2f}× RSS, "
+                  f"{row['cold_pss_mb'] / row['hugo_pss_mb']:.2f}× PSS (target ≤ 0.10×)")
+        if "hugo_pagefind_s" in row and "cold_search_s" in row:
+            print(f"  with search vs Hugo + Pagefind: time {row['cold_search_s'] / row['hugo_pagefind_s']:.2f}× "
+                  f"(target ≤ 0.50×), memory {row['cold_search_rss_mb'] / row['hugo_pagefind_rss_mb']:.2f}× RSS, "
+                  f"{row['cold_search_pss_mb'] / row['hugo_pagefind_pss_mb']:.2f}× PSS (target ≤ 0.25×)")
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if 10_000 in results and 100_000 in results:
         growth = results[100_000]["cold_s"] / results[10_000]["cold_s"]
         print(f"\n100k / 10k cold time: {growth:.1f}× (target ≤ 11×); memory "
-              f"{results[100_000]['cold_rss_mb']:.0f} MB vs {results[10_000]['cold_rss_mb']:.0f} MB")
+              f"{results[100_000]['cold_rss_mb']:.0f} MB vs {results[10_000]['cold_rss_mb']:.0f} MB RSS, "
+              f"{results[100_000]['cold_pss_mb']:.0f} MB vs {results[10_000]['cold_pss_mb']:.0f} MB PSS")
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nfigures saved to {args.json}")
     return 0

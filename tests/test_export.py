@@ -115,3 +115,24 @@ def test_joined_records_are_byte_identical_to_one_json_dump(empty_project):
         assert export.bulletins_json(archive, config, lambda b: None) == expected
     empty = build_archive([], Problems())
     assert export.bulletins_json(empty, config) == _reference(empty, config)
+
+
+def test_the_file_made_piece_by_piece_equals_one_json_dump_at_any_length(empty_project):
+    """The build writes bulletins.json as a stream of batches of records;
+    joined, they must be the one json.dumps of the whole, whatever the count."""
+    import dataclasses
+
+    from briefsite.content.archive import Archive
+    from briefsite.content.config import Config
+    from briefsite.content.loader import load_all
+    from briefsite.errors import Problems
+
+    write_bulletin(empty_project, "yiyang/2024-05-10-1.md", minimal(1, "2024-05-10"))
+    (one,) = load_all(empty_project / "bulletins", Config(), Problems())
+    many = tuple(dataclasses.replace(one, url=f"bulletins/yiyang/{i}/", issue=i) for i in range(600))
+    config = Config(title="工作简报档案")
+    for count in (1, 255, 256, 257, 512, 513, 600):
+        archive = Archive(many[:count], (), ())
+        chunks = list(export.bulletins_json_chunks(archive, config))
+        assert b"".join(chunks) == _reference(archive, config)
+        assert len(chunks) <= 3 + count // 256  # batches, not one piece per record

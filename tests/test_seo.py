@@ -125,3 +125,29 @@ def test_build_with_base_url_writes_sitemap_and_robots(project):
                       encoding="utf-8")
     assert run_cli("build", cwd=project).code == 0
     assert not (site / "sitemap.xml").exists() and not (site / "robots.txt").exists()
+
+
+def test_sitemap_made_piece_by_piece_is_elementtrees_bytes():
+    """The build writes the sitemap as a stream (never whole in memory); it
+    must be byte for byte what ElementTree with ET.indent gives."""
+    config = repo_config(base_url="https://example.org/a&b/")
+
+    def reference(paths, lastmod):
+        root = ET.Element("urlset", {"xmlns": seo.SITEMAP_NS})
+        for path in paths:
+            if path in seo.UNLISTED:
+                continue
+            entry = ET.SubElement(root, "url")
+            ET.SubElement(entry, "loc").text = seo.canonical(config, path)
+            if path in lastmod:
+                ET.SubElement(entry, "lastmod").text = lastmod[path]
+        ET.indent(root)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n").encode()
+
+    paths = ["index.html", "404.html", "cities/<x>/index.html"] + [f"bulletins/b/{i}/index.html" for i in range(1100)]
+    lastmod = {p: "2024-05-10" for p in paths[3::2]}
+    for count in (1, 2, 3, 4, 600, len(paths)):
+        assert seo.sitemap_xml(paths[:count], config, lastmod) == reference(paths[:count], lastmod)
+    assert seo.sitemap_xml(["404.html"], config) == reference(["404.html"], {})  # nothing listed
+    chunks = list(seo.sitemap_chunks(((p, lastmod.get(p)) for p in paths), config))
+    assert len(chunks) > 1 and b"".join(chunks) == reference(paths, lastmod)

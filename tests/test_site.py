@@ -181,7 +181,8 @@ def test_bulletin_pages_rendered_by_the_worker_pool_are_the_pages_rendered_here(
     env = make_environment(config)
     workers = PageWorkers(archive, config, env, None, jobs=2, chunk=1)  # one page per task: several forks
     planned = (Planned(item, False) for item in site_outputs(archive, config, env))
-    pooled = {item.path: item.data for item in render(planned, workers)}
+    pooled = {item.path: item.data if isinstance(item.data, bytes) else b"".join(item.data)  # streamed pages
+              for item in render(planned, workers)}
     assert pooled == here
     assert sum(path.startswith("bulletins/") and path.endswith("/index.html") for path in pooled) == \
         len(archive.bulletins)

@@ -14,8 +14,6 @@ import sys
 import time
 from typing import TextIO
 
-from tqdm import tqdm
-
 # Seconds a build runs before it shows progress. BRIEFSITE_PROGRESS_AFTER
 # changes it (tests: 0 to see every stage, a large value for none).
 DEFAULT_AFTER = 1.0
@@ -53,8 +51,10 @@ class Stage:
         self.unit = unit
         self.count = 0
         self.started = time.monotonic()
-        self.bar: tqdm | None = None
+        self.bar = None  # a tqdm bar, on a terminal
         if progress.terminal:
+            from tqdm import tqdm  # here: it costs ~40 ms of imports (asyncio, importlib.metadata) a log never needs
+
             self.bar = tqdm(total=total, desc=name, unit=unit or "it", file=progress.stream,
                             delay=max(0.0, progress.after - progress.elapsed()), leave=True,
                             dynamic_ncols=True, bar_format=None if total else "{desc}：{n_fmt} {unit} [{elapsed}]")

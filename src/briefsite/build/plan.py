@@ -37,7 +37,6 @@ from ..errors import BriefsiteError
 from ..pages.outputs import Output
 from ..pages.render import Page, read_theme_file, template_folders, theme_files
 from . import output, store
-from .search import BUNDLE as SEARCH_BUNDLE
 from .store import digest
 from .verify import file_stats, new_build_id, stamp, verify
 
@@ -421,9 +420,13 @@ class OutputPlan:
             return False  # no record to compare with
         self.inputs = inputs_key(paths, self.render_key, self.parse_key, f"search={self.search}", stats=stats)
         state = self.refresh().state
-        return (state is not None and state.inputs == self.inputs
-                and not self.doubt and not (strict and state.warnings)
-                and (not self.search or (self.out / SEARCH_BUNDLE).is_dir()))
+        if state is None or state.inputs != self.inputs or self.doubt or (strict and state.warnings):
+            return False
+        if not self.search:
+            return True
+        from .search import BUNDLE  # here: a build without search never imports the indexer (asyncio...)
+
+        return (self.out / BUNDLE).is_dir()
 
     @property
     def spare_changes(self) -> frozenset[str] | None:
@@ -467,6 +470,11 @@ class OutputPlan:
         """An output rendered; one without a fingerprint is known by its content hash."""
         if path not in self.files:  # (hashed only to be recorded)
             self.files[path] = "h:" + digest(data) if self.root is not None else ""
+
+    def made_stream(self, path: str, content: str) -> None:
+        """An output made piece by piece, whose bytes hash to ``content``."""
+        if path not in self.files:
+            self.files[path] = "s:" + content if self.root is not None else ""
 
     def forget(self) -> None:
         """Void the record: once the swap can happen it no longer describes the live site."""

@@ -17,7 +17,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..content.archive import Archive, build_archive
 from ..content.config import Config
@@ -34,9 +34,11 @@ from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .plan import OutputPlan, Planned, render_key
-from .search import RUNTIME_KEY, SearchIndex, shard_files
 from .store import default_cache_dir
 from .workers import CHUNK, default_jobs, iter_chunks
+
+if TYPE_CHECKING:
+    from .search import SearchIndex
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Summary:
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
-    search: SearchIndex | None = None  # None: built with --no-search (or check)
+    search: "SearchIndex | None" = None  # None: built with --no-search (or check)
     written: int = 0  # files written or removed (the rest kept their inode and mtime)
     ignored: tuple[Path, ...] = ()  # bulletin-like files passed over by name (.#x.md, x.md~)
     urls: dict[str, str] = field(default_factory=dict)  # source file -> page URL (site-relative)
@@ -56,10 +58,11 @@ class Summary:
 
 @dataclass(frozen=True)
 class Rendered:
-    """An output's bytes; None for one the live site already holds."""
+    """An output's bytes (or, for a file too large to hold whole, its pieces
+    as they are made); None for one the live site already holds."""
 
     path: str
-    data: bytes | None
+    data: bytes | Iterator[bytes] | None
 
 
 @dataclass(frozen=True)
@@ -298,9 +301,11 @@ def write(rendered: Iterable[Rendered], update: output.Update, plan: OutputPlan)
     for item in rendered:
         if item.data is None:
             update.keep(item.path)
-        else:
+        elif isinstance(item.data, bytes):
             plan.made(item.path, item.data)
             update.put(item.path, item.data)
+        else:
+            plan.made_stream(item.path, update.put_stream(item.path, item.data))
     update.remove_unseen(plan.live_files)
     return Written(tuple(plan.files))
 
@@ -314,9 +319,11 @@ class SearchStep:
     def __init__(self, archive: Archive, plan: OutputPlan) -> None:
         self.archive = archive
         self.plan = plan
-        self.result: SearchIndex | None = None
+        self.result: "SearchIndex | None" = None
 
     def rendered(self) -> Iterator[Rendered]:
+        from .search import RUNTIME_KEY, SearchIndex, shard_files  # only a build with search imports the indexer
+
         started = time.perf_counter()
         previous = self.plan.state.files if self.plan.state is not None else {}
         doubted = {previous[p] for p in self.plan.doubt if p in previous}
@@ -338,6 +345,8 @@ def unchanged_summary(plan: OutputPlan, sources: Sources, clock: "Stopwatch") ->
     summary = Summary(*state.counts, ignored=tuple(sources.problems.ignored),
                       warnings=[BriefsiteError.from_record(record) for record in state.warnings])
     if state.search_pages >= 0:  # the live site's index is still the right one
+        from .search import SearchIndex
+
         summary.search = SearchIndex(state.search_pages, 0.0)
     summary.seconds = clock.total()
     summary.stages["unchanged"] = summary.seconds
@@ -366,7 +375,8 @@ def render_site(archive: Archive, config: Config, *, search: bool = True,
         photos = resize_photos(archive, config, Problems(), cache_root=None)
     for item in site_outputs(archive, config, make_environment(config), search=search,
                              renditions=photos.renditions, photo_bytes=photos.data):
-        yield item.path, item.make()
+        data = item.make()
+        yield item.path, data if isinstance(data, bytes) else b"".join(data)
 
 
 class Stopwatch:

@@ -11,7 +11,7 @@ same for the same archive.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..content.archive import Archive
 from ..content.config import Config
@@ -62,6 +62,13 @@ def bulletins_json(archive: Archive, config: Config,
     ``records(bulletin)`` may supply a bulletin's ``record_json`` made earlier
     (None: made here).
     """
+    return b"".join(bulletins_json_chunks(archive, config, records))
+
+
+def bulletins_json_chunks(archive: Archive, config: Config,
+                          records: Callable[[Bulletin], bytes | None] | None = None) -> Iterator[bytes]:
+    """``bulletins_json`` piece by piece, as the build writes it: the file is
+    ~1.1 KB a bulletin (110 MB at 100,000), never whole in memory."""
     data = {
         "format": FORMAT_VERSION,
         "title": config.title,
@@ -71,10 +78,17 @@ def bulletins_json(archive: Archive, config: Config,
     }
     head = json.dumps(data, ensure_ascii=False, indent=2)
     if not archive.bulletins:
-        return (head + "\n").encode("utf-8")
+        yield (head + "\n").encode("utf-8")
+        return
     assert head.endswith("[]\n}")  # "bulletins" is the last key
-    parts = []
-    for b in archive.bulletins:
+    yield head[:-len("[]\n}")].encode("utf-8") + b"[\n"
+    batch: list[bytes] = []  # records joined a few hundred at a time: fewer, larger writes
+    for i, b in enumerate(archive.bulletins):
         part = records(b) if records is not None else None
-        parts.append(part if part is not None else record_json(b, config))
-    return b"".join([head[:-len("[]\n}")].encode("utf-8"), b"[\n", b",\n".join(parts), b"\n  ]\n}\n"])
+        batch.append(part if part is not None else record_json(b, config))
+        if len(batch) == 256:
+            yield b",\n".join(batch) + (b",\n" if i + 1 < len(archive.bulletins) else b"")
+            batch = []
+    if batch:
+        yield b",\n".join(batch)
+    yield b"\n  ]\n}\n"

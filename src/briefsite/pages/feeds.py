@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from dataclasses import dataclass
 from html import escape
 from typing import Iterator
 from urllib.parse import urlsplit
-from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..content.archive import Archive
@@ -97,12 +95,16 @@ def entry_id(bulletin: Bulletin, config: Config) -> str:
     if config.base_url:
         parts = urlsplit(config.base_url)
         return f"tag:{parts.hostname},{bulletin.date.isoformat()}:{parts.path}{bulletin.url}"
+    import uuid  # here, like ElementTree below: a build that renders no feed never needs them
+
     return uuid.uuid5(uuid.NAMESPACE_URL, f"briefsite:{bulletin.url}").urn
 
 
 def feed_id(feed: Feed, config: Config) -> str:
     if config.base_url:
         return config.base_url + feed.path
+    import uuid
+
     return uuid.uuid5(uuid.NAMESPACE_URL, f"briefsite:{config.title}:{feed.path}").urn
 
 
@@ -113,13 +115,15 @@ def entry_title(bulletin: Bulletin) -> str:
 
 def render_feed(feed: Feed, config: Config) -> bytes:
     """The feed as UTF-8 Atom XML."""
+    from xml.etree import ElementTree as ET
+
     base = config.base_url
 
     def link(target: str) -> str:
         # Absolute with base_url; else site-relative, resolved via xml:base.
         return (base + target) if base else (target or "./")
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    def sub(parent, tag: str, text: str | None = None, **attrs: str):
         element = ET.SubElement(parent, tag, attrs)
         if text is not None:
             element.text = text

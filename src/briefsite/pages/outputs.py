@@ -22,8 +22,8 @@ from ..content.config import Config
 from ..content.model import Bulletin
 from . import export, feeds, seo
 from .photos import PhotoBytes, Renditions, media_files
-from .render import (Page, bulletin_page, city_refs, plan_pages, read_theme_file, render_page, template_folders,
-                     theme_files)
+from .render import (Page, bulletin_page, city_refs, plan_pages, read_theme_file, render_page,
+                     render_page_stream, template_folders, theme_files)
 
 SCHEMA_IN_SITE = "schema/bulletin.schema.json"  # for editors' YAML tooling (docs/format.md)
 BULLETIN_TEMPLATE = "bulletin.html"
@@ -35,7 +35,9 @@ class Output:
     # Everything the file shows (a Page, a Feed, the bulletins...), for its
     # fingerprint; None for files known only by their bytes (assets).
     inputs: Any
-    make: Callable[[], bytes]
+    # The file's bytes, or for a file too large to hold whole (bulletins.json,
+    # the sitemap) an iterator of its pieces, written as they come.
+    make: Callable[[], bytes | Iterator[bytes]]
     # A bulletin's own page: its position in ``archive.bulletins``, from
     # which a render worker makes the same bytes (``bulletin_pages``); -1 for
     # every other output, made by ``make`` in the build's own process.
@@ -48,14 +50,23 @@ def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, s
     """Every output of the site. ``records``: bulletins.json records made
     earlier (the parse cache's). ``renditions``, ``photo_bytes``: the
     bulletins' photos as the build resized them (build/images.py)."""
-    pages: list[str] = []
+    # The pages in order, for the sitemap: other pages by path, a run of
+    # bulletins' pages as a range of their positions (not 100,000 paths).
+    pages: list[str | range] = []
     bulletins, n = archive.bulletins, 0  # plan_pages yields their pages in this order
     for page in plan_pages(archive, config, search=search, renditions=renditions):
-        pages.append(page.path)
         part = -1
         if n < len(bulletins) and page.template == BULLETIN_TEMPLATE and page.context.get("bulletin") is bulletins[n]:
             part, n = n, n + 1
-        yield Output(page.path, page, functools.partial(_render, env, page), part)
+            if pages and isinstance(pages[-1], range) and pages[-1].stop == part:
+                pages[-1] = range(pages[-1].start, part + 1)
+            else:
+                pages.append(range(part, part + 1))
+        else:
+            pages.append(page.path)
+        # A list page (a city's, a year's) grows with the archive: made as a stream.
+        make = _render if part >= 0 else _render_stream
+        yield Output(page.path, page, functools.partial(make, env, page), part)
     for bulletin in archive.bulletins:  # photos and originals, beside their pages
         if bulletin.figures or bulletin.original is not None:
             for path, inputs, make in media_files(bulletin, renditions, config, photo_bytes):
@@ -65,11 +76,13 @@ def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, s
     yield Output(SCHEMA_IN_SITE, None, schema_file().read_bytes)
     for feed in feeds.plan_feeds(archive, config):  # each reads up to 50 bodies
         yield Output(feed.path, feed, functools.partial(feeds.render_feed, feed, config))
-    # Its records follow from the bulletins' content hashes.
+    # Its records follow from the bulletins' content hashes. Made as a stream
+    # (an iterator of bytes), like the sitemap: see build/site.py's write.
     yield Output(export.EXPORT_PATH, (export.EXPORT_PATH, archive.bulletins),
-                 functools.partial(export.bulletins_json, archive, config, records))
+                 functools.partial(export.bulletins_json_chunks, archive, config, records))
     if config.base_url:  # sitemap.xml (every page: reused when unchanged) and robots.txt
-        yield Output("sitemap.xml", ("sitemap", tuple(pages), archive.bulletins),
+        # Its pages follow from the bulletins (their URLs) and the other pages' paths.
+        yield Output("sitemap.xml", ("sitemap", tuple(p for p in pages if isinstance(p, str)), archive.bulletins),
                      functools.partial(_sitemap, pages, archive, config))
         yield Output("robots.txt", None, functools.partial(seo.robots_txt, config))
 
@@ -92,6 +105,10 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
     return render_page(env, _with_body(page))
 
 
+def _render_stream(env: jinja2.Environment, page: Page) -> Iterator[bytes]:
+    return render_page_stream(env, _with_body(page))
+
+
 def _with_body(page: Page) -> Page:
     """The page with its bulletin's body read once, not on every access."""
     bulletin = page.context.get("bulletin")
@@ -102,9 +119,19 @@ def _with_body(page: Page) -> Page:
     return page
 
 
-def _sitemap(pages: list[str], archive: Archive, config: Config) -> bytes:
-    lastmod = {f"{b.url}index.html": b.date.isoformat() for b in archive.bulletins}
-    return seo.sitemap_xml(pages, config, lastmod)
+def _sitemap(pages: list[str | range], archive: Archive, config: Config) -> Iterator[bytes]:
+    return seo.sitemap_chunks(_sitemap_entries(pages, archive), config)
+
+
+def _sitemap_entries(pages: list[str | range], archive: Archive) -> Iterator[tuple[str, str | None]]:
+    """(path, last modified) of every page in order; a bulletin's page was last modified on its date."""
+    for item in pages:
+        if isinstance(item, str):
+            yield item, None
+        else:
+            for i in item:
+                b = archive.bulletins[i]
+                yield f"{b.url}index.html", b.date.isoformat()
 
 
 def asset_files(config: Config) -> list[tuple[str, Path]]:

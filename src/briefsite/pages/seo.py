@@ -9,8 +9,7 @@ tells crawlers less.
 from __future__ import annotations
 
 import re
-from typing import Iterable
-from xml.etree import ElementTree as ET
+from typing import Iterable, Iterator
 
 from ..content.config import Config
 
@@ -53,20 +52,41 @@ def sitemap_xml(page_paths: Iterable[str], config: Config,
     ``lastmod`` maps a page path to an ISO date; pages without one get none
     rather than the build time, so the file stays the same between builds.
     """
+    lastmod = lastmod or {}
+    return b"".join(sitemap_chunks(((path, lastmod.get(path)) for path in page_paths), config))
+
+
+def sitemap_chunks(pages: Iterable[tuple[str, str | None]], config: Config) -> Iterator[bytes]:
+    """``sitemap_xml`` piece by piece from (page path, ISO date or None)
+    pairs, as the build writes it (one entry per page: never whole in
+    memory). The bytes are ElementTree's with ``ET.indent`` (tested)."""
     if not config.base_url:
         raise ValueError("a sitemap needs base_url")
-    lastmod = lastmod or {}
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    for path in page_paths:
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}"'
+    batch: list[str] = []
+    for path, date in pages:
         if path in UNLISTED:
             continue
-        entry = ET.SubElement(root, "url")
-        ET.SubElement(entry, "loc").text = canonical(config, path)
-        if path in lastmod:
-            ET.SubElement(entry, "lastmod").text = lastmod[path]
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+        if not batch and head:
+            batch.append(head + ">")
+            head = ""
+        entry = f"\n  <url>\n    <loc>{_xml_text(canonical(config, path))}</loc>"
+        if date is not None:
+            entry += f"\n    <lastmod>{_xml_text(date)}</lastmod>"
+        batch.append(entry + "\n  </url>")
+        if len(batch) >= 512:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    if head:  # no page listed
+        yield (head + " />\n").encode("utf-8")
+        return
+    batch.append("\n</urlset>\n")
+    yield "".join(batch).encode("utf-8")
+
+
+def _xml_text(text: str) -> str:
+    """Escaped as ElementTree escapes element text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def robots_txt(config: Config) -> bytes:
