@@ -259,3 +259,50 @@ def test_search_index_follows_incremental_builds(project: Path):
     assert tree(project / "site") == tree(project / "clean")
     assert run_cli("build", "--no-search", cwd=project).code == 0  # the index goes, as in a clean build
     assert not (project / "site/pagefind").exists()
+
+
+def test_a_file_made_as_a_stream_is_staged_only_when_its_bytes_change(tmp_path):
+    """bulletins.json and the sitemap are written piece by piece (never whole
+    in memory): unchanged bytes keep the live file, a change anywhere (even
+    past its old end) replaces it, and an error while making it leaves the
+    live site and no temporary file behind."""
+    from briefsite.build import output
+
+    out = tmp_path / "site"
+    first = output.Update(out)
+    first.put_stream("data/big.json", iter([b"a" * 1000, b"b" * 10]))
+    assert first.commit()
+    live = out / "data/big.json"
+    inode = live.stat().st_ino
+
+    same = output.Update(out)
+    same.put_stream("data/big.json", iter([b"a" * 500, b"a" * 500 + b"b" * 10]))  # other pieces, same bytes
+    assert same.staging is None and not same.commit()
+    assert live.stat().st_ino == inode
+
+    longer = output.Update(out)
+    longer.put_stream("data/big.json", iter([b"a" * 1000, b"b" * 10, b"c"]))
+    assert longer.commit()
+    assert live.read_bytes() == b"a" * 1000 + b"b" * 10 + b"c"
+    assert oct(live.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+    def failing():
+        yield b"x" * 100
+        raise RuntimeError("a template failed")
+
+    broken = output.Update(out)
+    with pytest.raises(RuntimeError):
+        broken.put_stream("data/big.json", failing())
+    broken.discard()
+    assert live.read_bytes() == b"a" * 1000 + b"b" * 10 + b"c"
+    assert not list(tmp_path.glob(".site.staging-*"))
+    # A killed build's half-written stream is cleared like its staging folder.
+    (tmp_path / ".site.staging-stream-abc").write_bytes(b"half")
+    output.clear_leftovers(out)
+    assert not list(tmp_path.glob(".site.staging-*"))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
