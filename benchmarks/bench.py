@@ -1,25 +1,33 @@
-"""Archive-scale benchmark: briefsite against Hugo and Pelican, in one run.
+"""Archive-scale benchmark: briefsite against Hugo and Hugo + Pagefind, in one run.
 
     .venv/bin/python benchmarks/bench.py                 # N = 1,000 and 10,000, 5 runs each
-    .venv/bin/python benchmarks/bench.py --big           # and 100,000 (--big-runs, default 1)
+    .venv/bin/python benchmarks/bench.py --big           # and 100,000 (--big-runs, default 1; no search there)
     .venv/bin/python benchmarks/bench.py --sizes 1000 --runs 3 --no-peers
 
 For each N it generates (once) a corpus with make_corpus.py under
-benchmarks/work/ (git-ignored) and measures, as separate processes:
+benchmarks/work/ (git-ignored) and measures, as separate processes, with the
+runs of each tool interleaved (so the machine's noise, it is shared, falls on
+all of them alike) and medians printed:
 
-- briefsite cold build: no cache, no output folder (``--no-search``);
+- briefsite cold build without search (``--no-search``: no cache, no output
+  folder) against Hugo's cold build of the same corpus (benchmarks/hugo);
+- briefsite cold build WITH its search index against Hugo's build followed by
+  Pagefind 1.5.2 (extended) over Hugo's output, as one process tree
+  (``--search-runs``; sizes up to ``--search-max``);
 - briefsite no-change rebuild: same input, cache and output kept;
-- briefsite one-edit rebuild: one bulletin's text changed before each run
-  (after one warm-up edit: the first rebuild after a cold build also makes
-  the spare copy of the site, see output.py), and how many files it rewrote;
-- Hugo and Pelican cold builds of the same corpus with the equivalent
-  minimal sites in benchmarks/hugo and benchmarks/pelican, when installed.
+- briefsite one-edit rebuild from the command line: one bulletin's text
+  changed before each run (after one warm-up edit: the first rebuild after a
+  cold build also makes the spare copy of the site, see output.py), and how
+  many files it rewrote;
+- one edit in ``serve``: the same edits in one long-running process that keeps
+  its cache open between builds, as ``briefsite serve`` does;
+- Pelican's cold build with ``--pelican``.
 
-Runs of the tools are interleaved, so the machine's noise (it is shared)
-falls on all of them alike; medians and ratios are printed. Peak memory is
-the largest sum of the resident set sizes of the measured process and its
-children (briefsite's worker processes), sampled every 10 ms: for one
-process it equals its peak RSS.
+Time is wall time. Memory is the whole process tree's (briefsite's workers,
+Pagefind's binary), sampled every 10 ms: the peak of the sum of RSS, as
+before, and the peak of the sum of PSS (a page shared by k processes counts
+1/k in each: forked workers share the build's memory, which the RSS sum
+counts once per worker). ``measure`` returns both; bench_search.py imports it.
 """
 
 from __future__ import annotations
@@ -333,13 +341,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="briefsite --jobs (default: one per CPU)")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo, Pagefind and Pelican")
     parser.add_argument("--pelican", action="store_true", help="also Pelican (off by default: not in the targets)")
-    parser.add_argument("--json", type=Path, default=WORK / "results.json", help="where to save the figures")
+    parser.add_argument("--json", type=Path, default=None, help="where to save the figures (default: WORK/results.json)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="another work folder (its own snapshot, outputs and caches; corpora hard-linked "
+                             "from benchmarks/work), to run two sizes at once")
     args = parser.parse_args(argv)
 
+    global WORK
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.big:
         sizes.append(100_000)
     WORK.mkdir(exist_ok=True)
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+        for count in sizes:
+            corpus(count)  # made (once) in benchmarks/work
+            # Hard links, not a symlink: briefsite keeps its cache beside the
+            # source folder's real path, and each work folder needs its own.
+            link = args.work / f"corpus-{count}"
+            if not link.exists():
+                shutil.copytree(WORK / f"corpus-{count}", link, copy_function=os.link)
+        WORK = args.work.resolve()
+    args.json = args.json or WORK / "results.json"
     ENV.update(snapshot())
     NO_SEARCH[:] = ["--no-search"]
     hugo = None if args.no_peers else find_hugo()

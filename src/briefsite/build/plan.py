@@ -419,8 +419,14 @@ class OutputPlan:
         if self.root is None:
             return False  # no record to compare with
         self.inputs = inputs_key(paths, self.render_key, self.parse_key, f"search={self.search}", stats=stats)
+        # The record first: when the inputs differ the build goes on, and
+        # verifies the live folder under the lock (refresh) anyway; walking
+        # it here too cost a tenth of a one-edit rebuild.
+        state = current_state(self.root, self.out, self.known)
+        if state is None or state.inputs != self.inputs or (strict and state.warnings):
+            return False
         state = self.refresh().state
-        if state is None or state.inputs != self.inputs or self.doubt or (strict and state.warnings):
+        if state is None or self.doubt:
             return False
         if not self.search:
             return True
