@@ -26,7 +26,7 @@ from .front_matter import Field, split
 from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 
 REQUIRED = ("title", "date", "issuer", "city")
-OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "contact", "draft")
+OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "printed_by", "contact", "draft")
 KNOWN_KEYS = REQUIRED + OPTIONAL
 MAX_TEXT = 500  # characters in a one-line masthead value
 # Inline Markdown marks per body. Rendering costs ~1 us per character of
@@ -533,6 +533,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     recipients = check.recipients()
     doc_number = check.text("doc_number")
     printed = check.date("printed")
+    printed_by = check.text("printed_by")
     contact = check.text("contact")
     draft = check.boolean("draft")
 
@@ -589,6 +590,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         recipients=recipients,
         doc_number=doc_number,
         printed=printed,
+        printed_by=printed_by,
         contact=contact,
         draft=draft,
         figures=figures,
