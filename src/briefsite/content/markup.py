@@ -28,12 +28,11 @@ or refused links, nearly all of them, are parsed once.
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import mdurl
 import pyromark
@@ -101,6 +100,9 @@ def split_figures(html: str) -> list[str | int]:
     return [p for p in parts if p != ""]
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def heading_id(text: str, used: dict[str, int]) -> str:
     """A stable fragment id from the heading text, unique within the page.
 
@@ -109,7 +111,7 @@ def heading_id(text: str, used: dict[str, int]) -> str:
     given so far to the last suffix tried for it as a base, so the k-th
     "标题" costs O(1), not O(k) (100,000 equal headlines stay linear).
     """
-    base = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_").lower()[:60] or "section"
+    base = _NON_WORD.sub("-", text).strip("-_").lower()[:60] or "section"
     candidate, n = base, used.get(base, 1)
     while candidate in used:
         n += 1
@@ -122,31 +124,8 @@ def heading_id(text: str, used: dict[str, int]) -> str:
 
 def render(body: str, md: Parser | None = None) -> Rendered:
     md = md or make_parser()
-    tokens = _Builder(*_parse(body, md)).build()
-    toc: list[Heading] = []
-    lines: list[int] = []
-    used: dict[str, int] = {}
-    text_parts: list[str] = []
-    figures: list[FigureRef] = []
-    text_length = 0  # of text_parts so far: how far down the text a photo stands
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open":
-            title = _inline_text(tokens[i + 1])
-            hid = heading_id(title, used)
-            token.attrs["id"] = hid
-            if token.tag in ("h2", "h3"):
-                toc.append(Heading(level=int(token.tag[1]), text=title, id=hid))
-                lines.append(token.line)
-            # Headings of the body sit under the page's h1 (the masthead
-            # title): # -> h2, so a page never has two h1s.
-            if token.tag == "h1":
-                token.tag = tokens[i + 2].tag = "h2"
-        elif token.type == "inline":
-            _find_figures(tokens, i, figures, text_length)
-            text_parts.append(_inline_text(token))
-            text_length += len(text_parts[-1])
-    html = _render_blocks([t for t in tokens if t.type != "figure_gone"])
-    return Rendered(html, tuple(toc), "\n".join(text_parts), tuple(lines), tuple(figures))
+    source, events = _parse(body, md)
+    return _Writer(source).write(events)
 
 
 # -- Parsing under the policy ---------------------------------------------------
@@ -164,12 +143,21 @@ class _Source:
     text: str  # the body, placeholders in
     data: bytes  # its UTF-8 (pyromark's offsets are byte offsets)
     restore: dict[int, str]  # str.translate table: placeholder -> character
-    _newlines: list[int] | None = None
+    _at: int = 0  # the last offset asked for, and its line
+    _line: int = 0
+    references: bool = False  # holds "&#": a numeric character reference may be a control
+
+    def __post_init__(self) -> None:
+        self.references = b"&#" in self.data
 
     def line(self, offset: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer(rb"\n", self.data)]
-        return bisect.bisect_left(self._newlines, offset)
+        """The 0-based line of a byte offset; offsets are asked for in
+        document order, so lines are counted on from the last one."""
+        if offset < self._at:
+            self._at = self._line = 0
+        self._line += self.data.count(b"\n", self._at, offset)
+        self._at = offset
+        return self._line
 
 
 def _placeholders(body: str) -> tuple[str, str]:
@@ -206,6 +194,8 @@ def _refused(source: _Source, events: list[tuple[Any, dict]], md: Parser) -> set
     """Byte offsets of the "<" and "[" to neutralise: raw HTML, refused links."""
     data = source.data
     fixes: set[int] = set()
+    if b"[" not in data and b"<" not in data:
+        return fixes  # no link, photo or tag: most bulletins (their brackets are 【】)
     # A destination that began with "<" was markdown-it's <pointy> form
     # (which a placeholder would turn into a plain one): it must still be.
     pointy = next((k for k, v in source.restore.items() if v == "<"), None)
@@ -242,137 +232,143 @@ def _link_href(link: dict) -> str:
     return normalize_link("mailto:" + url if link["link_type"] == "Email" else url)
 
 
-# -- Events -> markdown-it's token stream ------------------------------------------
-# The HTML is written from tokens shaped like markdown-it's, by the same
-# rules, so that it stays the same HTML, byte for byte.
+# -- Events -> HTML, text, contents and photos ----------------------------------------
+# One pass over the events writes the HTML by markdown-it's renderer rules
+# (its "commonmark" preset: xhtmlOut), so that it stays the same HTML, byte
+# for byte: a block's opening tag is followed by a line break unless text or
+# its own closing tag follows; a tight list item's text is a paragraph
+# without tags ("hidden"), after which an opening tag starts on a new line.
 
-class _Token:
-    __slots__ = ("type", "tag", "nesting", "block", "hidden", "attrs", "content", "children", "line")
-
-    def __init__(self, type: str, tag: str = "", nesting: int = 0, *, block: bool = False,
-                 content: str = "", line: int = 0) -> None:
-        self.type = type
-        self.tag = tag
-        self.nesting = nesting
-        self.block = block
-        self.hidden = False
-        self.attrs: dict[str, str] = {}
-        self.content = content
-        self.children: list[_Token] | None = None
-        self.line = line  # 0-based body line where the block starts
-
-
-_ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
+_ALIGN = {"Left": ' style="text-align:left"', "Center": ' style="text-align:center"',
+          "Right": ' style="text-align:right"'}
+_CONTAINERS = {"BlockQuote": "blockquote", "Item": "li", "TableHead": "thead", "TableRow": "tr"}
+_INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
 _CONTROL_ENTITY = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# CommonMark's whitespace, as markdown-it trims and splits a fence's info string.
+_MD_TRIM = "".join(chr(c) for c in sorted({0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x202F,
+                                              0x205F, 0x3000, 0x2028, 0x2029} | set(range(0x2000, 0x200B))))
+_MD_SPLIT = re.compile("[" + re.escape(_MD_TRIM) + "]+")
 
 
-class _Builder:
-    """pyromark's events as markdown-it's tokens: block tokens in a list,
-    inline ones as the children of an ``inline`` token."""
+def _escape(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text
 
-    def __init__(self, source: _Source, events: list[tuple[Any, dict]]) -> None:
+
+class _Inline:
+    """The text of one paragraph, heading, table cell or tight list item, as
+    it is written: its HTML, its plain text and its photos."""
+
+    __slots__ = ("html", "text", "offset", "breaks", "images", "only_images")
+
+    def __init__(self, offset: int) -> None:
+        self.html: list[str] = []
+        self.text: list[str] = []  # text and code, not the photos' descriptions
+        self.offset = offset  # where it starts in the body (bytes): its line when needed
+        self.breaks = 0  # line breaks so far (a photo's line)
+        self.images: list[tuple[str, str, int]] = []  # (src, alt, line breaks before it)
+        self.only_images = True  # photos, line breaks and spaces alone
+
+
+class _Writer:
+    def __init__(self, source: _Source) -> None:
         self.source = source
-        self.events = events
-        self.tokens: list[_Token] = []
-        self.blocks: list[str] = []  # open block containers, innermost last
-        self.inline: _Token | None = None
-        self.hidden_paragraph = False  # the inline is a tight list item's text
-        self.children: list[list[_Token]] = []  # inline child lists; images nest
+        self.out: list[str] = []
+        self.pending: str | None = None  # a block tag whose line break waits on what follows
+        self.after_hidden = False  # the last block written was a tight list item's text
+        self.inline: _Inline | None = None
+        self.hidden = False  # self.inline is a tight list item's text
+        self.toc: list[Heading] = []
+        self.lines: list[int] = []
+        self.used: dict[str, int] = {}
+        self.text_parts: list[str] = []
+        self.text_length = 0
+        self.figures: list[FigureRef] = []
+        # Inside a photo: its src, title, alt so far, alt of the figure, nesting.
+        self.images: list[list[Any]] = []
+        self.lists: list[str] = []
+        self.cells: list[str] = []
         self.cell = 0
-        self.aligns: tuple[str, ...] = ()
         self.in_head = False
         self.body_open = False
-        self.raw: list[str] | None = None  # text of an open code or HTML block
+        self.raw: list[str] | None = None  # an open code block's text
         self.code: Any = None
         self.autolink = False
-        self.skip = 0  # > 0: inside a refused link or image left after max_rounds
+        self.skip = 0  # > 0: inside a refused link or photo left after max_rounds
+        self.heading = ""
 
-    def build(self) -> list[_Token]:
-        for event, span in self.events:
+    def write(self, events: list[tuple[Any, dict]]) -> Rendered:
+        for event, span in events:
             if self.skip:
                 self.skipping(event)
-                continue
-            if isinstance(event, str):
-                self.simple(event, span)
-                continue
-            kind, value = next(iter(event.items()))
-            if kind == "Start":
-                self.start(value, span)
-            elif kind == "End":
-                self.end(value)
-            elif self.raw is not None:
-                self.raw.append(str(value))
-            elif kind == "Text":
-                self.text(self.restore(value), span)
-            elif kind == "Code":
-                self.push_inline(_Token("code_inline", "code", content=self.restore(value)), span)
-            else:  # InlineHtml (or anything else) that survived _parse: text
-                self.text(self.restore(str(value)), span)
-        return self.tokens
+            elif type(event) is str:
+                if event == "SoftBreak":
+                    self.inline_break("\n", span)
+                elif event == "HardBreak":
+                    self.inline_break("<br />\n", span)
+                elif event == "Rule":
+                    self.end_hidden()
+                    self.open_tag("<hr />\n", "hr")
+                    self.pending = None
+            else:
+                (kind, value), = event.items()
+                if kind == "Text":
+                    inline = self.inline
+                    if self.raw is not None:
+                        self.raw.append(value)
+                    elif (inline is not None and not self.images and not self.autolink
+                          and not self.source.restore and not self.source.references):
+                        # Plain text in a paragraph (most of a body): as push() does.
+                        inline.html.append(_escape(value))
+                        inline.text.append(value)
+                        if inline.only_images and value.strip():
+                            inline.only_images = False
+                    else:
+                        self.text(value, span)
+                elif kind == "Start":
+                    if value == "Paragraph":
+                        self.end_hidden()
+                        self.inline = _Inline(span["start"])
+                    else:
+                        self.start(value, span)
+                elif kind == "End":
+                    if value == "Paragraph":
+                        self.end_inline("p", hidden=False)
+                    else:
+                        self.end(value)
+                elif kind == "Code":
+                    code = self.restore(value)
+                    self.push("<code>" + _escape(code) + "</code>", code, span)
+                elif self.raw is not None:
+                    self.raw.append(value)
+                else:  # InlineHtml, Html that survived _parse: text
+                    self.text(str(value), span)
+        return Rendered("".join(self.out), tuple(self.toc), "\n".join(self.text_parts), tuple(self.lines),
+                        tuple(self.figures))
 
-    def skipping(self, event: Any) -> None:
-        """Inside a refused link or image: count nesting, drop the events."""
-        if isinstance(event, dict):
-            kind, value = next(iter(event.items()))
-            if kind in ("Start", "End") and isinstance(value, (dict, str)):
-                name = next(iter(value)) if isinstance(value, dict) else value
-                if name in ("Link", "Image"):
-                    self.skip += 1 if kind == "Start" else -1
+    # Writing blocks
+    def emit(self, html: str, kind: str, tag: str = "") -> None:
+        """Write ``html`` of a block token; ``kind``: open, close, inline, hidden or raw."""
+        if self.pending is not None:
+            if not (kind in ("inline", "hidden") or (kind == "close" and tag == self.pending)):
+                self.out.append("\n")
+            self.pending = None
+        if self.after_hidden and kind == "open":
+            self.out.append("\n")
+        self.after_hidden = kind == "hidden"
+        self.out.append(html)
 
-    def refused(self, span: dict) -> None:
-        """A link or image _parse could not neutralise within max_rounds: its
-        Markdown source, as text (what markdown-it shows for a refused link)."""
-        source = self.source.data[span["start"]:span["end"]].decode("utf-8", "replace")
-        self.push_inline(_Token("text", content=self.restore(source)), span)
-        self.skip = 1
+    def open_tag(self, html: str, tag: str) -> None:
+        self.emit(html, "open", tag)
+        self.pending = tag
+
+    def close_tag(self, tag: str) -> None:
+        self.end_hidden()
+        self.emit(f"</{tag}>\n", "close", tag)
 
     def restore(self, text: str) -> str:
         return text.translate(self.source.restore) if self.source.restore else text
-
-    def line(self, span: dict) -> int:
-        return self.source.line(span["start"])
-
-    # Blocks
-    def open_block(self, type: str, tag: str, span: dict) -> _Token:
-        self.close_hidden()
-        token = _Token(type + "_open", tag, 1, block=True, line=self.line(span))
-        self.tokens.append(token)
-        self.blocks.append(type)
-        return token
-
-    def close_block(self, type: str, tag: str) -> None:
-        self.close_hidden()
-        self.blocks.pop()
-        self.tokens.append(_Token(type + "_close", tag, -1, block=True))
-
-    def open_inline(self, span: dict) -> None:
-        self.inline = _Token("inline", line=self.line(span))
-        self.inline.children = []
-        self.children = [self.inline.children]
-        self.tokens.append(self.inline)
-
-    def close_hidden(self) -> None:
-        """End a tight list item's text (a paragraph markdown-it keeps hidden)."""
-        if self.hidden_paragraph:
-            self.hidden_paragraph = False
-            self.inline = None
-            self.tokens.append(_hidden(_Token("paragraph_close", "p", -1, block=True)))
-
-    def push_inline(self, token: _Token, span: dict) -> None:
-        if self.inline is None:  # text straight in a list item: a tight list
-            self.tokens.append(_hidden(_Token("paragraph_open", "p", 1, block=True, line=self.line(span))))
-            self.hidden_paragraph = True
-            self.open_inline(span)
-        self.children[-1].append(token)
-
-    def simple(self, event: str, span: dict) -> None:
-        if event == "Rule":
-            self.close_hidden()
-            self.tokens.append(_Token("hr", "hr", 0, block=True, line=self.line(span)))
-        elif event == "SoftBreak":
-            self.push_inline(_Token("softbreak", "br"), span)
-        elif event == "HardBreak":
-            self.push_inline(_Token("hardbreak", "br"), span)
 
     def start(self, value: Any, span: dict) -> None:
         if isinstance(value, dict):
@@ -380,280 +376,229 @@ class _Builder:
         else:
             name, detail = value, None
         if name == "Paragraph":
-            self.open_block("paragraph", "p", span)
-            self.open_inline(span)
+            self.end_hidden()
+            self.inline = _Inline(span["start"])
+        elif name in _INLINE_TAGS:
+            self.push(f"<{_INLINE_TAGS[name]}>", "", span, plain=False)
+        elif name == "Link":
+            self.start_link(detail, span)
+        elif name == "Image":
+            self.start_image(detail, span)
+        elif name == "Subscript":  # a single ~: markdown-it's strikethrough needs two
+            self.push("~", "~", span, plain=False)
         elif name == "Heading":
-            self.open_block("heading", "h" + detail["level"][1], span)
-            self.open_inline(span)
-        elif name == "BlockQuote":
-            self.open_block("blockquote", "blockquote", span)
-        elif name == "List":
-            token = self.open_block("bullet_list" if detail is None else "ordered_list",
-                                    "ul" if detail is None else "ol", span)
-            if detail is not None and detail != 1:
-                token.attrs["start"] = str(detail)
-        elif name == "Item":
-            self.open_block("list_item", "li", span)
-        elif name in ("CodeBlock", "HtmlBlock"):
-            self.close_hidden()
-            self.raw, self.code = [], (detail, self.line(span))
-            if name == "HtmlBlock":
-                self.code = ("html", self.line(span))
-        elif name == "Table":
-            self.open_block("table", "table", span)
-            self.aligns, self.body_open = detail, False
-        elif name == "TableHead":
-            self.in_head = True
-            self.open_block("thead", "thead", span)
-            self.open_block("tr", "tr", span)
-            self.cell = 0
-        elif name == "TableRow":
-            if not self.body_open:
-                self.open_block("tbody", "tbody", span)
-                self.body_open = True
-            self.open_block("tr", "tr", span)
-            self.cell = 0
+            self.end_hidden()
+            self.heading = "h" + detail["level"][1]
+            self.inline = _Inline(span["start"])
         elif name == "TableCell":
             tag = "th" if self.in_head else "td"
-            token = self.open_block(tag, tag, span)
-            align = _ALIGN.get(self.aligns[self.cell]) if self.cell < len(self.aligns) else None
-            if align:
-                token.attrs["style"] = f"text-align:{align}"
+            align = self.cells[self.cell] if self.cell < len(self.cells) else ""
+            self.emit(f"<{tag}{align}>", "open", tag)
             self.cell += 1
-            self.open_inline(span)
-        else:
-            self.start_inline(name, detail, span)
-
-    def start_inline(self, name: str, detail: Any, span: dict) -> None:
-        if name in ("Emphasis", "Strong", "Strikethrough"):
-            tag = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}[name]
-            self.push_inline(_Token(tag + "_open", tag, 1), span)
-        elif name == "Subscript":  # a single ~: markdown-it's strikethrough needs two
-            self.push_inline(_Token("text", content="~"), span)
-        elif name == "Link":
-            href = _link_href(detail)
-            if not _validate_link(href):
-                self.refused(span)
-                return
-            token = _Token("link_open", "a", 1)
-            token.attrs["href"] = href
-            if detail["title"]:
-                token.attrs["title"] = self.restore(detail["title"])
-            self.push_inline(token, span)
-            self.autolink = detail["link_type"] in ("Autolink", "Email")
-        elif name == "Image":
-            href = _link_href(detail)
-            token = _Token("image", "img", 0)
-            if _validate_link(href):
-                token.attrs["src"] = href
-                token.attrs["alt"] = ""
-                if detail["title"]:
-                    token.attrs["title"] = self.restore(detail["title"])
-                token.children = []
-                self.push_inline(token, span)
-                self.children.append(token.children)
-            else:
-                self.refused(span)
+            self.inline = _Inline(span["start"])
+        elif name in _CONTAINERS:
+            self.end_hidden()
+            if name == "TableRow" and not self.body_open:
+                self.open_tag("<tbody>", "tbody")
+                self.body_open = True
+            tag = _CONTAINERS[name]
+            self.open_tag(f"<{tag}>", tag)
+            if name == "TableHead":
+                self.in_head = True
+                self.open_tag("<tr>", "tr")
+            self.cell = 0
+        elif name == "List":
+            self.end_hidden()
+            tag = "ul" if detail is None else "ol"
+            self.lists.append(tag)
+            self.open_tag(f'<ol start="{detail}">' if detail not in (None, 1) else f"<{tag}>", tag)
+        elif name == "Table":
+            self.end_hidden()
+            self.cells = [_ALIGN.get(align, "") for align in detail]
+            self.body_open = False
+            self.open_tag("<table>", "table")
+        elif name in ("CodeBlock", "HtmlBlock"):
+            self.end_hidden()
+            self.raw, self.code = [], detail if name == "CodeBlock" else "html"
 
     def end(self, value: Any) -> None:
         name = next(iter(value)) if isinstance(value, dict) else value
-        if name in ("Paragraph", "Heading"):
-            self.inline = None
-            self.close_block("paragraph" if name == "Paragraph" else "heading", self.tokens_tag(name))
-        elif name == "BlockQuote":
-            self.close_block("blockquote", "blockquote")
-        elif name == "List":
-            ordered = self.blocks[-1] == "ordered_list"
-            self.close_block("ordered_list" if ordered else "bullet_list", "ol" if ordered else "ul")
-        elif name == "Item":
-            self.close_block("list_item", "li")
-        elif name in ("CodeBlock", "HtmlBlock"):
-            self.end_raw()
-        elif name == "Table":
-            if self.body_open:
-                self.close_block("tbody", "tbody")
-            self.close_block("table", "table")
-        elif name == "TableHead":
-            self.close_block("tr", "tr")
-            self.close_block("thead", "thead")
-            self.in_head = False
-        elif name == "TableRow":
-            self.close_block("tr", "tr")
-        elif name == "TableCell":
-            self.inline = None
-            tag = "th" if self.in_head else "td"
-            self.close_block(tag, tag)
-        elif name in ("Emphasis", "Strong", "Strikethrough"):
-            tag = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}[name]
-            self.children[-1].append(_Token(tag + "_close", tag, -1))
-        elif name == "Subscript":
-            self.children[-1].append(_Token("text", content="~"))
+        if name == "Paragraph":
+            self.end_inline("p", hidden=False)
+        elif name in _INLINE_TAGS:
+            self.push(f"</{_INLINE_TAGS[name]}>", "", None, plain=False)
         elif name == "Link":
             self.autolink = False
-            self.children[-1].append(_Token("link_close", "a", -1))
+            self.push("</a>", "", None, plain=False)
         elif name == "Image":
-            children = self.children.pop()
-            image = self.children[-1][-1] if self.children and self.children[-1] else None
-            if image is not None and image.type == "image" and image.children is children:
-                image.content = _inline_as_text(children)  # as markdown-it's (for figure alts)
+            self.end_image()
+        elif name == "Subscript":
+            self.push("~", "~", None, plain=False)
+        elif name == "Heading":
+            self.end_inline(self.heading, hidden=False)
+        elif name == "TableCell":
+            inline, self.inline = self.inline, None
+            assert inline is not None
+            self.collect(inline)
+            tag = "th" if self.in_head else "td"
+            self.out.append("".join(inline.html) + f"</{tag}>\n")
+        elif name in _CONTAINERS:
+            if name == "TableHead":
+                self.close_tag("tr")
+                self.in_head = False
+            self.close_tag(_CONTAINERS[name])
+        elif name == "List":
+            self.close_tag(self.lists.pop())
+        elif name == "Table":
+            if self.body_open:
+                self.close_tag("tbody")
+            self.close_tag("table")
+        elif name in ("CodeBlock", "HtmlBlock"):
+            self.end_raw()
 
-    def tokens_tag(self, name: str) -> str:
-        if name == "Paragraph":
-            return "p"
-        opening = next(t for t in reversed(self.tokens) if t.type == "heading_open")
-        return opening.tag
+    def end_hidden(self) -> None:
+        if self.hidden:
+            self.end_inline("p", hidden=True)
 
     def end_raw(self) -> None:
-        raw, (kind, line) = self.restore("".join(self.raw or ())), self.code
+        raw, kind = self.restore("".join(self.raw or ())), self.code
         self.raw = self.code = None
         if kind == "html":  # only when _parse gave up: the block as a paragraph of text
-            token = _Token("paragraph_open", "p", 1, block=True, line=line)
-            inline = _Token("inline", line=line, content=raw.strip())
-            inline.children = [_Token("text", content=raw.strip())]
-            self.tokens += [token, inline, _Token("paragraph_close", "p", -1, block=True)]
-        elif isinstance(kind, dict):  # {"Fenced": info}
-            token = _Token("fence", "code", 0, block=True, content=raw, line=line)
-            token.attrs["info"] = self.restore(kind["Fenced"])
-            self.tokens.append(token)
+            self.emit("<p>" + _escape(raw.strip()) + "</p>\n", "open", "p")
+            self.text_parts.append(raw.strip())
+            self.text_length += len(self.text_parts[-1])
+            return
+        if isinstance(kind, dict):  # {"Fenced": info}
+            info = self.restore(kind["Fenced"]).strip(_MD_TRIM)
+            lang = f' class="language-{_escape(_MD_SPLIT.split(info, maxsplit=1)[0])}"' if info else ""
         else:  # markdown-it ends an indented block's last line, even at the end of the body
-            content = raw if raw.endswith("\n") else raw + "\n"
-            self.tokens.append(_Token("code_block", "code", 0, block=True, content=content, line=line))
+            lang = ""
+            raw = raw if raw.endswith("\n") else raw + "\n"
+        self.emit(f"<pre><code{lang}>" + _escape(raw) + "</code></pre>\n", "raw")
 
-    def text(self, text: str, span: dict) -> None:
-        if _CONTROL_ENTITY.search(text) and self.source.data[span["start"]:span["start"] + 2] == b"&#":
+    # Writing text
+    def push(self, html: str, text: str, span: dict | None, *, plain: bool = True) -> None:
+        """Add to the open inline; ``text``: its plain text; ``plain``: a
+        piece of text (not markup) that may stand beside photos alone."""
+        if self.images:  # inside a photo's description: its alt text only
+            image = self.images[-1]
+            image[2].append(text)
+            image[3].append(text)
+            return
+        inline = self.inline
+        if inline is None:  # text straight in a list item: a tight list
+            assert span is not None
+            inline = self.inline = _Inline(span["start"])
+            self.hidden = True
+        inline.html.append(html)
+        if text:
+            inline.text.append(text)
+        if inline.only_images and not (plain and not text.strip()):
+            inline.only_images = False
+
+    def text(self, value: str, span: dict) -> None:
+        text = self.restore(value)
+        if self.source.references and _CONTROL_ENTITY.search(text) and self.source.data[span["start"]:span["start"] + 2] == b"&#":
             text = "\ufffd"  # a numeric reference to a control character, as markdown-it does
         if self.autolink:
             text = normalize_link_text(text)
-        self.push_inline(_Token("text", content=text), span)
+        self.push(_escape(text), text, span)
 
+    def inline_break(self, html: str, span: dict) -> None:
+        if self.images:
+            self.images[-1][2].append("\n")
+            return
+        self.push(html, "", span)
+        assert self.inline is not None
+        self.inline.breaks += 1
 
-def _hidden(token: _Token) -> _Token:
-    token.hidden = True
-    return token
+    def start_link(self, detail: dict, span: dict) -> None:
+        href = _link_href(detail)
+        if not _validate_link(href):
+            self.refused(span)
+            return
+        title = f' title="{_escape(self.restore(detail["title"]))}"' if detail["title"] else ""
+        self.push(f'<a href="{_escape(href)}"{title}>', "", span, plain=False)
+        self.autolink = detail["link_type"] in ("Autolink", "Email")
 
+    def start_image(self, detail: dict, span: dict) -> None:
+        href = _link_href(detail)
+        if not _validate_link(href):
+            self.refused(span)
+            return
+        if not self.images and self.inline is None:
+            self.push("", "", span)  # opens a tight list item's text
+        # src, title, alt text (breaks as "\n"), the figure's alt (without breaks)
+        self.images.append([href, self.restore(detail["title"]), [], []])
 
-# -- Photos and plain text --------------------------------------------------------
+    def end_image(self) -> None:
+        src, title, alt, figure_alt = self.images.pop()
+        alt_text = "".join(alt)
+        if self.images:  # a photo in a photo's description: its text only
+            self.images[-1][2].append(alt_text)
+            self.images[-1][3].append(alt_text)
+            return
+        inline = self.inline
+        assert inline is not None
+        title_attr = f' title="{_escape(title)}"' if title else ""
+        inline.html.append(f'<img src="{_escape(src)}" alt="{_escape(alt_text)}"{title_attr} />')
+        inline.images.append((src, "".join(figure_alt) or alt_text, inline.breaks))
 
-def _find_figures(tokens: list[_Token], i: int, figures: list[FigureRef], text_before: int) -> None:
-    """Record the photos of inline token ``i``; a paragraph of photos alone
-    becomes one FIGURE_MARK per photo (the paragraph's tokens are dropped)."""
-    inline = tokens[i]
-    children = inline.children or []
-    if not any(c.type == "image" for c in children):
-        return
-    alone = (0 < i < len(tokens) - 1 and tokens[i - 1].type == "paragraph_open"
-             and all(c.type in ("image", "softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
-                     for c in children))
-    line = inline.line
-    marks = []
-    for child in children:
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-        elif child.type == "image":
-            alt = "".join(c.content for c in child.children or ()) or child.content
-            figures.append(FigureRef(child.attrs.get("src", ""), alt, line, alone, text_before))
-            marks.append(FIGURE_MARK.format(len(figures)))
-    if alone:
-        html_block = _Token("html_block", block=True, content="\n".join(marks) + "\n", line=inline.line)
-        tokens[i - 1] = html_block
-        tokens[i] = _Token("figure_gone")
-        tokens[i + 1] = _Token("figure_gone")
+    def refused(self, span: dict) -> None:
+        """A link or photo _parse could not neutralise within max_rounds: its
+        Markdown source, as text (what markdown-it shows for a refused link)."""
+        text = self.restore(self.source.data[span["start"]:span["end"]].decode("utf-8", "replace"))
+        self.push(_escape(text), text, span)
+        self.skip = 1
 
+    def skipping(self, event: Any) -> None:
+        """Inside a refused link or photo: count nesting, drop the events."""
+        if isinstance(event, dict):
+            for kind, value in event.items():
+                if kind in ("Start", "End"):
+                    name = next(iter(value)) if isinstance(value, dict) else value
+                    if name in ("Link", "Image"):
+                        self.skip += 1 if kind == "Start" else -1
 
-def _inline_text(token: _Token) -> str:
-    if not token.children:
-        return token.content
-    return "".join(child.content for child in token.children
-                   if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-                   ).strip()
+    def end_inline(self, tag: str, *, hidden: bool) -> None:
+        """Write a paragraph, heading or tight list item's text."""
+        inline, self.inline = self.inline, None
+        self.hidden = False
+        assert inline is not None
+        title = self.collect(inline, paragraph=tag == "p")
+        if inline.images and inline.only_images and tag == "p":
+            marks = "\n".join(FIGURE_MARK.format(n) for n in range(len(self.figures) - len(inline.images) + 1,
+                                                                    len(self.figures) + 1))
+            self.emit(marks + "\n", "raw")
+            return
+        html = "".join(inline.html)
+        if hidden:
+            self.emit(html, "hidden")
+        elif tag == "p":
+            self.emit("<p>", "open", "p")
+            self.out.append(html + "</p>\n")
+        else:
+            hid = heading_id(title, self.used)
+            if tag in ("h2", "h3"):
+                self.toc.append(Heading(level=int(tag[1]), text=title, id=hid))
+                self.lines.append(self.source.line(inline.offset))
+            # Headings of the body sit under the page's h1 (the masthead
+            # title): # -> h2, so a page never has two h1s.
+            tag = "h2" if tag == "h1" else tag
+            self.emit(f'<{tag} id="{_escape(hid)}">', "open", tag)
+            self.out.append(html + f"</{tag}>\n")
 
-
-# -- HTML, by markdown-it's renderer rules (commonmark preset: xhtmlOut) ------------
-
-def _escape(text: str) -> str:
-    if not any(c in text for c in '&<>"'):
+    def collect(self, inline: _Inline, paragraph: bool = False) -> str:
+        """The inline's plain text (returned) and photos, recorded in order;
+        photos alone in a paragraph become its figures (not in a heading or cell)."""
+        text = "".join(inline.text).strip()
+        alone = paragraph and inline.only_images
+        for src, alt, breaks in inline.images:
+            line = self.source.line(inline.offset) + breaks
+            self.figures.append(FigureRef(src, alt, line, alone, self.text_length))
+        self.text_parts.append(text)
+        self.text_length += len(text)
         return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-# CommonMark's whitespace, as markdown-it trims and splits a fence's info string.
-_MD_TRIM = "".join(chr(c) for c in sorted({0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x202F,
-                                              0x205F, 0x3000, 0x2028, 0x2029} | set(range(0x2000, 0x200B))))
-_MD_SPLIT = re.compile("[" + re.escape(_MD_TRIM) + "]+")
-
-
-def _render_blocks(tokens: list[_Token]) -> str:
-    out: list[str] = []
-    for idx, token in enumerate(tokens):
-        kind = token.type
-        if kind == "inline":
-            out.append(_render_inline(token.children or []))
-        elif kind == "code_block":
-            out.append("<pre><code>" + _escape(token.content) + "</code></pre>\n")
-        elif kind == "fence":
-            info = token.attrs["info"].strip(_MD_TRIM)
-            lang = f' class="language-{_escape(_MD_SPLIT.split(info, maxsplit=1)[0])}"' if info else ""
-            out.append(f"<pre><code{lang}>" + _escape(token.content) + "</code></pre>\n")
-        elif kind == "html_block":
-            out.append(token.content)
-        else:
-            out.append(_render_token(tokens, idx))
-    return "".join(out)
-
-
-def _render_inline(children: Iterable[_Token]) -> str:
-    out: list[str] = []
-    for token in children:
-        kind = token.type
-        if kind == "text":
-            out.append(_escape(token.content))
-        elif kind == "softbreak":
-            out.append("\n")
-        elif kind == "hardbreak":
-            out.append("<br />\n")
-        elif kind == "code_inline":
-            out.append("<code>" + _escape(token.content) + "</code>")
-        elif kind == "image":
-            token.attrs["alt"] = _inline_as_text(token.children or [])
-            out.append("<img" + _attrs(token) + " />")
-        else:
-            out.append(("</" if token.nesting == -1 else "<") + token.tag + _attrs(token) + ">")
-    return "".join(out)
-
-
-def _inline_as_text(children: Iterable[_Token]) -> str:
-    out: list[str] = []
-    for token in children:
-        if token.type in ("text", "code_inline"):
-            out.append(token.content)
-        elif token.type == "image":
-            out.append(_inline_as_text(token.children or []))
-        elif token.type in ("softbreak", "hardbreak"):
-            out.append("\n")
-    return "".join(out)
-
-
-def _attrs(token: _Token) -> str:
-    return "".join(f' {_escape(k)}="{_escape(v)}"' for k, v in token.attrs.items())
-
-
-def _render_token(tokens: list[_Token], idx: int) -> str:
-    """markdown-it's Renderer.renderToken."""
-    token = tokens[idx]
-    if token.hidden:
-        return ""
-    result = "\n" if token.block and token.nesting != -1 and idx and tokens[idx - 1].hidden else ""
-    result += ("</" if token.nesting == -1 else "<") + token.tag + _attrs(token)
-    if token.nesting == 0:
-        result += " /"
-    need_lf = token.block
-    if token.block and token.nesting == 1 and idx + 1 < len(tokens):
-        following = tokens[idx + 1]
-        if following.type == "inline" or following.hidden:
-            need_lf = False
-        elif following.nesting == -1 and following.tag == token.tag:
-            need_lf = False
-    return result + (">\n" if need_lf else ">")
 
 
 # -- Link destinations, as markdown-it normalises them ------------------------------
