@@ -47,6 +47,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
+PEERS = HERE / "work" / "peers"  # the peers' venv (see README), whatever --work says
 PYTHON = sys.executable
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -191,7 +192,7 @@ def corpus(count: int) -> Path:
 
 def find_hugo() -> list[str] | None:
     """The Hugo binary itself (not the Python wrapper of the ``hugo`` package)."""
-    for venv in (ROOT / ".venv", WORK / "peers"):
+    for venv in (ROOT / ".venv", PEERS):
         for binary in glob.glob(str(venv / "lib/python*/site-packages/hugo/binaries/hugo")):
             return [binary]
     found = shutil.which("hugo")
@@ -199,7 +200,7 @@ def find_hugo() -> list[str] | None:
 
 
 def find_pelican() -> list[str] | None:
-    for venv in (WORK / "peers", ROOT / ".venv"):
+    for venv in (PEERS, ROOT / ".venv"):
         candidate = venv / "bin" / "pelican"
         if candidate.is_file():
             return [str(candidate)]
@@ -313,7 +314,7 @@ def snapshot() -> dict:
 
 def find_pagefind() -> list[str] | None:
     """Pagefind 1.5.2's extended binary (the one briefsite runs), for the Hugo + Pagefind peer."""
-    for venv in (WORK / "peers", ROOT / ".venv"):
+    for venv in (PEERS, ROOT / ".venv"):
         for binary in glob.glob(str(venv / "lib/python*/site-packages/pagefind_bin_extended/pagefind_extended")):
             return [binary]
     return None
