@@ -40,6 +40,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,13 +148,21 @@ def measure(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> Run:
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Read the output as it comes: a command printing more than a pipe holds
+    # (64 KB: a 100,000-bulletin build re-reporting 33,000 warnings) would
+    # otherwise block until killed, and its time with it.
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: proc.stdout.read(65536), b"")),
+                              daemon=True)
+    reader.start()
     peak = peak_pss = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
         peak_pss = max(peak_pss, _tree_pss(proc.pid))
         time.sleep(0.01)
     seconds = time.perf_counter() - started
-    output = proc.stdout.read().decode("utf-8", "replace")
+    reader.join()
+    output = b"".join(chunks).decode("utf-8", "replace")
     # The kernel's own figure for the largest single process, in case the
     # sampling missed a short peak.
     peak = max(peak, _children_maxrss())
