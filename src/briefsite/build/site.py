@@ -38,6 +38,9 @@ from .store import default_cache_dir
 from .workers import CHUNK, default_jobs, iter_chunks
 
 if TYPE_CHECKING:
+    import jinja2
+
+    from ..pages.photos import Renditions
     from .search import SearchIndex
 
 
@@ -283,8 +286,8 @@ class PageWorkers:
 
     archive: Archive
     config: Config
-    env: object  # the build's jinja2.Environment
-    renditions: object
+    env: jinja2.Environment  # the build's, with its compiled templates
+    renditions: Renditions | None
     jobs: int
     chunk: int = CHUNK  # pages per task: ~20 ms of rendering, against a round trip's ~1 ms
 
