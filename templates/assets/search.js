@@ -19,6 +19,12 @@
 // Must agree with search.py's token(): the index's word for one character.
 const ESCAPE = "zq";
 const HEX_LETTERS = "ghijklmnopqrstuv";
+// search.py's WIDE: a full-width form of ASCII (U+FF01-U+FF5E) is searched as
+// its ASCII character; in the indexed text its word carries this mark.
+const WIDE = "~";
+const WIDE_FIRST = 0xff01;
+const WIDE_LAST = 0xff5e;
+const WIDE_OFFSET = 0xfee0;
 // Python's str.isspace(), which search.py drops from the indexed text.
 const SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
 const ASCII_ALNUM = /^[A-Za-z0-9]$/;
@@ -29,7 +35,12 @@ const EXCERPT_BEFORE = 14; // characters shown before a match
 const EXCERPT_LENGTH = 60;
 const LEADING_PUNCTUATION = /^[，。、；：！？）》」』】〕,.;:!?)\]}…—·]$/;
 
+/* The query's word for one character (search.py's token() with fold). */
 export function token(char) {
+  const code = char.codePointAt(0);
+  if (code >= WIDE_FIRST && code <= WIDE_LAST) {
+    char = String.fromCodePoint(code - WIDE_OFFSET);
+  }
   if (char.length === 1 && char.charCodeAt(0) < 128) {
     if (ASCII_ALNUM.test(char)) {
       return char.toLowerCase();
@@ -45,12 +56,22 @@ export function tokens(text) {
   return Array.from(text).filter((c) => !SPACE.test(c)).map(token);
 }
 
+/* The character an indexed word stands for, as the bulletin has it. */
 function decode(word) {
+  if (word.length > 1 && word.endsWith(WIDE)) {
+    return String.fromCodePoint(decode(word.slice(0, -1)).codePointAt(0) + WIDE_OFFSET);
+  }
   if (word.length > 2 && word.startsWith(ESCAPE)) {
     const hex = Array.from(word.slice(2), (l) => HEX_LETTERS.indexOf(l).toString(16)).join("");
     return String.fromCodePoint(parseInt(hex, 16));
   }
   return word;
+}
+
+/* An indexed word as a query word compares with it: without WIDE, ASCII in lower case. */
+function fold(word) {
+  const bare = word.length > 1 && word.endsWith(WIDE) ? word.slice(0, -1) : word;
+  return bare.length === 1 ? bare.toLowerCase() : bare;
 }
 
 /* The query's terms, each a list of index words. Quotes (ASCII or Chinese)
@@ -153,7 +174,7 @@ async function describe(result, terms) {
   // real "." is an escape word, so a trailing one is always Pagefind's.
   const words = data.content.split(" ").filter((w) => w.length).map((w) => w.replace(/\.$/, ""));
   const chars = words.map(decode);
-  const folded = words.map((w) => (w.length === 1 ? w.toLowerCase() : w));
+  const folded = words.map(fold);
   const headings = (data.anchors || [])
     .filter((a) => /^h\d$/i.test(a.element) && a.id)
     .map((a) => ({ id: a.id, start: a.location, end: a.location + a.text.split(" ").filter(Boolean).length }))

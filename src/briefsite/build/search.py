@@ -61,7 +61,7 @@ SHARDS_FILE = "shards.json"  # in BUNDLE: the shard folders, newest first, for t
 SHARD_SIZE = 250
 # Changes whenever what this module gives Pagefind changes: part of every
 # shard's key, so an upgrade re-indexes everything.
-FORMAT = "briefsite-search-4 pagefind-1.5.2"
+FORMAT = "briefsite-search-5 pagefind-1.5.2"
 RUNTIME_KEY = f"{FORMAT} runtime"  # the build's key of Pagefind's runtime files
 # Runtime files of Pagefind the search page loads from BUNDLE (one copy,
 # shared by every shard: merged indexes use the primary's WebAssembly).
@@ -79,11 +79,30 @@ TIMEOUT = 900.0
 # templates/assets/search.js has the same function.
 ESCAPE = "zq"
 _HEX_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")
+# Full-width forms of ASCII (U+FF01-U+FF5E: ２０２４, ＰＭ２．５, the "，" of
+# Chinese text) are searched as their ASCII characters, as NFKC folds them, so
+# 2024 finds ２０２４ and the reverse. In the indexed text such a character is
+# its ASCII word followed by WIDE: Pagefind drops the "~" from the word it
+# indexes (so the word matches the ASCII one at the same position) but keeps
+# it in the text it stores, from which the page shows the character as
+# written. No other word ends in "~" ("~" itself is an escape word).
+WIDE = "~"
+_WIDE_FIRST, _WIDE_LAST, _WIDE_OFFSET = 0xFF01, 0xFF5E, 0xFEE0
+
+
+def narrow(char: str) -> str:
+    """The ASCII character a full-width form stands for (NFKC), else ``char``."""
+    code = ord(char)
+    return chr(code - _WIDE_OFFSET) if _WIDE_FIRST <= code <= _WIDE_LAST else char
 
 
 def token(char: str, *, fold: bool = True) -> str:
-    """The index word of one character; ASCII letters lower-cased with ``fold``
-    (Pagefind lower-cases them itself, so the text it shows keeps their case)."""
+    """The index word of one character; with ``fold`` as a query compares it
+    (ASCII letters lower-cased, full-width forms as ASCII), without it as the
+    indexed text keeps it (Pagefind lower-cases and drops WIDE itself)."""
+    base = narrow(char)
+    if base != char:
+        return token(base, fold=fold) + ("" if fold else WIDE)
     if char.isascii():
         if char.isalnum():
             return char.lower() if fold else char
@@ -101,10 +120,12 @@ def tokens(text: str, *, fold: bool = True) -> list[str]:
 
 
 def searchable(text: str) -> str:
-    """``text`` as search compares it: without whitespace, ASCII letters in
-    lower case. A query matches a bulletin iff its searchable form occurs in
-    the searchable form of the bulletin's text (``bulletin.text``)."""
-    return "".join(c.lower() if c.isascii() else c for c in text if not c.isspace())
+    """``text`` as search compares it: without whitespace, full-width forms
+    of ASCII as ASCII, ASCII letters in lower case. A query matches a bulletin
+    iff its searchable form occurs in the searchable form of the bulletin's
+    text (``bulletin.text``)."""
+    folded = (narrow(c) for c in text if not c.isspace())
+    return "".join(c.lower() if c.isascii() else c for c in folded)
 
 
 @dataclass(frozen=True)
