@@ -92,10 +92,17 @@ export function parseQuery(query) {
 
 let pagefindReady = null;
 let shardNames = []; // every shard, newest first (search.py's plan_shards)
+let shardFolders = {}; // shard name -> its folder, for the shards merged on demand
+const merged = new Map(); // shard name -> its merge into the primary (a promise), once asked for
 
 function indexBase() {
   const form = document.getElementById("search-form");
   return new URL(form.getAttribute("data-index"), window.location.href).href;
+}
+
+/* The shard's year: shards are named "<year>-<run>" and never span years. */
+function shardYear(name) {
+  return name.split("-")[0];
 }
 
 async function loadPagefind() {
@@ -107,16 +114,34 @@ async function loadPagefind() {
       const manifest = await response.json();
       if (!manifest.primary) return null; // an archive without bulletins: nothing to search
       shardNames = manifest.names;
+      manifest.names.slice(1).forEach((name, i) => {
+        shardFolders[name] = manifest.shards[i];
+      });
       const pagefind = await import(base + "pagefind.js");
       await pagefind.options({ basePath: base, excerptLength: 0, highlightParam: null });
       await pagefind.init();
-      for (const shard of manifest.shards) {
-        await pagefind.mergeIndex(base + shard + "/");
-      }
+      merged.set(manifest.names[0], Promise.resolve()); // the newest shard is the primary index
       return pagefind;
     })();
   }
   return pagefindReady;
+}
+
+/* The shards a search with these filters must look in: a year's shards for
+ * a year filter (the primary is always searched too), else all of them. */
+function shardsFor(filters) {
+  return shardNames.filter((name) => !filters.year || shardYear(name) === String(filters.year));
+}
+
+/* Merge the shards a search needs, on first need: what a query downloads
+ * is one index chunk per character per merged shard, so a year's search
+ * fetches that year's chunks only (docs/search.md has the figures). */
+async function mergeShards(pagefind, names) {
+  const base = indexBase();
+  for (const name of names) {
+    if (!merged.has(name)) merged.set(name, pagefind.mergeIndex(base + shardFolders[name] + "/"));
+  }
+  await Promise.all(names.map((name) => merged.get(name)));
 }
 
 function pagefindFilters(filters) {
@@ -132,6 +157,7 @@ function pagefindFilters(filters) {
 async function matching(terms, filters) {
   const pagefind = await loadPagefind();
   if (!pagefind) return [];
+  await mergeShards(pagefind, filters.shard ? [filters.shard] : shardsFor(filters));
   const options = { filters: pagefindFilters(filters), sort: { date: "desc" } };
   if (!terms.length) {
     return (await pagefind.search(null, options)).results;
@@ -156,7 +182,7 @@ async function matching(terms, filters) {
  * sorts each shard's results by date but merges shards by score, and the
  * shards are contiguous in time, newest first. */
 async function* newestFirst(terms, filters) {
-  for (const shard of shardNames) {
+  for (const shard of shardsFor(filters)) {
     for (const result of await matching(terms, { ...filters, shard })) yield result;
   }
 }
