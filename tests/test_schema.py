@@ -74,7 +74,9 @@ def schema_errors(front_matter: str) -> list[str]:
 
 def loader_errors(tmp_path: Path, front_matter: str, body: str = "### 标题\n\n正文。\n") -> list[str]:
     source = tmp_path / "bulletins"
-    path = source / "yiyang" / "2024-05-10-1.md"
+    # Named without a date: these cases are about the front-matter's values,
+    # not about a file name agreeing with them (tests/test_editor_slips.py).
+    path = source / "yiyang" / "bulletin.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front_matter}---\n\n{body}", encoding="utf-8")
     problems = Problems()

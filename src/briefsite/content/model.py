@@ -47,6 +47,7 @@ class Bulletin:
     recipients: tuple[RecipientGroup, ...] = ()
     doc_number: str | None = None
     printed: dt.date | None = None
+    printed_by: str | None = None  # 印发机关 when the 版记 names another body than the issuer
     contact: str | None = None
     draft: bool = False
     # Photos of the body in order, and the original document, from the

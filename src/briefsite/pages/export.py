@@ -36,6 +36,7 @@ def bulletin_record(bulletin: Bulletin, config: Config) -> dict[str, Any]:
         "recipients": {key: groups.get(key, []) for key in RECIPIENT_KEYS},
         "doc_number": bulletin.doc_number,
         "printed": bulletin.printed.isoformat() if bulletin.printed else None,
+        "printed_by": bulletin.printed_by,
         "contact": bulletin.contact,
         "headlines": [h.text for h in bulletin.toc if h.level == 3],
         # The original document published beside the page (originals: true), site-relative.
