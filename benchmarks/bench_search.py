@@ -5,12 +5,12 @@
     .venv/bin/python benchmarks/bench_search.py --sizes 1000 --runs 1 --edits 2 --no-peers
 
 For each size, in one run so the machine's noise falls on both: briefsite's
-cold build with its search index (no cache, no output folder), and Hugo's
-build followed by Pagefind 1.5.2's CLI indexing Hugo's output
-(``pagefind --site``, the usual way to add search to a Hugo site), then
-one-sentence edits of one bulletin each rebuilt by briefsite from the command
-line: the whole build's time and the search step's own time as the build
-reports it ("search index ... in X s"). Time is wall time; peak memory is the
+cold build with its search index (no cache, no output folder); one-sentence
+edits of one bulletin each rebuilt by briefsite from the command line (the
+whole build's time and the search step's own time as the build reports it,
+"search index ... in X s"); then Hugo's build followed by Pagefind 1.5.2's
+CLI indexing Hugo's output (``pagefind --site``, the usual way to add search
+to a Hugo site) over the same corpus. Time is wall time; peak memory is the
 largest sum of the RSS of the process tree (Pagefind's binary included),
 sampled every 10 ms by bench.py's ``measure``; Pagefind's own peak inside
 briefsite's build is sampled here alongside (the search index's memory).
@@ -176,11 +176,6 @@ def main(argv: list[str] | None = None) -> int:
             line = (f"  run {i + 1} (load {os.getloadavg()[0]:.1f}): briefsite {c.seconds:.1f} s "
                     f"(search step {c.search_seconds:.1f} s), tree {c.peak_rss / 1e6:.0f} MB, "
                     f"Pagefind {c.pagefind_rss / 1e6:.0f} MB")
-            if hugo and pagefind:
-                peers.append(hugo_pagefind(hugo, pagefind, source, count))
-                h, p = peers[-1]
-                line += (f"; hugo {h.seconds:.1f} s {h.peak_rss / 1e6:.0f} MB + pagefind "
-                         f"{p.seconds:.1f} s {p.peak_rss / 1e6:.0f} MB")
             print(line, flush=True)
         edit(bs, 0)  # the first rebuild after a cold build also makes the spare site (output.py)
         edits = []
@@ -190,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  edit {i + 1} (load {os.getloadavg()[0]:.1f}): {e.seconds:.2f} s "
                   f"(search step {e.search_seconds:.2f} s), tree {e.peak_rss / 1e6:.0f} MB, "
                   f"Pagefind {e.pagefind_rss / 1e6:.0f} MB, {e.rewritten} files rewritten", flush=True)
+        for i in range(runs if hugo and pagefind else 0):
+            peers.append(hugo_pagefind(hugo, pagefind, source, count))
+            h, p = peers[-1]
+            print(f"  peer run {i + 1} (load {os.getloadavg()[0]:.1f}): hugo {h.seconds:.1f} s "
+                  f"{h.peak_rss / 1e6:.0f} MB + pagefind {p.seconds:.1f} s {p.peak_rss / 1e6:.0f} MB", flush=True)
         bundle = bs.out / "pagefind"
         row = {
             "bulletins": count,
