@@ -293,3 +293,18 @@ def test_build_with_search_from_inside_a_running_event_loop(project):
     thread.join()
     assert not errors, errors
     assert len(indexed(project / "site")) == 5
+
+
+def test_pagefind_that_cannot_be_run_is_a_clear_error(tmp_path, monkeypatch):
+    """A Pagefind binary that exists but cannot be executed is named, with the
+    way out, not a traceback."""
+    from briefsite.errors import BriefsiteError
+
+    binary = tmp_path / "pagefind"
+    binary.write_text("#!/bin/sh\n", encoding="utf-8")
+    binary.chmod(0o644)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    with pytest.raises(BriefsiteError) as caught:
+        search._index_pagefind(search.Shard("2024-00", (), ""), 10)
+    assert "cannot run Pagefind" in str(caught.value) and str(binary) in str(caught.value)
+    assert "--no-search" in str(caught.value)

@@ -299,8 +299,8 @@ def _index_pagefind(shard: Shard, timeout: float, *,
     sorted; with ``runtime``, Pagefind's own files the page loads too."""
     try:
         files = _run_coroutine(lambda: asyncio.wait_for(_index(shard), timeout))
-    except FileNotFoundError as exc:
-        what = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
+    except OSError as exc:  # no binary, not executable, or its pipe broke (it died)
+        what = f"{exc.strerror}: {exc.filename}" if exc.filename else (exc.strerror or str(exc))
         raise BriefsiteError(None, 0, f"search: cannot run Pagefind ({what})",
                              hint="install the project's dependencies (make site installs "
                                   "pagefind[extended]), or build with --no-search") from None
@@ -309,10 +309,6 @@ def _index_pagefind(shard: Shard, timeout: float, *,
                              hint="build with --no-search to publish without search") from None
     except BriefsiteError:
         raise
-    except OSError as exc:  # writing the index's files into the staging folder: a full disk
-        raise BriefsiteError(site, 0, f"cannot write the site: {exc.strerror or exc}",
-                             hint="check free disk space and permissions; the previous site is unchanged"
-                             ) from None
     except Exception as exc:  # Pagefind reports its errors as plain Exceptions
         message = exc.args[0] if exc.args else type(exc).__name__
         raise BriefsiteError(None, 0, f"search: Pagefind failed: {message}",
