@@ -5,10 +5,12 @@
  * an ASCII letter/digit stands for itself, anything else is an escape word),
  * so a query term becomes a Pagefind phrase of such words, which Pagefind
  * matches by word positions: the result is exactly the set of bulletins whose
- * text contains the term, whitespace ignored, ASCII letters in either case.
+ * text contains the term, whitespace ignored, ASCII letters in either case
+ * and either width (２０２４ is 2024).
  * Several terms separated by spaces must all occur; a quoted phrase is one
  * term, matched as written. The shards (one Pagefind index per run of
- * bulletins, newest first) are merged here with mergeIndex.
+ * bulletins, newest first) are merged here with mergeIndex, each when a
+ * search first needs it (a year filter needs only that year's).
  *
  * A module file rather than inline script, so the site's
  * Content-Security-Policy can forbid inline code. The page's address carries
