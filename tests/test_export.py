@@ -13,7 +13,7 @@ from conftest import BULLETINS, minimal, write_bulletin
 from site_helpers import render, repo_config, resolve
 
 KEYS = ["url", "absolute_url", "title", "issue", "total_issue", "date", "issuer", "city",
-        "city_slug", "recipients", "doc_number", "printed", "printed_by", "contact", "headlines", "original"]
+        "city_slug", "recipients", "recipient_groups", "doc_number", "printed", "printed_by", "contact", "headlines", "original"]
 
 
 def front_matter(path) -> dict:

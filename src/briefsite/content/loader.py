@@ -16,14 +16,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator
 
-from markdown_it import MarkdownIt
-
 from . import controlchars, markup, media
 from .config import Config, suffixed_city
 from ..errors import BriefsiteError, Problems
 from ..files import MAX_BULLETIN_BYTES, read_regular
 from .front_matter import Field, split
-from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
+from .model import PRINTED_LABELS, RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 
 REQUIRED = ("title", "date", "issuer", "city")
 OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "printed_by", "contact", "draft")
@@ -445,14 +443,25 @@ class _Checker:
             return ()
         groups = []
         inner = self.fields["recipients"].inner_lines or {}
+        known = RECIPIENT_KEYS + tuple(PRINTED_LABELS)
+        labels_seen: dict[str, str] = {}
+        # Groups print in the order of the file, as the original printed
+        # them; so do the names in each.
         for key in value:
-            if key not in RECIPIENT_KEYS:
+            if key not in known:
                 self.problems.error(self.path, inner.get(str(key), line), f"unknown recipients key {key!r}"
-                                    + _suggest(str(key), RECIPIENT_KEYS),
-                                    "use report (报), send (送), distribute (发) or cc (抄送)")
-        # Groups print in the 版记's fixed order (报, 送, 发, 抄送); names in
-        # each keep the order of the file.
-        for key in RECIPIENT_KEYS:
+                                    + _suggest(str(key), known),
+                                    "use report (报), send (送), distribute (发) or cc (抄送), "
+                                    "or the label as printed: " + "、".join(PRINTED_LABELS))
+                continue
+            kind = key if key in RECIPIENT_KEYS else PRINTED_LABELS[key]
+            label = RECIPIENT_LABELS[key] if key in RECIPIENT_KEYS else key
+            if label in labels_seen:
+                self.problems.error(self.path, inner.get(str(key), line),
+                                    f"recipients.{key} 与 recipients.{labels_seen[label]} 都印作“{label}”",
+                                    f"把两组单位合并到一处，只保留 {labels_seen[label]}: 或 {key}: 之一")
+                continue
+            labels_seen[label] = key
             names = value.get(key)
             if names is None:
                 continue
@@ -473,8 +482,7 @@ class _Checker:
                 self.problems.error(self.path, line, f"recipients.{key} must be a list of names",
                                     f"one '- name' line per recipient under {key}:")
                 continue
-            groups.append(RecipientGroup(key, RECIPIENT_LABELS[key],
-                                         tuple(" ".join(n.split()) for n in names)))
+            groups.append(RecipientGroup(kind, label, tuple(" ".join(n.split()) for n in names)))
         return tuple(groups)
 
 
@@ -499,7 +507,7 @@ def _suggest(word: str, choices) -> str:
 
 
 def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
-                  md: MarkdownIt | None = None) -> Bulletin | None:
+                  md: markup.Parser | None = None) -> Bulletin | None:
     """Read one file; None (with problems recorded) if it cannot be published."""
     shown = str(path)  # as the user would type it: the source folder plus the file
     try:

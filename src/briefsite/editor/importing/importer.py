@@ -136,8 +136,7 @@ def render_front_matter(facts: dict[str, object], comments: dict[str, str]) -> t
         if key == "recipients":
             out.append("recipients:")
             for group, names in value.items():  # type: ignore[union-attr]
-                note = comments.get(f"recipients.{group}")  # 印作 主送: the label printed
-                out.append(f"  {group}:" + (f"  # {note}" if note else ""))
+                out.append(f"  {group}:")
                 out.extend(f"    - {_scalar(name)}" for name in names)
             continue
         line = f"{key}: {_scalar(value)}"
@@ -224,7 +223,6 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     facts["city"] = city_name
     if closing.recipients:
         facts["recipients"] = closing.recipients
-        comments.update({f"recipients.{key}": text for key, text in closing.label_comments().items()})
     if closing.doc_number:
         facts["doc_number"] = closing.doc_number
     if closing.printed:
