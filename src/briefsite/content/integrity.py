@@ -54,6 +54,19 @@ def check_integrity(archive: Archive, problems: Problems, distinct: tuple[str, .
 MAX_TITLE_SLIP = 2  # characters: 督查 for 督察, a dropped or doubled character
 
 
+# What names a kind of publication in a title, and numbers: titles that differ
+# only there are different series (工作简报 and 工作专报, 第一督察组 and
+# 第二督察组), never a slip.
+KIND_WORDS = ("简报", "专报", "快报", "周报", "日报", "旬报", "月报", "通报", "通讯", "要情", "专刊",
+              "要报", "摘报", "动态", "信息", "增刊", "特刊")
+_KIND_OR_NUMBER_RE = re.compile("|".join(KIND_WORDS) + r"|[0-9０-９〇零一二三四五六七八九十百]+")
+
+
+def differ_by_kind_or_number(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same title but for a kind word or a number."""
+    return a != b and _KIND_OR_NUMBER_RE.sub("#", a) == _KIND_OR_NUMBER_RE.sub("#", b)
+
+
 def check_similar_titles(series: dict[tuple[str, str], list[Bulletin]], problems: Problems,
                          distinct: tuple[str, ...] = ()) -> None:
     """A title one or two characters from another series of the same city is
@@ -71,7 +84,8 @@ def check_similar_titles(series: dict[tuple[str, str], list[Bulletin]], problems
                 continue
             for other, other_items in entries[:i]:
                 distance = edit_distance(title, other, MAX_TITLE_SLIP)
-                if distance > MAX_TITLE_SLIP or min(len(title), len(other)) <= 4 * distance:
+                if distance > MAX_TITLE_SLIP or min(len(title), len(other)) <= 4 * distance \
+                        or differ_by_kind_or_number(title, other):
                     continue
                 for b in items:
                     problems.warning(b.source, key_line(b, "title"),
