@@ -17,6 +17,7 @@ unless asked.
 from __future__ import annotations
 
 import io
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Iterable, Sequence
 
 from ..content.media import (ORIGINAL_KINDS, ORIGINAL_STEM, Limits, MediaError, bulletin_folder, inspect_data,
                              sniff, sniff_original)
-from ..build.store import write_bytes as _write  # atomic: temp file + rename
+from ..build.store import write_bytes  # atomic: temp file + rename
 from ..errors import BriefsiteError
 
 _EXT = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -196,6 +197,18 @@ def keep_original(bulletin: Path, data: bytes, *, force: bool = False) -> Path:
     check_free([path], force)
     _write(path, data)
     return path
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically, as an ordinary file (the temporary file is private, 0600)."""
+    try:
+        write_bytes(path, data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)
+    except OSError as exc:
+        raise BriefsiteError(path, 0, f"无法写入 (cannot write: {exc.strerror})",
+                             hint="请检查文件夹的权限和磁盘空间") from None
 
 
 def _as_png(data: bytes, limits: Limits) -> bytes | None:
