@@ -221,25 +221,35 @@ def _pictures(data: bytes, plumbed, limits: Limits) -> tuple[list[_Picture], int
 
     pictures: list[_Picture] = []
     decorations = 0
+
+    def unreadable(number: int, page) -> None:  # each picture pdfplumber sees, as a problem
+        nonlocal decorations
+        for image in page.images:
+            if is_decoration(float(image["width"]), float(image["height"])):
+                decorations += 1
+                continue
+            pictures.append(_Picture(number, float(image["top"]), float(image["bottom"]), float(image["x0"]),
+                                     float(image["x1"]), Photo(b"", where=f"第 {number} 页",
+                                                               problem=UNREADABLE_PICTURE)))
+
     try:
         document = pdfium.PdfDocument(data)
-    except Exception:  # PDFium refuses a file pdfminer reads: say so per picture
+    except Exception:  # PDFium refuses a file pdfminer reads
         for number, page in enumerate(plumbed.pages, start=1):
-            for image in page.images:
-                size = (float(image["width"]), float(image["height"]))
-                if is_decoration(*size):
-                    decorations += 1
-                    continue
-                pictures.append(_Picture(number, float(image["top"]), float(image["bottom"]), float(image["x0"]),
-                                         float(image["x1"]), Photo(b"", where=f"第 {number} 页",
-                                                                   problem=UNREADABLE_PICTURE)))
+            unreadable(number, page)
         return pictures, decorations
     try:
         for index in range(len(document)):
-            page = document[index]
-            height = page.get_height()
-            for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
-                where = f"第 {index + 1} 页"
+            where = f"第 {index + 1} 页"
+            try:
+                page = document[index]
+                height = page.get_height()
+                objects = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4))
+            except Exception:  # a damaged page: its pictures are reported
+                if index < len(plumbed.pages):
+                    unreadable(index + 1, plumbed.pages[index])
+                continue
+            for obj in objects:
                 try:
                     left, bottom, right, top = obj.get_bounds()
                     pixels = obj.get_px_size()
