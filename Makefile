@@ -4,16 +4,30 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check clean browser-deps screenshots
+.PHONY: site test check serve import clean browser-deps screenshots
+
+# One definition of strictness: what CI rejects (.github/workflows/publish.yml
+# runs `make check` and `make site`), `make site` rejects the same way, so a
+# warning never passes on the editor's machine and then fails the publish.
+STRICT := --strict
 
 site: $(STAMP)
-	$(BIN)/briefsite build
+	$(BIN)/briefsite build $(STRICT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(BIN)/briefsite check --strict
+	$(BIN)/briefsite check $(STRICT)
+
+# Preview while editing, drafts included, opened in the browser: http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/briefsite serve --open
+
+# make import FILE=收到的简报.txt [CITY=益阳市]
+import: $(STAMP)
+	@test -n "$(FILE)" || { echo "用法：make import FILE=收到的简报.txt（可加 CITY=益阳市）" >&2; exit 2; }
+	$(BIN)/briefsite import "$(FILE)" $(if $(CITY),--city "$(CITY)")
 
 # What the browser tests (tests/browser) need beyond Python: axe-core, exactly
 # as locked in tests/browser/package-lock.json. Chromium itself comes from

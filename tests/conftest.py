@@ -46,7 +46,8 @@ class Result:
 
 def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) -> Result:
     """Run the real command line (python -m briefsite) and capture its output."""
-    full_env = {**os.environ, **(env or {})}
+    # Progress lines only when a test asks (a loaded machine can make any build last a second).
+    full_env = {**os.environ, "BRIEFSITE_PROGRESS_AFTER": "3600", **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "briefsite", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
     return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -294,7 +294,7 @@ def test_absurd_dates_are_errors(empty_project, date):
 
 
 def test_date_range_is_configurable(empty_project):
-    write_bulletin(empty_project, BULLETIN, minimal(1, "1938-05-10"))
+    write_bulletin(empty_project, "yiyang/1938-05-10-1.md", minimal(1, "1938-05-10"))
     (empty_project / "briefsite.yaml").write_text("earliest_date: 1900-01-01\n", encoding="utf-8")
     assert run_cli("check", cwd=empty_project).code == 0
 
@@ -309,7 +309,7 @@ def test_huge_gaps_are_reported_as_ranges_quickly(empty_project):
             city = f"城{number}市"
             for issue in (1, last):
                 write_bulletin(empty_project, f"c{number}/2024-05-{10 if issue == 1 else 11}-{issue}.md",
-                               minimal(issue).replace("益阳市", city))
+                               minimal(issue, f"2024-05-{10 if issue == 1 else 11}").replace("益阳市", city))
         started = time.perf_counter()
         result = run_cli("check", cwd=empty_project, timeout=120)
         assert result.code == 0, result.err

@@ -80,8 +80,8 @@ BAD_INPUTS = {
     "malformed YAML": (
         "yiyang/yaml.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班: 联络组\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/yaml.md:4: error: malformed YAML in front-matter: "
-        "mapping values are not allowed"),
+        "bulletins/yiyang/yaml.md:4: error: 这一行的值中有英文冒号加空格（: ），YAML 把它当成了新的键："
+        "issuer: 专班: 联络组 (把整个值用引号括起来，如 issuer: \"专班: 联络组\"，或改用中文冒号“：”)"),
     "unclosed quote": (
         "yiyang/quote.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: \"专班\ncity: 益阳市\n---\n\n正文。\n",
@@ -118,7 +118,7 @@ BAD_INPUTS = {
     "unknown recipients key": (
         "yiyang/rcpt.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\nrecipients:\n  sned:\n    - 市委\n---\n\n正文。\n",
-        "bulletins/yiyang/rcpt.md:6: error: unknown recipients key 'sned'; did you mean 'send'?"),
+        "bulletins/yiyang/rcpt.md:7: error: unknown recipients key 'sned'; did you mean 'send'?"),
     "draft not a boolean": (
         "yiyang/draft.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\ndraft: maybe\n---\n\n正文。\n",
@@ -222,7 +222,7 @@ def test_yaml_error_line_counts_blank_lines_after_the_opening(empty_project):
 
 def test_two_bulletins_claiming_the_same_series_and_issue(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-10-1.md", GOOD.format(issue=1))
-    write_bulletin(empty_project, "yiyang/2024-06-01-1.md", GOOD.format(issue=1))
+    write_bulletin(empty_project, "yiyang/2024-06-01-1.md", GOOD.format(issue=1).replace("2024-05-10", "2024-06-01"))
     result = check(empty_project)
     assert result.code == 1
     assert lines_of(result.err)[0] == (
@@ -249,14 +249,14 @@ def test_two_bulletins_claiming_the_same_total_issue(empty_project):
 
 def test_two_files_writing_the_same_url_from_different_folders(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-10-1.md", GOOD.format(issue=1))
-    write_bulletin(empty_project, "misc/2024-05-10-1.md", GOOD.format(issue=2))
+    write_bulletin(empty_project, "misc/2024-05-10-1.md", GOOD.format(issue=2).replace("issue: 2\n", ""))
     result = check(empty_project)
     assert result.code == 1
     assert ("bulletins/yiyang/2024-05-10-1.md:1: error: would be written to the same URL "
             "bulletins/yiyang/2024-05-10-1/ as bulletins/misc/2024-05-10-1.md (rename one of the files)"
             ) in result.err
     # The misplaced file is also told where it belongs.
-    assert ("bulletins/misc/2024-05-10-1.md:6: warning: file is in folder 'misc', but city 益阳市 "
+    assert ("bulletins/misc/2024-05-10-1.md:5: warning: file is in folder 'misc', but city 益阳市 "
             "has the slug 'yiyang': its page is published under bulletins/yiyang/ "
             "(move it to bulletins/yiyang/2024-05-10-1.md") in result.err
 
@@ -275,7 +275,7 @@ def test_two_cities_sharing_a_slug(empty_project):
     (empty_project / "briefsite.yaml").write_text("cities:\n  永州市: yiyang\n", encoding="utf-8")
     write_bulletin(empty_project, "yiyang/2024-05-10-1.md", GOOD.format(issue=1))
     write_bulletin(empty_project, "yiyang/2024-05-11-1.md",
-                   GOOD.format(issue=1).replace("益阳市", "永州市"))
+                   GOOD.format(issue=1).replace("益阳市", "永州市").replace("2024-05-10", "2024-05-11"))
     result = check(empty_project)
     assert result.code == 1
     assert ("bulletins/yiyang/2024-05-11-1.md:6: error: cities 永州市 and 益阳市 "

@@ -45,17 +45,24 @@ def test_blank_lines_after_the_opening_do_not_shift_lines(loader):
     assert error_of("---\n\n\ntitle: 简报\nissuer: 专班: 组\n---\nx\n").line == 5
 
 
-@pytest.mark.parametrize("text, line", [
-    ("---\ntitle: 简报\nissuer: 专班: 组\ncity: 益阳市\n---\nx\n", 3),  # colon in a value
-    ("---\ntitle: 简报\nissuer: \"专班\ncity: 益阳市\n---\nx\n", 3),  # unclosed quote
-    ("---\ntitle: 简报\nissuer: [专班\ncity: 益阳市\n---\nx\n", 3),  # unclosed bracket
-    ("---\ntitle: 简报\n  date: 2024-05-10\n---\nx\n", 3),  # stray indentation
-    ("---\ntitle: 简报\n\tdate: 2024-05-10\n---\nx\n", 3),  # tab
+@pytest.mark.parametrize("text, line, message", [
+    ("---\ntitle: 简报\nissuer: 专班: 组\ncity: 益阳市\n---\nx\n", 3,
+     "这一行的值中有英文冒号加空格（: ），YAML 把它当成了新的键"),  # colon in a value
+    ("---\ntitle: 简报\nissuer: \"专班\ncity: 益阳市\n---\nx\n", 3,
+     "malformed YAML in front-matter: "),  # unclosed quote
+    ("---\ntitle: 简报\nissuer: [专班\ncity: 益阳市\n---\nx\n", 3,
+     "malformed YAML in front-matter: "),  # unclosed bracket
+    ("---\ntitle: 简报\n  date: 2024-05-10\n---\nx\n", 3,
+     "这一行多了缩进，YAML 把它当成了上一行内容的续行"),  # stray indentation
+    ("---\ntitle: 简报\n\tdate: 2024-05-10\n---\nx\n", 3,
+     "这一行用制表符（Tab）缩进，YAML 只认空格"),  # tab
+    ("---\ntitle: 简报\nrecipients:\n  report:\n\u3000\u3000- 市委\n  cc:\n    - 省专班\n---\nx\n", 5,
+     "这一行用全角空格（　）缩进，YAML 只认半角空格"),  # full-width indent, at its own line
 ])
-def test_malformed_yaml_points_at_the_line_to_fix(loader, text, line):
+def test_malformed_yaml_points_at_the_line_to_fix(loader, text, line, message):
     error = error_of(text)
     assert error.line == line, error.format()
-    assert error.message.startswith("malformed YAML in front-matter: ")
+    assert error.message.startswith(message), error.format()
     assert 'in "<unicode string>"' not in error.message
     assert error.hint
 

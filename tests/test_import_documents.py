@@ -333,6 +333,6 @@ def test_word_masthead_families_and_places(lines, city: str):
     imported = interpret(read_docx(_word_masthead(lines), "x.docx"))
     assert (imported.facts["issue"], imported.facts["date"], imported.facts["city"]) == (5, dt.date(2024, 6, 3), city)
     assert imported.facts["title"] == lines[1 if lines[0][0].startswith("内部") else 0][0]
-    assert imported.facts["recipients"] == {"send": ["市委办公室", "市政府办公室"],
-                                            "distribute": ["各区县（市）督察整改办"]}
+    assert imported.facts["recipients"] == {"主送": ["市委办公室", "市政府办公室"],
+                                            "分送": ["各区县（市）督察整改办"]}
     assert imported.body == "### 市领导调研湘江保护工作\n\n6月2日，市领导赴湘江沿岸调研生态环境保护工作。"

@@ -45,11 +45,14 @@ def test_total_issue_and_contact_follow(project: Path):
     assert body.strip() == "### （标题）\n\n（正文）"  # the series has no ## sections: a default
 
 
-def test_default_date_is_today(project: Path):
+def test_no_date_is_never_today_by_default(project: Path):
+    """The file is named after the date, so it is asked for (on a terminal:
+    tests/test_editor_slips.py) and never assumed to be today."""
     result = run_cli("new", "--city", "益阳市", cwd=project)
-    assert result.code == 0, result.err
-    today = dt.date.today().isoformat()
-    assert result.out.splitlines()[0] == f"bulletins/yiyang/{today}-2.md"
+    assert result.code == 1
+    assert result.err == ("error: 没有给出这一期的日期（文件名和网址按日期命名） "
+                          "(加上 --date YYYY-MM-DD，例如 --date 2024-05-27)\n")
+    assert dt.date.today().isoformat() not in " ".join(p.name for p in (project / "bulletins").rglob("*"))
 
 
 def test_refuses_to_overwrite(project: Path):

@@ -74,7 +74,9 @@ def schema_errors(front_matter: str) -> list[str]:
 
 def loader_errors(tmp_path: Path, front_matter: str, body: str = "### 标题\n\n正文。\n") -> list[str]:
     source = tmp_path / "bulletins"
-    path = source / "yiyang" / "2024-05-10-1.md"
+    # Named without a date: these cases are about the front-matter's values,
+    # not about a file name agreeing with them (tests/test_editor_slips.py).
+    path = source / "yiyang" / "bulletin.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front_matter}---\n\n{body}", encoding="utf-8")
     problems = Problems()
@@ -157,7 +159,7 @@ BAD = {
     "recipients as a list": REQUIRED + "recipients:\n  - 市委办公室\n",
     "recipients as text": REQUIRED + "recipients: 市委办公室\n",
     "unknown recipient group": REQUIRED + "recipients:\n  reprot:\n    - 市委办公室\n",
-    "recipient group in Chinese": REQUIRED + "recipients:\n  报:\n    - 市委办公室\n",
+    "recipient group under an unknown label": REQUIRED + "recipients:\n  收文:\n    - 市委办公室\n",
     "empty recipient list": REQUIRED + "recipients:\n  report: []\n",
     "blank recipient name": REQUIRED + "recipients:\n  report:\n    - '  '\n",
     "recipient as a number": REQUIRED + "recipients:\n  report:\n    - 123\n",
@@ -206,11 +208,12 @@ def test_format_docs_example_agrees(tmp_path):
 
 def test_every_loader_key_is_in_the_schema():
     from briefsite.content.loader import KNOWN_KEYS, REQUIRED as LOADER_REQUIRED
-    from briefsite.content.model import RECIPIENT_KEYS
+    from briefsite.content.model import PRINTED_LABELS, RECIPIENT_KEYS
 
     assert set(SCHEMA["properties"]) == set(KNOWN_KEYS)
     assert set(SCHEMA["required"]) == set(LOADER_REQUIRED)
-    assert set(SCHEMA["properties"]["recipients"]["properties"]) == set(RECIPIENT_KEYS)
+    assert set(SCHEMA["properties"]["recipients"]["properties"]) == \
+        set(RECIPIENT_KEYS) | set(PRINTED_LABELS)
 
 
 def test_schema_is_valid_2020_12():

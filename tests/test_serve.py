@@ -254,3 +254,41 @@ def test_refuses_an_output_folder_it_did_not_make(project):
     assert result.code == 1
     assert "refusing to overwrite it" in result.err
     assert (project / "site" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_drafts_are_previewed_with_a_banner_and_never_built(project, start):
+    """Like Hugo's -D: serve shows a draft, marked, and prints its address when
+    it changes; an editor's swap file is no change; build leaves it out."""
+    result = subprocess.run([sys.executable, "-m", "briefsite", "new", "--city", "益阳市", "--date", "2024-05-27"],
+                            cwd=project, capture_output=True, text=True, timeout=WAIT)
+    assert result.returncode == 0, result.stderr
+    draft = project / result.stdout.splitlines()[0]
+    page = f"/bulletins/yiyang/{draft.stem}/"
+    server = start()
+    status, _, body = server.get(page)
+    assert status == 200
+    assert 'class="draft-banner"' in body and "草稿" in body
+    assert '<meta name="robots" content="noindex">' in body
+    # Lists show it too, marked, so the editor never mistakes it for a published issue.
+    for listing in ("/", "/cities/yiyang/", "/archive/2024/"):
+        status, _, body = server.get(listing)
+        item = re.search(rf'<li class="bulletin-item">\s*<a href="[^"]*{draft.stem}/[^"]*">.*?</li>', body, re.S)
+        assert status == 200 and item, listing
+        assert '<span class="draft-mark">草稿</span>' in item.group(0), listing
+        assert body.count('class="draft-mark"') == 1, listing
+
+    (draft.parent / f".{draft.name}.swp").write_bytes(b"vim swap")
+    (draft.parent / "4913").write_bytes(b"")
+    edit(draft, "draft: true", "draft: true\ncontact: 联系人：张三")
+    server.wait_for(rf"built \(changed: {re.escape(str(draft.relative_to(project)))}\)", "out")
+    server.wait_for(rf"打开 http://127\.0\.0\.1:{server.port}{re.escape(page)}\n", "out")
+    assert ".swp" not in server.text("out") and "4913" not in server.text("out")
+    assert server.stop() == 0
+
+    built = subprocess.run([sys.executable, "-m", "briefsite", "build"], cwd=project,
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert "1 drafts skipped" in built.stdout
+    assert not (project / "site" / page.strip("/")).exists()
+    assert not any("draft-banner" in p.read_text(encoding="utf-8") or "draft-mark" in p.read_text(encoding="utf-8")
+                   for p in (project / "site").rglob("*.html"))

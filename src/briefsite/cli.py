@@ -62,6 +62,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="another host name the preview may be reached by (e.g. a machine's "
                             "name on the network); local names and IP addresses need none. "
                             "Requests naming any other host are refused (DNS rebinding)")
+    serve.add_argument("--open", action="store_true",
+                       help="open the preview in the browser; open tabs then go to the bulletin just saved")
     serve.set_defaults(run=cmd_serve)
 
     imp = sub.add_parser("import", help="导入收到的简报（PDF、Word 或文本）为简报文件 "
@@ -81,7 +83,9 @@ def make_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="start the next issue of a series, as a draft")
     new.add_argument("--city", required=True, help="the series' city, e.g. 益阳市")
     new.add_argument("--title", help="the series' title, if the city has several")
-    new.add_argument("--date", type=_iso_date, help="the issue date, YYYY-MM-DD (default: today)")
+    new.add_argument("--date", type=_iso_date,
+                     help="the issue date, YYYY-MM-DD; it names the file (asked for on a terminal "
+                          "when left out)")
     _common_source(new)
     new.set_defaults(run=cmd_new)
     return parser
@@ -121,9 +125,11 @@ def _report_warnings(warnings) -> None:
 def cmd_build(args) -> int:
     from .build.site import build
 
+    from .progress import Progress
+
     config = load_config(args.config)
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
-                    search=args.search, cache=args.cache, jobs=args.jobs)
+                    search=args.search, cache=args.cache, jobs=args.jobs, progress=Progress())
     _report_warnings(summary.warnings)
     print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped{_ignored(summary, args.source)}), "
           f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "
@@ -178,7 +184,7 @@ def cmd_serve(args) -> int:
     from .serve.server import serve
 
     return serve(args.source, args.out, args.config, host=args.host, port=args.port,
-                 allow_hosts=tuple(args.allow_host))
+                 allow_hosts=tuple(args.allow_host), open_browser=args.open)
 
 
 def cmd_import(args) -> int:
@@ -209,13 +215,33 @@ def cmd_import(args) -> int:
     return 1 if failed else 0
 
 
-def cmd_new(args) -> int:
-    import datetime as dt
+def _ask_date():
+    """The issue's date, asked for on a terminal: the file and its URL are
+    named after it, so today's date is never assumed."""
+    from .content.dates import parse_date
 
+    example = "例如 --date 2024-05-27"
+    if not sys.stdin.isatty():
+        raise BriefsiteError(None, 0, "没有给出这一期的日期（文件名和网址按日期命名）",
+                             hint=f"加上 --date YYYY-MM-DD，{example}")
+    for _ in range(3):
+        print("这一期的日期（如 2024-05-27 或 2024年5月27日）：", end="", file=sys.stderr, flush=True)
+        answer = sys.stdin.readline()
+        if not answer:
+            break
+        date = parse_date(answer.strip())
+        if date is not None:
+            return date
+        print(f"“{answer.strip()}”不是日期", file=sys.stderr)
+    raise BriefsiteError(None, 0, "没有给出这一期的日期（文件名和网址按日期命名）",
+                         hint=f"加上 --date YYYY-MM-DD，{example}")
+
+
+def cmd_new(args) -> int:
     from .editor.scaffold import create_next
 
     config = load_config(args.config)
-    plan = create_next(args.source, config, args.city, args.title, args.date or dt.date.today())
+    plan = create_next(args.source, config, args.city, args.title, args.date or _ask_date)
     for note in plan.notes:
         print(f"{plan.path}: warning: {note}", file=sys.stderr)
     print(plan.path)
@@ -232,8 +258,28 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated()
 
 
+def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """A mistyped command gets the nearest real one, before argparse's own error."""
+    import difflib
+
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first is None or first in COMMANDS:
+        return
+    close = difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.5)
+    hint = f"是否要运行 briefsite {close[0]}？" if close else "可用的命令：" + "、".join(COMMANDS)
+    parser.exit(2, f"briefsite: error: 没有 {first} 这个命令；{hint}（briefsite --help 列出全部命令）\n")
+
+
+COMMANDS = ("build", "check", "serve", "import", "new")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # no command: the help, not argparse's terse error
+        parser.print_help()
+        return 0
+    _suggest_command(parser, argv)
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:

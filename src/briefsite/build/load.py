@@ -22,6 +22,7 @@ from . import store
 from .cache import Entry, ParseCache, light
 from .plan import source_stats
 from .workers import iter_chunks
+from ..progress import NoProgress
 
 
 @dataclass
@@ -61,7 +62,7 @@ def bulletin_stat(path: Path, stat: tuple | None) -> tuple | None:
 
 
 def load(source: Path, config: Config, problems: Problems, *, cache: ParseCache | None = None,
-         jobs: int = 1, sources: Sources | None = None) -> list[Bulletin]:
+         jobs: int = 1, sources: Sources | None = None, progress=None) -> list[Bulletin]:
     """Step 2: every valid bulletin (drafts included), in file order.
 
     Without a cache every file is parsed here. With one, unchanged files are
@@ -74,10 +75,21 @@ def load(source: Path, config: Config, problems: Problems, *, cache: ParseCache 
     if sources is None:
         sources = discover(source)
     problems.extend(sources.problems)
+    with (progress or NoProgress()).stage("读取简报", len(sources.paths), "期") as stage:
+        return _load(source, config, problems, cache, jobs, sources, stage)
+
+
+def _load(source: Path, config: Config, problems: Problems, cache: ParseCache | None, jobs: int,
+          sources: Sources, stage) -> list[Bulletin]:
     if cache is None:
         md = make_parser()
-        loaded = (loader.load_bulletin(path, source, config, problems, md) for path in sources.paths)
-        return [bulletin for bulletin in loaded if bulletin is not None]
+        bulletins = []
+        for path in sources.paths:
+            bulletin = loader.load_bulletin(path, source, config, problems, md)
+            stage.advance()
+            if bulletin is not None:
+                bulletins.append(bulletin)
+        return bulletins
     results: dict[str, tuple] = {}
     misses: list[str] = []
     for path, stat in zip(sources.paths, sources.stats):
@@ -87,10 +99,12 @@ def load(source: Path, config: Config, problems: Problems, *, cache: ParseCache 
             misses.append(shown)
         else:
             results[shown] = (entry, entry.warnings)
+    stage.advance(len(sources.paths) - len(misses))  # unchanged: taken from the cache
     slim = ParseCache(cache.root, config, cache.key)  # what workers need, without the index
     for shown, blob in zip(misses, iter_chunks(_parse_chunk, misses, jobs, source, config, slim)):
         entry, found = result = store.loads(blob)
         results[shown] = result
+        stage.advance()
         if entry is not None:
             entry = cache.lazy(_interned(entry), source)
             results[shown] = (entry, found)

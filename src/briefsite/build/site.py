@@ -22,6 +22,7 @@ from ..content.archive import Archive, build_archive
 from ..content.config import Config
 from ..content.integrity import check_integrity
 from ..errors import BriefsiteError, BuildFailed, Problems
+from ..progress import NoProgress
 from ..pages.outputs import Output, site_outputs
 from ..pages.render import make_environment
 from ..pages import feeds
@@ -49,6 +50,7 @@ class Summary:
     search: SearchIndex | None = None  # None: built with --no-search (or check)
     written: int = 0  # files written or removed (the rest kept their inode and mtime)
     ignored: tuple[Path, ...] = ()  # bulletin-like files passed over by name (.#x.md, x.md~)
+    urls: dict[str, str] = field(default_factory=dict)  # source file -> page URL (site-relative)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ def _gc_spared(function):
 @_gc_spared
 def build(source: Path, out: Path, config: Config, *, strict: bool = False,
           lock_timeout: float = DEFAULT_TIMEOUT, search: bool = True,
-          cache: ParseCache | Path | bool = True, jobs: int | None = None) -> Summary:
+          cache: ParseCache | Path | bool = True, jobs: int | None = None,
+          drafts: bool = False, progress=None) -> Summary:
     """Validate, render, index and atomically replace ``out`` with the new site.
 
     ``search=False`` (--no-search) skips the search index, for quick previews.
@@ -97,20 +100,25 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     folder, an open ``ParseCache`` (kept in memory by ``briefsite serve``
     between builds), or False for none. Only files whose bytes change are
     written; the others keep their inode and mtime. ``jobs``: processes for
-    parsing (default: one per CPU).
+    parsing (default: one per CPU). ``progress``: a ``progress.Progress`` to
+    show the stages of a long build on (the command line's). ``drafts`` (briefsite serve only): drafts
+    get pages, with a 草稿 banner and noindex; ``briefsite build`` never
+    passes it, and the flag is part of every output's fingerprint, so the
+    next build replaces every page a preview made.
     """
     clock = Stopwatch()
     feeds.source_date_epoch()  # a malformed value fails now, not in the middle of the build
     output.check_output_folder(out)
     parse_cache = open_cache(cache, source, config)
-    plan = open_plan(parse_cache, out, config, search=search, kept=cache is parse_cache)
+    plan = open_plan(parse_cache, out, config, search=search, kept=cache is parse_cache, drafts=drafts)
     sources = discover(source)  # 1. discover
     if plan.nothing_changed(sources.paths, sources.stats, strict=strict):
         with build_lock(out, timeout=lock_timeout):
             output.clear_leftovers(out)  # of a build that was killed
         return unchanged_summary(plan, sources, clock)
     archive, problems = load_archive(source, config, strict=strict, cache=parse_cache,  # 2. load, 3. archive
-                                     jobs=bounded_jobs(jobs), sources=sources)
+                                     jobs=bounded_jobs(jobs), sources=sources, drafts=drafts,
+                                     progress=progress)
     gc.freeze()  # the archive and the cache's records live to the end of the build (see _gc_spared)
     clock.lap("load")
     photos = resize_photos(archive, config, problems,  # 3b. photos
@@ -133,8 +141,9 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             # 7. index search: the shards' files are written with the others
             # (6.), so the live files of unchanged shards are kept like pages.
             indexing = SearchStep(archive, plan) if search else None
-            written = write(itertools.chain(render(planned),  # 5. render, 6. write
-                                            indexing.rendered() if indexing else ()), update, plan)
+            written = write(itertools.chain(  # 5. render, 6. write
+                staged(render(planned), progress, "生成页面"),
+                staged(indexing.rendered(), progress, "建立检索索引") if indexing else ()), update, plan)
             index = indexing.result if indexing else None
             clock.lap("render")
             if index is not None and index.seconds:
@@ -153,7 +162,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         photos.store.prune(photos.renditions)  # forget photos no longer published
     return Summary(*counts, seconds=clock.total(), warnings=problems.warnings, stages=clock.stages,
                    search=index, written=len(update.changed) if committed else 0,
-                   ignored=tuple(problems.ignored))
+                   ignored=tuple(problems.ignored), urls={b.source: b.url for b in archive.bulletins})
 
 
 def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) -> ParseCache | None:
@@ -166,7 +175,7 @@ def open_cache(cache: ParseCache | Path | bool, source: Path, config: Config) ->
 
 
 def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, search: bool,
-              kept: bool) -> OutputPlan:
+              kept: bool, drafts: bool = False) -> OutputPlan:
     """The output plan, with the last build's record when there is a cache.
     ``kept``: the cache stays open between builds (serve), so it remembers
     the pages it fingerprinted."""
@@ -174,7 +183,8 @@ def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, sear
     if root is not None and resolved(root).is_relative_to(resolved(out)):
         raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
                              hint="keep the source folder outside the output folder, or pass another cache folder")
-    return OutputPlan(out, root, render_key(config), search=search,
+    key = render_key(config) + ("+drafts" if drafts else "")  # a preview's pages are never kept
+    return OutputPlan(out, root, key, search=search,
                       parse_key=parse_cache.key if parse_cache is not None else "",
                       known=parse_cache.outputs if parse_cache is not None else None,
                       known_pages=parse_cache.pages if kept and parse_cache is not None else None)
@@ -198,16 +208,17 @@ def bounded_jobs(jobs: int | None) -> int:
 
 def load_archive(source: Path, config: Config, *, strict: bool = False,
                  cache: ParseCache | None = None, jobs: int = 1,
-                 sources: Sources | None = None) -> tuple[Archive, Problems]:
+                 sources: Sources | None = None, drafts: bool = False,
+                 progress=None) -> tuple[Archive, Problems]:
     """Steps 1-3: read and validate every bulletin, then index them.
 
     With a ``cache`` unchanged files are not parsed again and the bulletins'
     bodies stay on disk until read; ``jobs`` processes parse the rest.
     """
     problems = Problems()
-    bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources)
-    archive = build_archive(bulletins, problems)
-    check_integrity(archive, problems)  # series-level: gaps, order, links to drafts
+    bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources, progress=progress)
+    archive = build_archive(bulletins, problems, show_drafts=drafts)
+    check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems
@@ -225,6 +236,12 @@ def resize_photos(archive: Archive, config: Config, problems: Problems, *, cache
     if problems.errors:
         raise BuildFailed(problems.items)
     return photos
+def staged(items: Iterable[Rendered], progress, name: str) -> Iterator[Rendered]:
+    """``items``, counted as a stage of the build's progress (files made)."""
+    with (progress or NoProgress()).stage(name, None, "个文件") as stage:
+        for item in items:
+            yield item
+            stage.advance()
 
 
 def render(planned: Iterable[Planned]) -> Iterator[Rendered]:

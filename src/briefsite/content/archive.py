@@ -60,14 +60,15 @@ def newest_first(bulletins) -> tuple[Bulletin, ...]:
     return tuple(sorted(bulletins, key=lambda b: b.sort_key, reverse=True))
 
 
-def build_archive(bulletins: list[Bulletin], problems: Problems) -> Archive:
-    """Index the bulletins; record collisions and duplicates as errors."""
+def build_archive(bulletins: list[Bulletin], problems: Problems, *, show_drafts: bool = False) -> Archive:
+    """Index the bulletins; record collisions and duplicates as errors.
+    ``show_drafts`` (the preview): drafts are indexed like published issues."""
     _check_collisions(bulletins, problems)
     # Sorted once: every list below is a part of this one, taken in order, so
     # it is newest first too (sorting each again cost ~25 ms per 10,000 on
     # every rebuild).
-    published = newest_first(b for b in bulletins if not b.draft)
-    drafts = tuple(b for b in bulletins if b.draft)
+    published = newest_first(b for b in bulletins if show_drafts or not b.draft)
+    drafts = () if show_drafts else tuple(b for b in bulletins if b.draft)
 
     by_city: dict[str, list[Bulletin]] = defaultdict(list)
     for b in published:

@@ -50,7 +50,9 @@ _SUFFIXES = ("土家族苗族自治州", "自治州", "自治县", "地区", "�
              "省", "市", "州", "县", "区", "盟")
 
 CONFIG_KEYS = ("title", "description", "base_url", "cities", "templates", "author", "newest_count",
-               "earliest_date", "latest_date", "originals", "image_max_mb", "image_max_megapixels")
+               "earliest_date", "latest_date", "originals", "image_max_mb", "image_max_megapixels",
+               "distinct_series", "links")
+LINK_STYLES = ("folders", "files")
 # Dates a bulletin may carry unless briefsite.yaml says otherwise: the
 # People's Republic's government bulletins, up to the end of this century.
 # 0001-01-01 or 9999-12-31 is a typo, and would make year lists and timelines
@@ -75,6 +77,13 @@ class Config:
     newest_count: int = 10
     earliest_date: dt.date = EARLIEST_DATE
     latest_date: dt.date = LATEST_DATE
+    # Titles that are series of their own although one or two characters
+    # from another series of the same city (no "是否应为…" warning).
+    distinct_series: tuple[str, ...] = ()  # sorted: repr() keys the cache
+    # "folders": links end in "/" (a web server adds index.html); "files":
+    # every internal link names index.html, so the site works from a folder
+    # or a USB stick opened in a browser (file://).
+    links: str = "folders"
     path: Path | None = None
     # Publish each bulletin's original.pdf / original.docx beside its page (下载原件).
     originals: bool = False
@@ -92,6 +101,17 @@ def city_slug(city: str, mapping: Mapping[str, str] | None = None) -> str:
     if city in KNOWN_CITY_SLUGS:
         return KNOWN_CITY_SLUGS[city]
     return default_slug(city)
+
+
+def suffixed_city(city: str, mapping: Mapping[str, str] | None = None) -> str | None:
+    """The known city that ``city`` names without its suffix (益阳 -> 益阳市), or None."""
+    known = set(KNOWN_CITY_SLUGS) | set(mapping or ())
+    if city in known:
+        return None
+    for suffix in _SUFFIXES:
+        if city + suffix in known:
+            return city + suffix
+    return None
 
 
 def default_slug(name: str) -> str:
@@ -259,6 +279,16 @@ def load_config(path: Path | None) -> Config:
 
     limits = Limits(max_bytes=round(limit("image_max_mb", 20) * 1024 * 1024),
                     max_pixels=int(limit("image_max_megapixels", 40) * 1_000_000))
+    distinct = data.get("distinct_series") or []
+    if not isinstance(distinct, list) or not all(isinstance(t, str) for t in distinct):
+        error("distinct_series", "distinct_series 应是标题列表，每行以 '- ' 开头",
+              "例如 distinct_series: 换行后写 '  - 益阳市工作快报'")
+        distinct = []
+    links = data.get("links", "folders")
+    if links not in LINK_STYLES:
+        error("links", f"links 只能是 folders 或 files，不是 {links!r}",
+              "files：离线副本（从文件夹或 U 盘直接打开）；folders：放在网站服务器上（默认）")
+        links = "folders"
 
     config = Config(
         title=text_value("title", Config.title),
@@ -270,6 +300,8 @@ def load_config(path: Path | None) -> Config:
         newest_count=newest,
         earliest_date=earliest,
         latest_date=latest,
+        distinct_series=tuple(sorted({" ".join(t.split()) for t in distinct})),
+        links=links,
         path=path,
         originals=originals,
         image_limits=limits,

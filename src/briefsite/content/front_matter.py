@@ -7,6 +7,7 @@ need them, and refusing them makes "billion laughs" documents harmless.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,9 @@ class Field:
     # mappings. Text keys use it, so a phone number 07371234567 stays as
     # printed instead of becoming YAML 1.1's octal 1004878199.
     raw: str | None = None
+    # File lines inside a list or mapping value: "report" for a nested key,
+    # "report.0" for its first item; so a slip points at its own line.
+    inner_lines: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ def split(text: str, path: str) -> Parsed:
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
+        explained = explain_yaml_error(fm_text, exc)
+        if explained is not None:
+            line, message, hint = explained
+            raise BriefsiteError(path, first + line, message, hint=hint)
         raise BriefsiteError(path, first + _error_line(exc, fm_text),
                              f"malformed YAML in front-matter: {_describe(exc)}",
                              hint="check quotes, colons and indentation; quote values containing ': ' or ' #'")
@@ -97,10 +105,60 @@ def split(text: str, path: str) -> Parsed:
                 # e.g. 2024-02-30 looks like a date to YAML but is none: keep the
                 # text, and let validation say what is wrong with it.
                 value = raw
-            fields[key] = Field(value, line, raw)
+            fields[key] = Field(value, line, raw, None if raw is not None else _inner_lines(value_node, first))
     finally:
         constructor.dispose()
     return Parsed(fields, body, closing_line, 1)
+
+
+def _inner_lines(node: yaml.Node, first: int) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    stack: list[tuple[str, yaml.Node]] = [("", node)]
+    while stack:
+        prefix, current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                name = f"{prefix}{key.value}" if isinstance(key, yaml.ScalarNode) else prefix
+                lines[name] = first + key.start_mark.line
+                stack.append((name + ".", value))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, item in enumerate(current.value):
+                lines[f"{prefix}{i}"] = first + item.start_mark.line
+                stack.append((f"{prefix}{i}.", item))
+    return lines
+
+
+def explain_yaml_error(fm_text: str, exc: yaml.YAMLError) -> tuple[int, str, str] | None:
+    """The slips editors make, in their own terms, at the line that holds
+    them (0-based in ``fm_text``): a tab, a full-width-space indent, an
+    unquoted ': ' inside a value. None when it is none of these."""
+    lines = fm_text.split("\n")
+    for number, text in enumerate(lines):
+        indent = text[: len(text) - len(text.lstrip(" \t\u3000"))]
+        if "\t" in indent:
+            return (number, "这一行用制表符（Tab）缩进，YAML 只认空格",
+                    "把行首的 Tab 换成空格：recipients 下的 report: 等缩进两个空格，单位行缩进四个空格")
+        if "\u3000" in indent:
+            return (number, "这一行用全角空格（　）缩进，YAML 只认半角空格",
+                    "删去行首的全角空格，改用半角空格缩进（中文输入法下按 Shift+空格 切换半角）")
+    problem = getattr(exc, "problem", "") or ""
+    mark = getattr(exc, "problem_mark", None)
+    if "\t" in fm_text and "'\\t'" in problem and mark is not None:
+        return (mark.line, "这一行的值中有制表符（Tab）",
+                "把 Tab 换成空格，或把整个值用引号括起来")
+    if "mapping values are not allowed" in problem and mark is not None and mark.line < len(lines):
+        here = lines[mark.line]
+        before = next((lines[i] for i in range(mark.line - 1, -1, -1) if lines[i].strip()), "")
+        if here[:1] == " " and re.match(r"^[^\s:#-][^:]*:\s*\S", before):
+            return (mark.line, "这一行多了缩进，YAML 把它当成了上一行内容的续行",
+                    "删去行首的空格：只有 recipients 下的行需要缩进")
+    if "mapping values are not allowed" in problem and mark is not None:
+        shown = lines[mark.line].strip() if mark.line < len(lines) else ""
+        lead, sep, value = shown.partition(": ") if not shown.startswith("- ") else ("-", " ", shown[2:])
+        example = f'{lead}{sep}"{value}"' if value else '"…: …"'
+        return (mark.line, f"这一行的值中有英文冒号加空格（: ），YAML 把它当成了新的键：{shown[:40]}",
+                f"把整个值用引号括起来，如 {example[:60]}，或改用中文冒号“：”")
+    return None
 
 
 def _error_line(exc: yaml.YAMLError, fm_text: str) -> int:

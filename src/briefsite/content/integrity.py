@@ -31,15 +31,71 @@ from ..errors import Problems
 from .model import Bulletin
 
 
-def check_integrity(archive: Archive, problems: Problems) -> None:
-    """Record every series-level problem of ``archive`` in ``problems``."""
+def check_integrity(archive: Archive, problems: Problems, distinct: tuple[str, ...] = ()) -> None:
+    """Record every series-level problem of ``archive`` in ``problems``.
+
+    A file that failed to load is already reported as an error; it may be
+    the missing issue of a series, so gaps are not reported in the folders
+    that hold such a file (a warning there would point at an innocent file).
+    """
     everything = list(archive.bulletins) + list(archive.drafts)
-    for items in group_series(everything).values():
+    broken_folders = {Path(p.path).parent for p in problems.errors if p.path}
+    series = group_series(everything)
+    for items in series.values():
         per_year = numbered_per_year(items)
-        check_gaps([b for b in items if not b.draft], [b for b in items if b.draft],
-                   per_year, problems)
+        if not any(Path(b.source).parent in broken_folders for b in items):
+            check_gaps([b for b in items if not b.draft], [b for b in items if b.draft],
+                       per_year, problems)
         check_order(items, per_year, problems)
+    check_similar_titles(series, problems, distinct)
     check_draft_links(archive, problems)
+
+
+MAX_TITLE_SLIP = 2  # characters: 督查 for 督察, a dropped or doubled character
+
+
+def check_similar_titles(series: dict[tuple[str, str], list[Bulletin]], problems: Problems,
+                         distinct: tuple[str, ...] = ()) -> None:
+    """A title one or two characters from another series of the same city is
+    almost always a slip (督查/督察): it starts a series of its own and breaks
+    上一期/下一期. Warned on every file of the smaller series, naming the other."""
+    by_city: dict[str, list[tuple[str, list[Bulletin]]]] = defaultdict(list)
+    for (city, title), items in series.items():
+        by_city[city].append((title, items))
+    for entries in by_city.values():
+        if len(entries) < 2:
+            continue
+        entries.sort(key=lambda e: (-len(e[1]), e[0]))  # the larger series is the reference
+        for i, (title, items) in enumerate(entries):
+            if title in distinct:
+                continue
+            for other, other_items in entries[:i]:
+                distance = edit_distance(title, other, MAX_TITLE_SLIP)
+                if distance > MAX_TITLE_SLIP or min(len(title), len(other)) <= 4 * distance:
+                    continue
+                for b in items:
+                    problems.warning(b.source, key_line(b, "title"),
+                                     f"标题“{title}”与同城市的系列“{other}”（{len(other_items)} 期，"
+                                     f"如 {other_items[-1].source}）只差 {distance} 个字，是否应为“{other}”？",
+                                     f"若是笔误，把 title 改为 {other}；若确是另一个系列，"
+                                     "在 briefsite.yaml 的 distinct_series 下列出这个标题")
+                break
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``; any value above ``limit`` is
+    returned as limit + 1 (the rows stop early: titles are short, pairs few)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
 
 
 def group_series(bulletins: Iterable[Bulletin]) -> dict[tuple[str, str], list[Bulletin]]:

@@ -19,14 +19,14 @@ from typing import Any, Iterator
 from markdown_it import MarkdownIt
 
 from . import controlchars, markup, media
-from .config import Config
+from .config import Config, suffixed_city
 from ..errors import BriefsiteError, Problems
 from ..files import MAX_BULLETIN_BYTES, read_regular
 from .front_matter import Field, split
-from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
+from .model import PRINTED_LABELS, RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 
 REQUIRED = ("title", "date", "issuer", "city")
-OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "contact", "draft")
+OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "printed_by", "contact", "draft")
 KNOWN_KEYS = REQUIRED + OPTIONAL
 MAX_TEXT = 500  # characters in a one-line masthead value
 # Inline Markdown marks per body. Rendering costs ~1 us per character of
@@ -39,6 +39,18 @@ MAX_ISSUE = 1_000_000
 # A name must survive every static host and every file system unchanged.
 NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A file named <date>-<issue>.md (or <date>.md) states its date and issue
+# twice; the URL follows the name, so the two must agree.
+NAME_FACTS_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
+# A heading marker without its space before a Chinese heading (##【县级动态】,
+# ###沅江市…): CommonMark shows the '#'s as text; the usual slip with a
+# Chinese input method. ASCII after the marks (#tag) is left as text.
+UNSPACED_HEADING_RE = re.compile(r"^( {0,3})(#{1,6})(?=[^\x00-\x7f\s])", re.MULTILINE)
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+# Files that are not Markdown but look like a bulletin: an original or a
+# copied text left in bulletins/ instead of being imported.
+FOREIGN_SUFFIXES = (".txt", ".doc", ".docx", ".wps", ".pdf", ".rtf", ".odt")
+_BULLETIN_LIKE_RE = re.compile(r"(?:19|20)\d{2}\s*[-_.年/]?\s*\d{1,2}\s*[-_.月/]?\s*\d{1,2}|简报|第\s*\d+\s*期")
 
 
 def is_ignored(name: str) -> bool:
@@ -112,6 +124,8 @@ def discover(source: Path, problems: Problems, folders: set[Path] | None = None)
                                      f"rename it to {path.stem}.md")
                 elif ".md" in name.lower():  # x.md.orig, x.md.bak: a copy of a bulletin
                     problems.ignored.append(path)
+                elif looks_like_foreign_bulletin(name, filenames):
+                    _report_foreign(path, problems)
                 continue
             if name == "index.md":
                 problems.error(path, 0, "不使用页面包（文件夹加 index.md）(page bundles, a folder with index.md, "
@@ -142,6 +156,22 @@ def _check_media_folder(folder: Path, dirnames: list[str], filenames: list[str],
             problems.error(folder / name, 0, f"不作为简报读取：{folder}/ 存放 {owner} 的照片和原件 "
                            f"(not read as a bulletin: {folder}/ holds the photos and original of {owner})",
                            f"如果它是一期简报，把它移到 {folder.parent}/，放在 {owner} 旁边；否则删除")
+
+
+def looks_like_foreign_bulletin(name: str, siblings) -> bool:
+    """A .txt/.docx/.pdf… named like a bulletin (a date, 简报, 第N期) with no
+    Markdown file of the same name beside it (an original kept next to its
+    bulletin file is not a forgotten one)."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in FOREIGN_SUFFIXES:
+        return False
+    return bool(_BULLETIN_LIKE_RE.search(stem)) and f"{stem}.md" not in siblings
+
+
+def _report_foreign(path: Path, problems: Problems) -> None:
+    hint = (f"运行 .venv/bin/briefsite import {shlex.quote(str(path))} 把它转成简报文件，"
+            "再把它移出 bulletins/（原件也可与生成的 .md 文件同名存放）")
+    problems.warning(path, 0, f"没有读取：只有 .md 文件才是简报，{path.suffix} 文件不会发布", hint)
 
 
 def _utf8_name(name: str) -> bool:
@@ -414,26 +444,47 @@ class _Checker:
                                 "e.g. recipients: then an indented line report: and '- 市委办公室' under it")
             return ()
         groups = []
+        inner = self.fields["recipients"].inner_lines or {}
+        known = RECIPIENT_KEYS + tuple(PRINTED_LABELS)
+        labels_seen: dict[str, str] = {}
+        # Groups print in the order of the file, as the original printed
+        # them; so do the names in each.
         for key in value:
-            if key not in RECIPIENT_KEYS:
-                self.problems.error(self.path, line, f"unknown recipients key {key!r}"
-                                    + _suggest(str(key), RECIPIENT_KEYS),
-                                    "use report (报), send (送), distribute (发) or cc (抄送)")
-        # Groups print in the 版记's fixed order (报, 送, 发, 抄送); names in
-        # each keep the order of the file.
-        for key in RECIPIENT_KEYS:
+            if key not in known:
+                self.problems.error(self.path, inner.get(str(key), line), f"unknown recipients key {key!r}"
+                                    + _suggest(str(key), known),
+                                    "use report (报), send (送), distribute (发) or cc (抄送), "
+                                    "or the label as printed: " + "、".join(PRINTED_LABELS))
+                continue
+            kind = key if key in RECIPIENT_KEYS else PRINTED_LABELS[key]
+            label = RECIPIENT_LABELS[key] if key in RECIPIENT_KEYS else key
+            if label in labels_seen:
+                self.problems.error(self.path, inner.get(str(key), line),
+                                    f"recipients.{key} 与 recipients.{labels_seen[label]} 都印作“{label}”",
+                                    f"把两组单位合并到一处，只保留 {labels_seen[label]}: 或 {key}: 之一")
+                continue
+            labels_seen[label] = key
             names = value.get(key)
             if names is None:
                 continue
             if isinstance(names, str):
                 names = [names]
+            if isinstance(names, list):
+                colons = [(i, n) for i, n in enumerate(names) if isinstance(n, dict) and len(n) == 1]
+                for i, entry in colons:
+                    (left, right), = entry.items()
+                    self.problems.error(self.path, inner.get(f"{key}.{i}", line),
+                                        f"recipients.{key} 的这一项“{left}: {right}”含英文冒号加空格，"
+                                        "YAML 把它读成了键值对，而不是单位名称",
+                                        f"用引号括起来：- \"{left}: {right}\"，或改用中文冒号：- {left}：{right}")
+                if colons:
+                    continue
             if not isinstance(names, list) or not names or \
                     not all(isinstance(n, str) and n.strip() for n in names):
                 self.problems.error(self.path, line, f"recipients.{key} must be a list of names",
                                     f"one '- name' line per recipient under {key}:")
                 continue
-            groups.append(RecipientGroup(key, RECIPIENT_LABELS[key],
-                                         tuple(" ".join(n.split()) for n in names)))
+            groups.append(RecipientGroup(kind, label, tuple(" ".join(n.split()) for n in names)))
         return tuple(groups)
 
 
@@ -492,6 +543,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     recipients = check.recipients()
     doc_number = check.text("doc_number")
     printed = check.date("printed")
+    printed_by = check.text("printed_by")
     contact = check.text("contact")
     draft = check.boolean("draft")
 
@@ -505,9 +557,18 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
                        "use only ASCII letters, digits, '-', '_' and '.', "
                        "e.g. 2024-05-10-1.md (date and issue)")
 
+    full_city = suffixed_city(city, config.city_slugs) if city else None
+    if full_city:
+        problems.error(shown, check.line("city"),
+                       f"city 写作“{city}”，是否应为“{full_city}”？少了“{full_city[len(city):]}”字，"
+                       f"它会被当作另一个城市",
+                       f"写作 city: {full_city}")
+        city = None
     city_slug = config.city_slug(city) if city else ""
     if city:
         _check_folder(path, source, city, city_slug, check.line("city"), problems)
+    if date:
+        _check_name_facts(path, shown, date, issue, check, problems)
 
     marks = _too_many_marks(text, body_start)
     if marks is not None:
@@ -516,7 +577,8 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
                        "不像一期简报，不予处理",
                        "检查文件是否为简报正文；若确有大量此类半角符号，请把它们换成全角符号或拆分成几期")
         return None
-    rendered = markup.render(controlchars.normalise_layout(parsed.body), md)
+    body = _space_headings(shown, parsed.body, text.count("\n", 0, body_start) + 1, problems)
+    rendered = markup.render(controlchars.normalise_layout(body), md)
     first_body_line = text.count("\n", 0, body_start) + 1  # the file line of body line 0
     figures, original = media.resolve(path, shown, first_body_line, rendered.figures, config.image_limits,
                                       problems)
@@ -538,6 +600,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         recipients=recipients,
         doc_number=doc_number,
         printed=printed,
+        printed_by=printed_by,
         contact=contact,
         draft=draft,
         figures=figures,
@@ -547,6 +610,51 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         text=rendered.text,
         lines=MappingProxyType({key: field.line for key, field in parsed.fields.items()}),
     )
+
+
+def _check_name_facts(path: Path, shown: str, date: dt.date, issue: int | None,
+                      check: "_Checker", problems: Problems) -> None:
+    """A file named <date>-<issue>.md must hold that date and issue: the page's
+    URL follows the name, the masthead the front-matter."""
+    match = NAME_FACTS_RE.match(path.stem)
+    if not match:
+        return
+    named_date, named_issue = match.group(1), match.group(2)
+    suffix = issue if issue is not None else named_issue
+    expected = f"{date.isoformat()}-{int(suffix)}.md" if suffix is not None else f"{date.isoformat()}.md"
+    differences = []
+    if named_date != date.isoformat():
+        differences.append(f"日期是 {named_date}，但 date 是 {date.isoformat()}")
+    # <date>-1.md without an issue: may tell two unnumbered bulletins of a day apart.
+    if named_issue is not None and issue is not None and int(named_issue) != issue:
+        differences.append(f"期号是 {int(named_issue)}，但 issue 是 {issue}")
+    if not differences:
+        return
+    line = check.line("date") if named_date != date.isoformat() else check.line("issue")
+    problems.error(shown, line,
+                   f"文件名 {path.name} 与刊头不一致：文件名中{'；'.join(differences)}（网页按文件名发布）",
+                   f"若刊头正确，把文件改名为 {expected}；否则改正刊头")
+
+
+def _space_headings(shown: str, body: str, first_line: int, problems: Problems) -> str:
+    """``##【县级动态】`` read as the heading the editor meant, with a warning
+    naming the line and the fix (Markdown needs a space after the marks)."""
+    if "#" not in body:
+        return body
+    fences = [m.start() for m in _FENCE_RE.finditer(body)]
+
+    def fix(match: re.Match) -> str:
+        if sum(1 for f in fences if f < match.start()) % 2:  # inside a code block: as written
+            return match.group(0)
+        line = first_line + body.count("\n", 0, match.start())
+        end = body.find("\n", match.end())
+        text = body[match.end(): end if end >= 0 else len(body)].strip()
+        marks = match.group(2)
+        problems.warning(shown, line, f"标题标记 {marks} 后缺少空格：“{marks}{text[:20]}”",
+                         f"写作“{marks} {text[:20]}”（已按标题处理）")
+        return f"{match.group(1)}{marks} "
+
+    return UNSPACED_HEADING_RE.sub(fix, body)
 
 
 def _too_many_marks(text: str, body_start: int) -> int | None:

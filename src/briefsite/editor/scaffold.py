@@ -2,8 +2,8 @@
 
 A series is the bulletins with the same city and title. The next issue
 copies what stays the same from the series' latest issue (title, issuer,
-recipients, contact line), takes the next issue number (and 总期号), today's
-date, and the section headings (## 【…】) of the latest issue as an empty
+recipients, contact line), takes the next issue number (and 总期号), the
+date the editor gives (the file is named after it), and the section headings (## 【…】) of the latest issue as an empty
 body. It is written as a draft: checked by ``briefsite check``, never
 published until the editor removes ``draft: true``.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, Problems
@@ -71,13 +72,15 @@ def _last_label(bulletins: list[Bulletin], title: str) -> str:
 
 
 def plan_next(source: Path, config: Config, city: str, title: str | None,
-              date: dt.date) -> tuple[NextIssue, str]:
+              date: "dt.date | Callable[[], dt.date]") -> tuple[NextIssue, str]:
     """The next issue of the series and the text of its file (nothing written yet)."""
     if not source.is_dir():
         raise BriefsiteError(source, 0, "source folder not found", hint="check --source")
     problems = Problems()
     bulletins = load_all(source, config, problems)
     series = choose_series(bulletins, city, title, source)
+    if callable(date):  # asked for once the series is known to exist
+        date = date()
     previous = series[-1]
     notes: list[str] = []
     # A broken file in the series' folder may hold its latest issue number.
@@ -107,7 +110,7 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
     facts["issuer"] = previous.issuer
     facts["city"] = previous.city
     if previous.recipients:
-        facts["recipients"] = {g.key: list(g.names) for g in previous.recipients}
+        facts["recipients"] = {g.written_key: list(g.names) for g in previous.recipients}
     if previous.contact:
         facts["contact"] = previous.contact
     facts["draft"] = True
@@ -123,7 +126,7 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
 
 
 def create_next(source: Path, config: Config, city: str, title: str | None,
-                date: dt.date) -> NextIssue:
+                date: "dt.date | Callable[[], dt.date]") -> NextIssue:
     plan, text = plan_next(source, config, city, title, date)
     try:
         write_new_file(plan.path, text, overwrite=False)

@@ -9,6 +9,9 @@ root and under any sub-path.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -186,7 +189,9 @@ def plan_pages(archive: Archive, config: Config, *, search: bool = True,
         "city_names": tuple(city.name for city in archive.cities),
         "year_numbers": tuple(year.year for year in archive.years),
     })
-    yield Page("404.html", "404.html", {}, base=config.base_url)
+    # Without base_url the page finds the site's root itself (_find_root.js).
+    yield Page("404.html", "404.html", {} if config.base_url else {"inline_script": "_find_root.js"},
+               base=config.base_url)
 
 
 def city_ref(city: City) -> CityRef:
@@ -235,7 +240,19 @@ def url(context, target: str) -> str:
     if target.startswith("#"):
         return target  # a place on this same page
     link = root + target.lstrip("/")
+    if context["site"].links == "files":
+        return explicit_index(link)
     return link or "./"
+
+
+def explicit_index(link: str) -> str:
+    """``../cities/`` -> ``../cities/index.html``: opened from a folder
+    (file://) no server adds index.html, and a folder link shows a listing."""
+    path, mark, rest = link.partition("#")
+    path, qmark, query = path.partition("?")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path + qmark + query + mark + rest
 
 
 @jinja2.pass_context
@@ -245,10 +262,21 @@ def canonical_url(context) -> str:
     return canonical(context["site"], path) or url(context, clean_path(path))
 
 
+def inline_script(env: jinja2.Environment, page: Page) -> dict[str, str]:
+    """The theme's script a page inlines, with the hash that lets the
+    Content-Security-Policy run it (no other inline code may run)."""
+    name = page.context.get("inline_script")
+    if not name:
+        return {}
+    text = env.loader.get_source(env, name)[0]
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return {"inline_script_text": text, "inline_script_hash": f"sha256-{digest}"}
+
+
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     try:
         template = env.get_template(page.template)
-        html = template.render(page.context, root=page.root, page_path=page.path)
+        html = template.render(page.context, root=page.root, page_path=page.path, **inline_script(env, page))
     except jinja2.TemplateSyntaxError as exc:
         raise BriefsiteError(exc.filename or exc.name, exc.lineno, f"template error: {exc.message}")
     except RecursionError:

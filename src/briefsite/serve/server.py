@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import inspect
 import ipaddress
+import json
 import mimetypes
 import re
 import socket
@@ -63,9 +64,16 @@ RELOAD_JS = b"""\
   var script = document.currentScript;
   var since = script ? (new URL(script.src).searchParams.get("v") || "0") : "0";
   var events = new EventSource("/__briefsite/events?since=" + encodeURIComponent(since));
-  events.addEventListener("reload", function () {
+  events.addEventListener("reload", function (event) {
     events.close();
-    window.location.reload();
+    // With serve --open, the tab follows the bulletin the editor just saved.
+    var goto = "";
+    try { goto = JSON.parse(event.data).goto || ""; } catch (e) { goto = ""; }
+    if (goto && goto !== window.location.pathname) {
+      window.location.assign(goto);
+    } else {
+      window.location.reload();
+    }
   });
 })();
 """
@@ -89,6 +97,7 @@ class BuildState:
 
     generation: int = 0
     errors: tuple[str, ...] = ()  # formatted problems; empty when the build succeeded
+    goto: str = ""  # with --open: the path of the one bulletin this build changed
 
 
 class Preview:
@@ -109,12 +118,15 @@ class Preview:
         self.templates: Path | None = None  # the user's template folder, from the config
         self.folders_changed = threading.Event()  # set when the config names another one
         self._cache = None  # site.ParseCache kept across rebuilds, when build() takes one
+        self.address = ""  # http://host:port/ once the server listens
+        self.follow = False  # serve --open: open tabs go to the bulletin just saved
 
-    def rebuild(self, reason: str = "") -> BuildState:
+    def rebuild(self, reason: str = "", changed: tuple[Path, ...] = ()) -> BuildState:
         """Build once; report to the terminal; wake every open tab."""
         with self._build_lock:
             started = time.perf_counter()
             problems: list[BriefsiteError] = []
+            pages: list[str] = []
             why = f" ({reason})" if reason else ""
             try:
                 config = load_config(self.config_path)
@@ -134,6 +146,9 @@ class Preview:
                     print(warning.format(), file=sys.stderr)
                 print(f"built{why}: {summary.bulletins} bulletins, {summary.pages} pages "
                       f"in {time.perf_counter() - started:.2f} s", flush=True)
+                pages = self.changed_pages(summary, changed)
+                for url in pages:
+                    print(f"  打开 {url}", flush=True)
             except BuildFailed as failed:
                 problems = list(failed.problems)
             except BriefsiteError as error:
@@ -150,9 +165,19 @@ class Preview:
                 print(f"build failed{why}: {count} errors; the browser shows them; "
                       "fix and save to rebuild", file=sys.stderr, flush=True)
             with self._changed:
-                self.state = BuildState(self.state.generation + 1, errors)
+                goto = urlsplit(pages[0]).path if self.follow and len(pages) == 1 and not errors else ""
+                self.state = BuildState(self.state.generation + 1, errors, goto)
                 self._changed.notify_all()
             return self.state
+
+    def changed_pages(self, summary, changed: tuple[Path, ...]) -> list[str]:
+        """The preview address of each bulletin that changed, to open at once."""
+        urls = getattr(summary, "urls", None)
+        if not urls or not self.address:
+            return []
+        by_file = {Path(source).resolve(): url for source, url in urls.items()}
+        found = [by_file.get(path.resolve()) for path in changed]
+        return [self.address + url for url in dict.fromkeys(found) if url]
 
     def wait_for_change(self, generation: int, timeout: float) -> BuildState | None:
         """The state once it differs from ``generation``; None on timeout or close."""
@@ -185,9 +210,20 @@ class Preview:
         changed = Path(path)
         if changed == self.config_file():
             return True
-        if is_ignored(changed.name) or _within(changed, self.out.resolve()):
+        if is_editor_temp(changed.name) or _within(changed, self.out.resolve()):
             return False  # editor leftovers; our own output
         return any(_within(changed, folder) for folder in self.watched_folders())
+
+
+# Files editors write beside the one being saved: Vim's swap files (.swp,
+# .swo, ...) and its write test "4913", Kate's .kate-swp, JetBrains'
+# ___jb_tmp___, Chrome's .crswap, numbered temp copies (x.md.tmp.1234).
+_EDITOR_TEMP_RE = re.compile(r"(\.sw[a-p]|\.kate-swp|___jb_(tmp|old)___|\.crswap|\.tmp\.\d+|\.part)$|^4913$")
+
+
+def is_editor_temp(name: str) -> bool:
+    """An editor's leftover or temporary file: never a change worth a rebuild."""
+    return is_ignored(name) or bool(_EDITOR_TEMP_RE.search(name))
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -202,6 +238,8 @@ def _preview_options(build: Callable[..., object]) -> dict:
     except (TypeError, ValueError):
         return {}
     options = {"search": False} if "search" in parameters else {}
+    if "drafts" in parameters:
+        options["drafts"] = True  # like Hugo's -D: drafts get pages, with a 草稿 banner
     if "cache" in parameters:
         options["cache"] = True
     return options
@@ -235,7 +273,7 @@ def watch_folders(preview: Preview, stop: threading.Event) -> None:
         until = _AnyEvent(stop, preview.folders_changed)
         for changes in watchfiles.watch(*folders, watch_filter=preview.relevant, stop_event=until,
                                         raise_interrupt=False, rust_timeout=WATCH_POLL_MS):
-            preview.rebuild(_describe(changes))
+            preview.rebuild(_describe(changes), tuple(Path(path) for _, path in changes))
 
 
 class _AnyEvent:
@@ -482,7 +520,8 @@ class Handler(BaseHTTPRequestHandler):
                         break
                     self.wfile.write(b": keep-alive\n\n")  # also notices closed tabs
                 else:
-                    self.wfile.write(f"event: reload\ndata: {state.generation}\n\n".encode())
+                    data = json.dumps({"generation": state.generation, "goto": state.goto})
+                    self.wfile.write(f"event: reload\ndata: {data}\n\n".encode())
                     since = state.generation
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -564,6 +603,24 @@ def open_server(host: str, port: int, preview: Preview,
                              hint=hint)
 
 
+def open_in_browser(address: str) -> None:
+    """The preview in the editor's default browser; where none can be
+    started (a server, a container), the printed address is enough."""
+    import os
+    import webbrowser
+
+    # Without a desktop, webbrowser would start a text browser (lynx, w3m)
+    # in this very terminal, in front of the server's messages.
+    desktop = (sys.platform in ("win32", "darwin") or "BROWSER" in os.environ
+               or "DISPLAY" in os.environ or "WAYLAND_DISPLAY" in os.environ)
+    try:
+        if desktop and webbrowser.open(address, new=2):
+            return
+    except webbrowser.Error:
+        pass
+    print(f"warning: 无法自动打开浏览器，请手动打开 {address}", file=sys.stderr, flush=True)
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -572,7 +629,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127.0.0.1",
-          port: int = 8000, allow_hosts: tuple[str, ...] = ()) -> int:
+          port: int = 8000, allow_hosts: tuple[str, ...] = (), open_browser: bool = False) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); returns the exit status."""
     if not 0 <= port <= 65535:
         raise BriefsiteError(None, 0, f"端口 {port} 无效：端口号必须在 0 到 65535 之间",
@@ -582,24 +639,28 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
                              hint="check --source, or create bulletins/")
     output.check_output_folder(out)  # never replace a folder briefsite did not make
     preview = Preview(source, out, config_path)
+    preview.follow = open_browser
     server = open_server(host, port, preview, allow_hosts)
     stop = threading.Event()
     threads: list[threading.Thread] = []
     try:
+        bound_host, bound_port = server.server_address[:2]
+        shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
+        shown = f"[{shown}]" if ":" in str(shown) else shown
+        preview.address = f"http://{shown}:{bound_port}/"
         preview.rebuild()
         for watcher in (watch_folders, watch_config):
             thread = threading.Thread(target=_report_crash, args=(watcher, preview, stop),
                                       name=watcher.__name__, daemon=True)
             thread.start()
             threads.append(thread)
-        bound_host, bound_port = server.server_address[:2]
-        shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
-        shown = f"[{shown}]" if ":" in str(shown) else shown
         if not _is_loopback(host):
             print(f"warning: listening on {host}: anyone who can reach this machine "
                   "can read the preview", file=sys.stderr)
         print(f"serving {out}/ at http://{shown}:{bound_port}/ "
               f"(rebuilds on change; Ctrl-C to stop)", flush=True)
+        if open_browser:
+            open_in_browser(preview.address)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (raised alike by the CLI)
         pass
