@@ -208,7 +208,7 @@ def test_one_file_with_several_problems_reports_them_all(empty_project):
         "the expected form is YYYY-MM-DD (write 2024-05-10)",
         "bulletins/yiyang/many.md:6: error: unknown key 'citi'; did you mean 'city'? "
         "(known keys: title, date, issuer, city, issue, total_issue, recipients, doc_number, "
-        "printed, contact, draft)",
+        "printed, printed_by, contact, draft)",
     ]
 
 

@@ -16,8 +16,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator
 
-from markdown_it import MarkdownIt
-
 from . import controlchars, markup, media
 from .config import Config, suffixed_city
 from ..errors import BriefsiteError, Problems
@@ -509,7 +507,7 @@ def _suggest(word: str, choices) -> str:
 
 
 def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
-                  md: MarkdownIt | None = None) -> Bulletin | None:
+                  md: markup.Parser | None = None) -> Bulletin | None:
     """Read one file; None (with problems recorded) if it cannot be published."""
     shown = str(path)  # as the user would type it: the source folder plus the file
     try:

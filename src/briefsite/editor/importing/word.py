@@ -32,6 +32,7 @@ from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
 from briefsite.editor.photos import Photo, caption_like, is_decoration
 from .layout import CONTROL_RE, Document, Line, clean_controls
+from .numbering import Numbering
 
 NOT_DOCX = "不是可读的 Word (.docx) 文件 (not a readable .docx file)"
 EMU_PER_PT = 12700
@@ -94,6 +95,7 @@ class _Reader:
         self.decorations = 0
         self.caption_for: int | None = None  # the picture whose caption may be the next paragraph
         self.blank = False
+        self.numbering = Numbering.of(word)  # the 一、 （一） 1. Word draws before list paragraphs
 
     # ---------------------------------------------------------------- document order
     def document(self) -> Document:
@@ -168,6 +170,9 @@ class _Reader:
 
     def _paragraph_text(self, paragraph) -> None:
         text = self._clean(paragraph.text)
+        label = self.numbering.label(paragraph._p)
+        if label and text.strip():
+            text = label + text.lstrip()
         if not text.strip():
             self.blank = True
             return
