@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-Block = tuple  # ("section"|"headline"|"para"|"outline", text) or ("table", rows)
+Block = tuple  # ("section"|"headline"|"para"|"outline", text), ("table", rows) or ("photo", bytes, caption)
 
 
 @dataclass
@@ -92,6 +92,13 @@ def to_docx(spec: Spec) -> bytes:
             for r, row in enumerate(rows):
                 for c, text in enumerate(row):
                     table.cell(r, c).text = text
+        elif kind == "photo":  # a picture 10 cm wide, its caption centred under it (as Word's 题注)
+            from docx.shared import Cm
+
+            document.add_picture(io.BytesIO(block[1]), width=Cm(10))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if block[2]:
+                paragraph(block[2], size=14, center=True)
         elif kind in ("section", "headline"):
             paragraph(block[1], size=18 if kind == "headline" else 16, bold=True, center=True)
         elif kind == "outline":
@@ -134,6 +141,7 @@ table { border-collapse: collapse; margin: 8pt auto; } td { border: 1px solid #0
 table.plain td { border: 0; padding: 0 20pt; }
 .closing { border-top: 1px solid #000; border-bottom: 1px solid #000; margin-top: 28pt; font-size: 14pt; }
 .closing p { text-indent: 0; }
+.photo, .caption { text-indent: 0; text-align: center; } .caption { font-size: 14pt; }
 """
 
 
@@ -154,6 +162,14 @@ def to_html(spec: Spec) -> str:
             cls = " class=plain" if kind == "plain_table" else ""
             out.append(f"<table{cls}>" + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
                                                  for row in block[1]) + "</table>")
+        elif kind == "photo":
+            import base64
+
+            mime = "png" if block[1].startswith(b"\x89PNG") else "jpeg"
+            out.append(f"<p class=photo><img alt='' style='width:10cm' "
+                       f"src='data:image/{mime};base64,{base64.b64encode(block[1]).decode()}'></p>")
+            if block[2]:
+                out.append(f"<p class=caption>{e(block[2])}</p>")
         elif kind == "section":
             out.append(f"<h2>{e(block[1])}</h2>")
         elif kind == "headline":

@@ -11,7 +11,9 @@ from PIL import Image
 
 from briefsite.build.site import load_archive
 from briefsite.content.config import Config
-from briefsite.editor.photos import Photo, keep_original, store_photos
+from briefsite.content.media import Limits
+from briefsite.editor.photos import (Photo, caption_like, is_decoration, keep_original, prepare_photos,
+                                     store_photos)
 from briefsite.errors import BriefsiteError
 from photo_helpers import BODY, jpeg, png
 
@@ -53,35 +55,35 @@ def test_nothing_is_overwritten_without_force(empty_project):
         keep_original(bulletin, b"{\\rtf1 a Word RTF}")
 
 
-def test_a_word_files_photos_come_in_order_with_the_captions_under_them():
-    from briefsite.editor.photos import docx_photos
-    from photo_helpers import docx
-
-    data = docx(["益阳市配合中央生态环境保护督察工作简报", "5月9日，陈竞率队赴沅江市实地调研。", jpeg(300, 200),
-                 "图1 陈竞率队实地调研现场", "正文继续。", png(), ("center", "南洞庭湖水质监测数据"),
-                 jpeg(100, 100), "这一段是正文而不是图注，因为它既不以图开头，也没有居中，说的是整改工作的下一步安排。"])
-    placed = docx_photos(data)
-    assert [(p.paragraph, p.photo.caption, p.caption_paragraph) for p in placed] == [
-        (2, "图1 陈竞率队实地调研现场", 3), (5, "南洞庭湖水质监测数据", 6), (7, "", None)]
-    assert placed[0].photo.data == jpeg(300, 200) and placed[1].photo.data == png()
-    with pytest.raises(ValueError, match="not a readable .docx"):
-        docx_photos(b"PK\x03\x04 broken")
+def test_captions_are_the_lines_printed_under_a_photo_that_read_as_captions():
+    assert caption_like("图1 陈竞率队实地调研现场", centred=False)
+    assert caption_like("图：南洞庭湖水质监测点", centred=False)
+    assert caption_like("图为督察组现场检查。", centred=False)  # 图为… is a caption even as a sentence
+    assert caption_like("南洞庭湖水质监测点", centred=True)
+    assert caption_like("南洞庭湖水质监测点", centred=False, styled=True)  # Word's 题注 style
+    assert not caption_like("南洞庭湖水质监测点", centred=False)  # a short line set as body text
+    assert not caption_like("二、南县整改情况", centred=True)  # an outline heading
+    assert not caption_like("会议强调，要迅速整改。", centred=True)  # a sentence
+    assert not caption_like("陈竞调研湿地保护", centred=True, emphasised=True)  # a bold headline
+    assert not caption_like("图书馆" + "开放时间延长" * 20, centred=False)  # too long, and not 图N
 
 
-def test_imported_photos_stand_where_they_stood_and_their_captions_leave_the_text(empty_project):
-    from briefsite.editor.photos import docx_photos, place_photos
-    from photo_helpers import docx
+def test_rules_logos_and_icons_are_decorations_not_photos():
+    assert is_decoration(450, 2)  # the red line under a masthead, drawn as a picture
+    assert is_decoration(50, 50)  # an emblem
+    assert is_decoration(300, 200, (16, 400))  # a few pixels high
+    assert not is_decoration(283, 212, (800, 600))
+    assert not is_decoration(None, None)  # size unknown: kept
 
-    data = docx(["5月9日，陈竞率队赴沅江市实地调研。", jpeg(300, 200), "图1 陈竞率队实地调研现场",
-                 "罗讯要求，各相关部门迅速整改到位。", png(), ("center", "南洞庭湖水质监测数据"), "正文完。"])
-    placed = docx_photos(data)
-    imported = ("---\ntitle: 简报\n---\n\n### 调研\n\n5月9日，陈竞率队赴沅江市实地调研。\n\n图1 陈竞率队实地调研现场\n\n"
-                "罗讯要求，各相关部门迅速整改到位。\n\n南洞庭湖水质监测数据\n\n正文完。\n")
-    bulletin = empty_project / "bulletins/yiyang/2024-05-10-1.md"
-    stored = store_photos(bulletin, [p.photo for p in placed])
-    assert place_photos(imported, placed, stored.by_photo) == (
-        "---\ntitle: 简报\n---\n\n### 调研\n\n5月9日，陈竞率队赴沅江市实地调研。\n\n![图1 陈竞率队实地调研现场](photo-1.jpg)\n\n"
-        "罗讯要求，各相关部门迅速整改到位。\n\n![南洞庭湖水质监测数据](photo-2.png)\n\n正文完。\n")
-    # A photo whose paragraph is not found is kept at the end: none is lost.
-    lost = place_photos("---\ntitle: 简报\n---\n\n别的正文。\n", placed[:1], stored.by_photo[:1])
-    assert lost == "---\ntitle: 简报\n---\n\n别的正文。\n\n![图1 陈竞率队实地调研现场](photo-1.jpg)\n"
+
+def test_a_damaged_or_oversized_picture_is_left_out_with_its_number_and_the_rest_renumbered():
+    prepared = prepare_photos([Photo(jpeg(300, 200)[:2000], "图1", where="第 2 页"), Photo(png(), "图2"),
+                               Photo(png(3000, 3000)), Photo(b"", problem="外部链接")],
+                              Limits(max_pixels=1_000_000))
+    assert [p.name for p in prepared] == [None, "photo-1.png", None, None]
+    assert "第 1 张图片（第 2 页）" in prepared[0].problem and "cannot be decoded" in prepared[0].problem
+    assert "第 3 张图片" in prepared[2].problem and "megapixels" in prepared[2].problem
+    assert prepared[3].problem == "第 4 张图片：外部链接"
+    assert prepared[1].reference == "![图2](photo-1.png)"
+    assert prepare_photos([Photo(png(), "图*1* 见 <b> & [现场]")])[0].reference == \
+        "![图\\*1\\* 见 \\<b> & \\[现场\\]](photo-1.png)"

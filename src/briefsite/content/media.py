@@ -209,19 +209,25 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise MediaError(f"照片 {human_size(size)}，超过 {limits.max_bytes / MB:.3g} MB 的上限 "
-                             f"(image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB)",
-                             "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_mb")
+            raise _too_large(size, limits)
         data = read_regular(path, limits.max_bytes)  # never a FIFO or device, never past the limit
     except OSError as exc:
         raise MediaError(f"无法读取照片：{exc.strerror} (cannot read image)", "检查文件是否存在、是否可读")
     except BriefsiteError as exc:
         raise MediaError(exc.message, exc.hint)
+    return inspect_data(data, path.name, limits)
+
+
+def inspect_data(data: bytes, name: str, limits: Limits) -> ImageFile:
+    """``inspect_image`` for bytes in hand (a photo taken out of an imported
+    document): the same checks, by content and header, before any decoding."""
+    if len(data) > limits.max_bytes:
+        raise _too_large(len(data), limits)
     kind = sniff(data[:16])
     if kind is None:
-        what = (f"{path.name} 是空文件 ({path.name} is empty)" if not data else
-                f"{path.name} 不是 JPEG、PNG、GIF 或 WebP 图片，按文件内容判断，与扩展名无关 "
-                f"({path.name} is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name))")
+        what = (f"{name} 是空文件 ({name} is empty)" if not data else
+                f"{name} 不是 JPEG、PNG、GIF 或 WebP 图片，按文件内容判断，与扩展名无关 "
+                f"({name} is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name))")
         raise MediaError(what, "把照片另存为 JPEG 或 PNG，或改正引用中的文件名")
     from PIL import Image, UnidentifiedImageError  # only bulletins with photos need Pillow
 
@@ -248,11 +254,17 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))  # "Image size (N pixels) exceeds limit ..."
         raise _too_many(int(claimed.group(1)) if claimed else 0, limits, too_many)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise MediaError(f"{path.name} 是损坏的 {kind} 文件 ({path.name} is a damaged {kind} file: {exc})",
+        raise MediaError(f"{name} 是损坏的 {kind} 文件 ({name} is a damaged {kind} file: {exc})",
                          "重新导出或复制照片")
     if orientation in (5, 6, 7, 8):  # rotated a quarter turn: shown the other way round
         width, height = height, width
-    return ImageFile(path.name, kind, width, height, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
+    return ImageFile(name, kind, width, height, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
+def _too_large(size: int, limits: Limits) -> MediaError:
+    return MediaError(f"照片 {human_size(size)}，超过 {limits.max_bytes / MB:.3g} MB 的上限 "
+                      f"(image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB)",
+                      "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_mb")
 
 
 def _too_many(pixels: int, limits: Limits, error: MediaError) -> MediaError:

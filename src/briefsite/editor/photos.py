@@ -1,39 +1,164 @@
 """Putting a document's photos and the document itself beside a bulletin:
 what ``briefsite import`` calls for a .docx or .pdf with pictures.
 
-``store_photos(bulletin, photos)`` writes each photo into the bulletin's
-folder (``bulletins/yiyang/2024-05-10-1/photo-1.jpg`` beside
-``2024-05-10-1.md``), in order, and returns the Markdown to put where each
-stood: ``![caption](photo-1.jpg)``. ``keep_original`` keeps the imported
-document there as ``original.pdf`` / ``original.docx`` (published with
-``originals: true``). Both write atomically and never overwrite a file
+The readers (importing/word.py, importing/pdf.py) find each picture where it
+stands, with the caption printed under it (``caption_like``), and leave out
+decorations (``is_decoration``). ``prepare_photos`` checks every picture as a
+hand-added photo is checked (format by content, size and pixel limits before
+decoding, then a full decode) and names the ones kept photo-1.jpg, photo-2.png,
+…; ``write_photos`` writes them into the bulletin's folder
+(``bulletins/yiyang/2024-05-10-1/`` beside ``2024-05-10-1.md``), where the body
+references them as ``![caption](photo-1.jpg)``. ``keep_original`` keeps the
+imported document there as ``original.pdf`` / ``original.docx`` (published
+with ``originals: true``). Files are written atomically and never overwritten
 unless asked.
 """
 
 from __future__ import annotations
 
 import io
-import posixpath
+import os
 import re
-import zipfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
-from xml.etree import ElementTree
+from typing import Iterable, Sequence
 
-from ..content.media import ORIGINAL_KINDS, ORIGINAL_STEM, bulletin_folder, sniff, sniff_original
-from ..build.store import write_bytes as _write  # atomic: temp file + rename
+from ..content.media import (ORIGINAL_KINDS, ORIGINAL_STEM, Limits, MediaError, bulletin_folder, inspect_data,
+                             sniff, sniff_original)
+from ..build.store import write_bytes  # atomic: temp file + rename
 from ..errors import BriefsiteError
 
 _EXT = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# A caption as printed under a photo: 图1 …, 图 2-1 …, 图：…, 图为…, 照片1 …, 附图 …
+CAPTION_RE = re.compile(r"^(?:图|照片|附图|图片)\s*(?:[0-9０-９一二三四五六七八九十]|[:：]|为)")
+MAX_CAPTION = 80  # characters: a longer line under a photo is body text
+SHORT_CAPTION = 40  # characters: a centred line without 图N this short may be a caption
+SENTENCE_END = "。！？；!?;"
+OUTLINE_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[.．、])")
+# Pictures smaller than this on the page are decorations, not photos: a rule
+# drawn as a picture (the red line under a masthead), an emblem, a logo.
+MIN_SIDE_PT = 12.0  # thinner: a rule
+MIN_LONG_SIDE_PT = 72.0  # both sides shorter (one inch): a logo or an emblem
+MIN_PIXELS = 24  # a picture fewer pixels wide or high is an icon or a line
 
 
 @dataclass(frozen=True)
 class Photo:
-    """A picture as a document holds it, with the caption printed under it ('' if none)."""
+    """A picture as a document holds it, with the caption printed under it ('' if none).
+
+    ``where``: where it stands, for messages ("第 3 页"); ``problem``: why the
+    reader could not take its bytes out (then ``data`` is empty).
+    """
 
     data: bytes
     caption: str = ""
+    where: str = ""
+    problem: str = ""
+
+
+def caption_like(text: str, *, centred: bool, emphasised: bool = False, styled: bool = False) -> bool:
+    """Whether ``text``, printed directly under a picture, is its caption.
+
+    图1 … / 图：… / 照片1 … always are (when not too long); otherwise a short
+    line that is centred (or in Word's caption style), set like body text
+    (not bold, not larger) and not a sentence, an outline heading or a list.
+    """
+    t = " ".join(text.split())
+    if not t or len(t) > MAX_CAPTION or "\t" in text:
+        return False
+    if CAPTION_RE.match(t):
+        return True
+    if styled:
+        return True
+    return (centred and not emphasised and len(t) <= SHORT_CAPTION and not OUTLINE_START.match(t)
+            and not any(ch in t for ch in SENTENCE_END) and not t.endswith(("：", ":")))
+
+
+def is_decoration(width_pt: float | None, height_pt: float | None, pixels: tuple[int, int] | None = None) -> bool:
+    """A picture too small on the page (or in pixels) to be a photo: a rule, a logo, an emblem."""
+    if pixels is not None and min(pixels) < MIN_PIXELS:
+        return True
+    if width_pt is None or height_pt is None:
+        return False
+    return min(width_pt, height_pt) < MIN_SIDE_PT or max(width_pt, height_pt) < MIN_LONG_SIDE_PT
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document's picture after its checks: kept (``name``) or left out (``problem``)."""
+
+    photo: Photo
+    name: str | None = None  # photo-1.jpg, in the bulletin's folder
+    data: bytes = b""  # what is written (a TIFF or BMP becomes PNG)
+    problem: str = ""  # why it was left out, for the editor
+
+    @property
+    def reference(self) -> str | None:
+        """``![caption](photo-1.jpg)``, as the body references it; None if not kept."""
+        return f"![{_escape(self.photo.caption)}]({self.name})" if self.name else None
+
+
+def prepare_photos(photos: Sequence[Photo], limits: Limits = Limits()) -> list[Prepared]:
+    """Each picture checked as a hand-added photo is (by content, size and pixel
+    limits before decoding, then decoded in full, so a damaged one is found now
+    and not at build time) and named photo-1.jpg, photo-2.png, … in order.
+
+    A picture in another format Pillow reads safely (TIFF, BMP, JPEG 2000) is
+    kept as PNG; one it cannot (a Word drawing, EMF/WMF, damaged bytes) is left
+    out with the reason, so the editor can add it by hand.
+    """
+    out: list[Prepared] = []
+    kept = 0
+    for index, photo in enumerate(photos, 1):
+        where = f"（{photo.where}）" if photo.where else ""
+        label = f"第 {index} 张图片{where}"
+        if photo.problem or not photo.data:
+            out.append(Prepared(photo, problem=f"{label}：{photo.problem or '没有图片数据 (no picture data)'}"))
+            continue
+        data, kind = photo.data, sniff(photo.data[:16])
+        if kind is None:
+            converted = _as_png(photo.data, limits)
+            if converted is None:
+                out.append(Prepared(photo, problem=f"{label}（{_describe(photo.data)}）无法在网页上显示，"
+                                                   f"请另存为 JPEG 或 PNG 后手动加入 (not a picture briefsite "
+                                                   f"can show; add it by hand as JPEG or PNG)"))
+                continue
+            data, kind = converted, "PNG"
+        name = f"photo-{kept + 1}.{_EXT[kind]}"
+        try:
+            inspect_data(data, name, limits)
+            _decode(data, kind)
+        except MediaError as exc:
+            out.append(Prepared(photo, problem=f"{label}：{exc.message}"))
+            continue
+        kept += 1
+        out.append(Prepared(photo, name, data))
+    return out
+
+
+def photo_paths(bulletin: Path, prepared: Iterable[Prepared]) -> list[Path]:
+    """Where the kept pictures go: the bulletin's folder."""
+    folder = bulletin_folder(bulletin)
+    return [folder / p.name for p in prepared if p.name]
+
+
+def check_free(paths: Iterable[Path], force: bool) -> None:
+    """Raise BriefsiteError for the first of ``paths`` that exists, unless ``force``."""
+    for path in paths:
+        if (path.exists() or path.is_symlink()) and not force:
+            raise BriefsiteError(path, 0, "文件已存在，未覆盖 (file exists; not overwritten)",
+                                 hint="先把它移走，或用 --force 导入")
+
+
+def write_photos(bulletin: Path, prepared: Sequence[Prepared], *, force: bool = False) -> list[Path]:
+    """Write the kept pictures into ``bulletin``'s folder; raises BriefsiteError
+    (before writing any) when a file exists and ``force`` is not set."""
+    paths = photo_paths(bulletin, prepared)
+    check_free(paths, force)
+    for path, photo in zip(paths, (p for p in prepared if p.name)):
+        _write(path, photo.data)
+    return paths
 
 
 @dataclass
@@ -44,65 +169,59 @@ class Stored:
     warnings: list[str] = field(default_factory=list)  # pictures that could not be kept, and why
 
 
-def store_photos(bulletin: Path, photos: Iterable[Photo], *, force: bool = False) -> Stored:
-    """Write ``photos`` into ``bulletin``'s folder as photo-1.jpg, photo-2.png, …
-    (the format read from the bytes); return their Markdown references.
+def store_photos(bulletin: Path, photos: Iterable[Photo], *, force: bool = False,
+                 limits: Limits = Limits()) -> Stored:
+    """``prepare_photos`` and ``write_photos`` in one: the photos written, their references."""
+    prepared = prepare_photos(list(photos), limits)
+    written = write_photos(bulletin, prepared, force=force)
+    by_photo = [p.reference for p in prepared]
+    return Stored([r for r in by_photo if r], by_photo, written, [p.problem for p in prepared if p.problem])
 
-    A picture in another format Pillow can read (TIFF, BMP) is kept as PNG;
-    one it cannot (a Word drawing, EMF/WMF) is left out with a warning, so the
-    editor knows to add it by hand. Raises BriefsiteError when a file exists
-    and ``force`` is not set.
-    """
-    folder = bulletin_folder(bulletin)
-    result = Stored()
-    kept: list[tuple[str, bytes, str]] = []
-    slots: list[int | None] = []  # per photo given: its place in kept
-    for index, photo in enumerate(photos, 1):
-        data, kind = photo.data, sniff(photo.data[:16])
-        if kind is None:
-            data = _as_png(photo.data)
-            if data is None:
-                slots.append(None)
-                result.warnings.append(f"第 {index} 张图片（{_describe(photo.data)}）无法在网页上显示，请另存为 JPEG 或 PNG "
-                                       f"后手动加入 (picture {index} is not a photo briefsite can show; add it by hand "
-                                       f"as JPEG or PNG)")
-                continue
-            kind = "PNG"
-        name = f"photo-{len(kept) + 1}.{_EXT[kind]}"
-        slots.append(len(kept))
-        kept.append((name, data, " ".join(photo.caption.split())))
-    for name, _, _ in kept:
-        if (folder / name).exists() and not force:
-            raise BriefsiteError(folder / name, 0, "文件已存在，未覆盖 (file exists; not overwritten)",
-                                 hint="先把它移走，或用 --force 导入")
-    for name, data, caption in kept:
-        _write(folder / name, data)
-        result.written.append(folder / name)
-        result.references.append(f"![{_escape(caption)}]({name})")
-    result.by_photo = [result.references[s] if s is not None else None for s in slots]
-    return result
+
+def original_path(bulletin: Path, data: bytes) -> Path | None:
+    """Where ``keep_original`` keeps ``data``: original.pdf / original.docx, by
+    its bytes; None for a document of another kind (a .doc, a text file)."""
+    for suffix, kind in ORIGINAL_KINDS.items():
+        if sniff_original(data[:8], kind):
+            return bulletin_folder(bulletin) / f"{ORIGINAL_STEM}{suffix}"
+    return None
 
 
 def keep_original(bulletin: Path, data: bytes, *, force: bool = False) -> Path:
     """Keep the imported document as ``original.pdf`` or ``original.docx`` in
     the bulletin's folder (by its bytes); raises BriefsiteError for any other."""
-    for suffix, kind in ORIGINAL_KINDS.items():
-        if sniff_original(data[:8], kind):
-            path = bulletin_folder(bulletin) / f"{ORIGINAL_STEM}{suffix}"
-            if path.exists() and not force:
-                raise BriefsiteError(path, 0, "文件已存在，未覆盖 (file exists; not overwritten)",
-                                     hint="先把它移走，或用 --force 导入")
-            _write(path, data)
-            return path
-    raise BriefsiteError(bulletin, 0, "原件既不是 PDF 也不是 .docx 文件 (the original is neither a PDF nor a .docx file)",
-                         hint="手动保存原件，或导入 PDF / .docx 文件")
+    path = original_path(bulletin, data)
+    if path is None:
+        raise BriefsiteError(bulletin, 0, "原件既不是 PDF 也不是 .docx 文件 (the original is neither a PDF nor a .docx file)",
+                             hint="手动保存原件，或导入 PDF / .docx 文件")
+    check_free([path], force)
+    _write(path, data)
+    return path
 
 
-def _as_png(data: bytes) -> bytes | None:
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically, as an ordinary file (the temporary file is private, 0600)."""
+    try:
+        write_bytes(path, data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)
+    except OSError as exc:
+        raise BriefsiteError(path, 0, f"无法写入 (cannot write: {exc.strerror})",
+                             hint="请检查文件夹的权限和磁盘空间") from None
+
+
+def _as_png(data: bytes, limits: Limits) -> bytes | None:
+    """A TIFF, BMP or JPEG 2000 picture as PNG (within the pixel limit), or None."""
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data), formats=["TIFF", "BMP"]) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=["TIFF", "BMP", "JPEG2000"])
+        with image:
+            if image.size[0] * image.size[1] > limits.max_pixels:
+                return None
             image.load()
             buffer = io.BytesIO()
             (image if image.mode in ("RGB", "RGBA", "L", "LA") else image.convert("RGBA")).save(buffer, "PNG")
@@ -119,132 +238,27 @@ def _describe(data: bytes) -> str:
     return f"未知格式，{len(data)} 字节"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~<])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
 def _escape(caption: str) -> str:
-    """A caption as Markdown image text: brackets and backslashes escaped."""
-    return caption.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """A caption as Markdown image text that reads back as exactly this text:
+    brackets, emphasis marks, backslashes and entities escaped."""
+    return _ENTITY.sub(r"\\&", _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(caption.split())))
 
 
+def _decode(data: bytes, kind: str) -> None:
+    """Decode every pixel (the limits are checked already): a damaged picture
+    is found at import, with its number, not at build time. Raises MediaError."""
+    from PIL import Image
 
-@dataclass(frozen=True)
-class PlacedPhoto:
-    """A picture of a Word document, where it stands: after paragraph
-    ``paragraph`` (0-based, in body order), with the caption printed under it."""
-
-    photo: Photo
-    paragraph: int
-    caption_paragraph: int | None  # the paragraph the caption was taken from (not body text)
-    before: str = ""  # the text of the last paragraph with text above it, to place it in the body
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_V = "{urn:schemas-microsoft-com:vml}"
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CAPTION_RE = re.compile(r"^(?:图|照片|附图)\s*[0-9０-９一二三四五六七八九十]")
-MAX_CAPTION = 80  # characters: a longer line under a photo is body text
-
-
-def docx_photos(data: bytes) -> list[PlacedPhoto]:
-    """Every picture in a .docx's body, in order, with its caption: the
-    paragraph under it when that starts with 图N / 照片N or is a short
-    centred line (as Word's own captions are). Raises ValueError for a file
-    that is not a readable .docx."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            document = ElementTree.fromstring(package.read("word/document.xml"))
-            rels = ElementTree.fromstring(package.read("word/_rels/document.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_REL}Relationship")
-                       if r.get("TargetMode") != "External"}
-            body = document.find(f"{_W}body")
-            paragraphs = list(body.iter(f"{_W}p")) if body is not None else []
-            placed: list[PlacedPhoto] = []
-            before = ""
-            for index, paragraph in enumerate(paragraphs):
-                ids = [b.get(f"{_R}embed") for b in paragraph.iter(f"{_A}blip")]
-                ids += [d.get(f"{_R}id") for d in paragraph.iter(f"{_V}imagedata")]  # older Word
-                for rid in filter(None, ids):
-                    target = targets.get(rid)
-                    if not target:
-                        continue
-                    # Relative to word/ ("media/image1.png"), or from the package root.
-                    name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
-                    try:
-                        blob = package.read(name)
-                    except KeyError:
-                        continue
-                    caption, where = _caption(paragraphs, index)
-                    placed.append(PlacedPhoto(Photo(blob, caption), index, where, before))
-                text = _text(paragraph)
-                if text and not (placed and placed[-1].caption_paragraph == index):
-                    before = text
-            return placed
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
-        raise ValueError(f"not a readable .docx ({exc})") from None
+        with Image.open(io.BytesIO(data), formats=[kind]) as image:
+            image.load()
+    except Exception as exc:  # Pillow raises many kinds for damaged data
+        raise MediaError(f"图片已损坏，无法解码 (the picture is damaged and cannot be decoded: {exc})",
+                         "请从原件中另存该图片后手动加入") from None
 
 
-def _text(paragraph) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(f"{_W}t")).strip()
 
-
-def _caption(paragraphs: list, index: int) -> tuple[str, int | None]:
-    """The caption under picture paragraph ``index``: its own text, or the next paragraph's."""
-    own = _text(paragraphs[index])
-    if own and len(own) <= MAX_CAPTION:
-        return own, index
-    if index + 1 < len(paragraphs):
-        below = paragraphs[index + 1]
-        text = _text(below)
-        centred = any(j.get(f"{_W}val") == "center" for j in below.iter(f"{_W}jc"))
-        if text and len(text) <= MAX_CAPTION and (CAPTION_RE.match(text) or centred):
-            return text, index + 1
-    return "", None
-
-
-def place_photos(markdown: str, placed: list[PlacedPhoto], references: list[str]) -> str:
-    """``markdown`` (an imported bulletin) with each photo's reference after
-    the paragraph that stood above it in the document, and the paragraphs
-    that were its captions taken out of the text (the caption is in the
-    reference). A photo whose place cannot be found goes at the end of the
-    body, so none is lost. ``references``: store_photos' result, one per
-    placed photo (a picture store_photos could not keep has None)."""
-    head, sep, body = _split_front_matter(markdown)
-    blocks = body.split("\n\n")
-    captions = {_plain(p.photo.caption) for p in placed if p.caption_paragraph is not None and p.photo.caption}
-    kept = [b for b in blocks if not (b.strip() and _plain(b) in captions)]
-    after: dict[int, list[str]] = {}
-    tail: list[str] = []
-    start = 0
-    for photo, reference in zip(placed, references):
-        if reference is None:
-            continue
-        anchor = _plain(photo.before)
-        found = next((i for i in range(start, len(kept)) if anchor and anchor in _plain(kept[i])), None)
-        if found is None:
-            tail.append(reference)
-        else:
-            after.setdefault(found, []).append(reference)
-            start = found
-    out: list[str] = []
-    for i, block in enumerate(kept):
-        out.append(block)
-        out.extend(after.get(i, []))
-    if tail:
-        out[-1] = out[-1].rstrip("\n")
-        out.extend(tail)
-        out[-1] += "\n"
-    return head + sep + "\n\n".join(out)
-
-
-def _split_front_matter(markdown: str) -> tuple[str, str, str]:
-    if markdown.startswith("---\n"):
-        end = markdown.find("\n---\n", 4)
-        if end >= 0:
-            return markdown[:end], "\n---\n", markdown[end + 5:]
-    return "", "", markdown
-
-
-def _plain(text: str) -> str:
-    """Text compared without Markdown marks and whitespace (the importer
-    may escape or rejoin what the document printed)."""
-    return re.sub(r"[\s#>*_`\\]+", "", text)

@@ -10,6 +10,13 @@ input lands in the output, except the furniture it names and records in
 and separators of the masthead and 版记 whose facts became front-matter).
 What it cannot find it reports in ``Imported.notes``; a required fact it
 cannot find becomes a ``null`` placeholder that ``briefsite check`` rejects.
+
+A Word file's or PDF's pictures arrive as "figure" lines where they stood,
+their captions taken out of the text by the reader; each becomes
+``![caption](photo-1.jpg)`` in the body, and ``import_file`` writes the
+pictures and the received document (``original.pdf`` / ``.docx``) into the
+bulletin's folder (editor/photos.py). A picture that cannot be kept is
+reported, and its caption stays in the text.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import yaml
 
@@ -29,6 +36,8 @@ from briefsite.content.config import KNOWN_CITY_SLUGS, Config
 from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
 from briefsite.content.model import Bulletin
+from briefsite.editor.photos import (Prepared, check_free, keep_original, original_path, photo_paths,
+                                     prepare_photos, write_photos)
 from .closing import LABEL_RE, closing_kind, read_closing
 from .layout import Document, Line, is_red
 from .masthead import Masthead, Piece, is_title, read_masthead
@@ -100,7 +109,8 @@ class Imported:
     headings: int = 0
     paragraphs: int = 0
     tables: int = 0
-    figures: list[str] = field(default_factory=list)  # pictures seen and not imported
+    photos: list[Prepared] = field(default_factory=list)  # the document's pictures: kept, or why not
+    decorations: int = 0  # pictures too small to be photos (rules, logos), left out
     city_how: str = ""  # how the city was found, for the summary: "由发文单位中的 岳麓区 推定为 长沙市"
 
     @property
@@ -168,7 +178,8 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     dropped: list[Piece] = []
     notes: list[Note] = []
     layout = any(ln.layout for ln in doc.lines)
-    lines = _furniture(doc.lines, dropped)
+    lines, figures = _furniture(doc.lines, dropped)
+    photos = prepare_photos(doc.photos, config.image_limits)
     if not layout:
         lines = _page_numbers(lines, dropped)
     width = _wrap_width(lines) if doc.kind != "docx" else None  # Word has no printed width
@@ -187,7 +198,7 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
         if ln.size and ln.role is None:
             sizes[ln.size] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else doc.body_size  # what the body is set in
-    blocks, headings, paragraphs, tables = _body(lines, width, body_size)
+    blocks, headings, paragraphs, tables = _body(_put_figures(lines, figures), width, body_size, photos)
 
     facts: dict[str, object] = {}
     comments: dict[str, str] = {}
@@ -250,12 +261,14 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
             notes.append(Note(None, f"导读条目“{item}”与正文标题都不相同，已删去 "
                               f"(导读 item matches no headline and was dropped)",
                               "页面的目录由正文标题生成，请核对标题 (the page builds its contents from the headings)"))
-    for figure in doc.figures:
-        notes.append(Note(None, f"图片未导入：{figure} (a picture, not imported)",
-                          "如需保留，请另行添加 (add it by hand if the bulletin should show it)"))
+    for photo in photos:
+        if photo.problem:
+            notes.append(Note(None, f"图片未导入：{photo.problem}",
+                              "图注（如有）留在正文中；如需这张图片，请另存为 JPEG 或 PNG 放进简报的文件夹，"
+                              "在原处写 ![图注](文件名) (the caption stays in the text; add the picture by hand)"))
     body = "\n\n".join(blocks)
     return Imported(facts, comments, body, notes, dropped, headings, paragraphs, tables,
-                    list(doc.figures), placed.how)
+                    photos, doc.decorations, placed.how)
 
 
 def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[str, str],
@@ -303,34 +316,68 @@ def _place(title: str | None, issuer: str | None, city: str | None, config: Conf
                                   f"(pass --city, e.g. --city {exc.cities[0]})") from None
 
 
-def _furniture(lines: list[Line], dropped: list[Piece]) -> list[Line]:
-    """The stream without the furniture a reader named (page numbers, running heads, headers)."""
-    out = []
+def _furniture(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], list[Line]]:
+    """The stream without the furniture a reader named (page numbers, running heads,
+    headers), and without its pictures: those, apart, go back in before the body
+    is read (``_put_figures``), so no masthead or 版记 rule ever sees one."""
+    out, figures = [], []
     for ln in lines:
         if ln.role == "furniture":
             dropped.append(Piece(ln.no, ln.text, ln.why or "page furniture"))
-        elif ln.role != "figure":
+        elif ln.role == "figure":
+            figures.append(ln)
+        else:
             out.append(ln)
+    return out, figures
+
+
+def _put_figures(lines: list[Line], figures: list[Line]) -> list[Line]:
+    """``lines`` with each picture back before the first line that followed it in
+    the document (a picture among the masthead's or 版记's lines comes just
+    after them, one after the last line at the end): none is lost."""
+    out = list(lines)
+    at = 0
+    for figure in figures:
+        while at < len(out) and (out[at].role == "figure" or out[at].no < figure.no):
+            at += 1
+        out.insert(at, figure)
+        at += 1
+    return out
+
+
+def _drop_lines(lines: list[Line], dropped: list[Piece],
+                judge: Callable[[int, Line], tuple[str, bool] | None]) -> list[Line]:
+    """``lines`` without those ``judge`` names: (reason, ends a paragraph) for a
+    line to drop (recorded in ``dropped`` when it has text), None to keep. The
+    next line kept starts a paragraph when a dropped one ended one or stood
+    after a gap."""
+    out: list[Line] = []
+    blank = False
+    for k, ln in enumerate(lines):
+        verdict = judge(k, ln)
+        if verdict is not None:
+            reason, ends = verdict
+            if ln.text:
+                dropped.append(Piece(ln.no, ln.text, reason))
+            blank = blank or ends or ln.blank_before
+            continue
+        out.append(replace(ln, blank_before=True) if blank and not ln.blank_before else ln)
+        blank = False
     return out
 
 
 def _page_numbers(lines: list[Line], dropped: list[Piece]) -> list[Line]:
     """Text without layout: page numbers and rules, each a whole line, by their shape."""
     bare = _bare_page_numbers(lines)
-    out: list[Line] = []
-    blank = False
-    for k, ln in enumerate(lines):
+
+    def judge(k: int, ln: Line) -> tuple[str, bool] | None:
         if any(p.match(ln.text) for p in PAGE_NUMBER_RES) or k in bare:
-            dropped.append(Piece(ln.no, ln.text, "page number"))
-            blank = blank or ln.blank_before
-            continue  # a page break does not end a sentence
+            return "page number", False  # a page break does not end a sentence
         if RULE_RE.match(ln.text):
-            dropped.append(Piece(ln.no, ln.text, "rule"))
-            blank = True
-            continue
-        out.append(replace(ln, blank_before=True) if blank and not ln.blank_before else ln)
-        blank = False
-    return out
+            return "rule", True
+        return None
+
+    return _drop_lines(lines, dropped, judge)
 
 
 def _bare_page_numbers(lines: list[Line]) -> set[int]:
@@ -422,17 +469,7 @@ def _masthead(lines: list[Line], dropped: list[Piece],
 
 def _drop_rules(lines: list[Line], dropped: list[Piece]) -> list[Line]:
     """Drawn rules (layout): they bound masthead and 版记; the next line starts afresh."""
-    out: list[Line] = []
-    blank = False
-    for ln in lines:
-        if ln.role == "rule":
-            if ln.text:
-                dropped.append(Piece(ln.no, ln.text, "rule"))
-            blank = True
-            continue
-        out.append(replace(ln, blank_before=True) if blank and not ln.blank_before else ln)
-        blank = False
-    return out
+    return _drop_lines(lines, dropped, lambda _, ln: ("rule", True) if ln.role == "rule" else None)
 
 
 def _closing_tables(lines: list[Line]) -> list[Line]:
@@ -596,15 +633,16 @@ def _layout_headline(ln: Line, body_size: float | None) -> bool:
 
 @dataclass
 class _Block:
-    kind: str  # "section", "headline", "outline", "para", "table", "lines"
+    kind: str  # "section", "headline", "outline", "para", "table", "lines", "figure"
     text: str = ""
     depth: int = 0  # outline depth
     rows: list[tuple[str, ...]] = field(default_factory=list)
+    figure: int = 0  # a figure's index in the document's pictures
 
 
-def _body(lines: list[Line], width: int | None,
-          body_size: float | None = None) -> tuple[list[str], int, int, int]:
-    """Markdown blocks: ## 【section】, ### headlines, outline headings, paragraphs, tables."""
+def _body(lines: list[Line], width: int | None, body_size: float | None = None,
+          photos: Sequence[Prepared] = ()) -> tuple[list[str], int, int, int]:
+    """Markdown blocks: ## 【section】, ### headlines, outline headings, paragraphs, tables, photos."""
     out: list[_Block] = []
     para: str | None = None
     para_line: Line | None = None  # the last line joined into ``para``
@@ -622,6 +660,11 @@ def _body(lines: list[Line], width: int | None,
 
     while i < len(queue):
         ln = queue[i]
+        if ln.role == "figure":
+            flush()  # a picture stands between paragraphs
+            out.append(_Block("figure", figure=ln.figure or 0))
+            i += 1
+            continue
         if ln.role == "table":
             flush()
             rows = []
@@ -721,7 +764,7 @@ def _body(lines: list[Line], width: int | None,
             flush()
         i += 1
     flush()
-    return _render_blocks(out)
+    return _render_blocks(out, photos)
 
 
 def _tab_rows(queue: list[Line], i: int) -> tuple[list[tuple[str, ...]], int]:
@@ -767,8 +810,11 @@ def _cell_table(queue: list[Line], i: int) -> tuple[list[Line], list[tuple[str, 
     return [], [(tidy(ln.text),) for ln in run], end
 
 
-def _render_blocks(blocks: list[_Block]) -> tuple[list[str], int, int, int]:
+def _render_blocks(blocks: list[_Block], photos: Sequence[Prepared] = ()) -> tuple[list[str], int, int, int]:
     """Markdown of the blocks; outline headings get one level per outline depth.
+
+    A picture kept is its ``![caption](photo-1.jpg)``; one left out leaves its
+    caption as a paragraph, so no printed text is lost.
 
     Levels follow the depths the document uses as headings, shallowest first:
     under article headlines (###) they start at ####; in a bulletin without
@@ -795,6 +841,13 @@ def _render_blocks(blocks: list[_Block]) -> tuple[list[str], int, int, int]:
         elif b.kind == "table":
             md.append(markdown_table(b.rows))
             tables += 1
+        elif b.kind == "figure":
+            photo = photos[b.figure] if b.figure < len(photos) else None
+            if photo is not None and photo.reference:
+                md.append(photo.reference)
+            elif photo is not None and photo.photo.caption:
+                md.append(markdown_text(photo.photo.caption))
+                paragraphs += 1
         else:  # cells kept one per line
             md.append("\\\n".join(markdown_text(row[0]) for row in b.rows))
             paragraphs += 1
@@ -901,6 +954,8 @@ class Written:
     imported: Imported
     key_lines: dict[str, int]
     source: str = ""
+    photos: list[Path] = field(default_factory=list)  # the pictures written beside the bulletin
+    original: Path | None = None  # the received document, kept beside it
 
     def report(self) -> list[str]:
         """One ``path:line: warning: …`` per fact not found or inferred, pointing into the new file."""
@@ -927,6 +982,14 @@ class Written:
         if imported.tables:
             parts.append(f"{imported.tables} 个表格")
         text = f"已写入 {self.path}：" + "，".join(parts)
+        if self.photos or imported.photos:
+            text += f"；图片导入 {len(self.photos)} 张"
+            if len(self.photos) < len(imported.photos):
+                text += f"，未导入 {len(imported.photos) - len(self.photos)} 张"
+        if imported.decorations:
+            text += f"；略去装饰小图 {imported.decorations} 个（分隔线、徽标等）"
+        if self.original is not None:
+            text += f"；原件保存为 {self.original}"
         if counts:
             text += "；删去 " + "、".join(f"{FURNITURE_NAMES[r]} {n} 行" for r, n in counts.items())
         city = imported.facts.get("city")
@@ -934,9 +997,9 @@ class Written:
         check = []
         if imported.missing:
             check.append("填写 " + "、".join(imported.missing) + "（现为 null，check 不通过）")
-        if imported.figures:
-            check.append(f"图片 {len(imported.figures)} 张未导入：" + "、".join(imported.figures[:3])
-                         + ("…" if len(imported.figures) > 3 else ""))
+        skipped = [p for p in imported.photos if p.problem]
+        if skipped:
+            check.append(f"图片 {len(skipped)} 张未导入（见上方警告），需手动加入")
         inferred = [k for k, c in imported.comments.items() if c.startswith("inferred:")]
         if inferred:
             check.append("核对推断的 " + "、".join(inferred))
@@ -949,13 +1012,13 @@ class Written:
 IMPORTABLE = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md")
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, data: bytes | None = None, config: Config | None = None) -> Document:
     """The reader for the file's kind (by its bytes, not its name): PDF, Word, legacy Word, text."""
-    data = read_input(path)
+    data = read_input(path) if data is None else data
     name = str(path)
     if data.startswith(b"%PDF"):
         from .pdf import read_pdf
-        return read_pdf(data, name)
+        return read_pdf(data, name, (config or Config()).image_limits)
     if data.startswith(b"PK\x03\x04"):
         from .word import read_docx
         return read_docx(data, name)
@@ -973,9 +1036,11 @@ def read_document(path: Path) -> Document:
 
 def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
                 force: bool = False, archive: Sequence[Bulletin] | None = None) -> Written:
-    """Read ``raw`` (PDF, Word or text), interpret it, and write ``out/<city-slug>/<name>.md``."""
+    """Read ``raw`` (PDF, Word or text), interpret it, and write ``out/<city-slug>/<name>.md``;
+    with its pictures and the received .pdf/.docx in the bulletin's folder beside it."""
     check_out_folder(out)
-    doc = read_document(raw)
+    data = read_input(raw)
+    doc = read_document(raw, data, config)
     if archive is None:
         archive = load_archive(out, config)
     try:
@@ -985,8 +1050,15 @@ def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
     city_name = str(imported.facts["city"])
     path = out / config.city_slug(city_name) / imported.file_name()
     content, key_lines = imported.render()
+    original = original_path(path, data)
+    # Every file checked before any is written (the bulletin's own by _write): a
+    # refused import leaves nothing behind.
+    check_free([*photo_paths(path, imported.photos), *([original] if original else [])], force)
     _write(path, content, force)
-    return Written(path, imported, key_lines, str(raw))
+    photos = write_photos(path, imported.photos, force=force)
+    if original is not None:
+        keep_original(path, data, force=force)
+    return Written(path, imported, key_lines, str(raw), photos, original)
 
 
 def _write(path: Path, content: str, force: bool) -> None:

@@ -19,6 +19,7 @@ from typing import Literal
 
 from briefsite.content.controlchars import FORBIDDEN, first_forbidden, refusal
 from briefsite.errors import BriefsiteError
+from briefsite.editor.photos import Photo
 
 # What a reader may be certain a line is. None: text, for the interpreter to read.
 Role = Literal["title", "headline", "table", "rule", "furniture", "figure"]
@@ -39,6 +40,7 @@ class Line:
     why: str = ""  # for furniture: what it is ("page number", "running head", "header", ...)
     cells: tuple[str, ...] = ()  # a table row's cells, as printed
     leading: int = 0  # text only: columns of whitespace the line started with
+    figure: int | None = None  # a picture (role "figure"): its index in Document.photos
 
     @property
     def layout(self) -> bool:
@@ -52,8 +54,9 @@ class Document:
     path: str
     kind: str  # "text", "pdf", "docx"
     lines: list[Line]
-    figures: list[str] = field(default_factory=list)  # pictures: named in the summary
+    photos: list[Photo] = field(default_factory=list)  # pictures, each where a "figure" line stands
     body_size: float | None = None  # the size most text is set in (layout readers)
+    decorations: int = 0  # pictures too small to be photos (rules, logos, emblems): left out, counted
 
 
 def is_red(color: str | None) -> bool:

@@ -12,7 +12,14 @@ From them, per page, in reading order:
   page number ("— 3 —", "第 3 页", "3/5"): named and counted, never body text;
 - rules: horizontal lines or thin rectangles at least half the text width
   (the red line under the masthead, the lines around the 版记);
-- tables (ruled), as rows of cells; pictures, named for the summary.
+- tables (ruled), as rows of cells;
+- pictures (taken out by PDFium through pypdfium2, which decodes every PDF
+  image filter and colour space; a JPEG is taken as it is stored), each a
+  "figure" line where it stands, with the caption printed under it (that
+  line is the caption, not text); a picture too small to be a photo (a rule,
+  the masthead's emblem, a logo) is a decoration, counted. The pixel limit is
+  checked before PDFium decodes a picture; one it cannot decode is reported
+  with its page.
 
 A PDF without a text layer (a scan) is refused: it needs OCR first.
 """
@@ -23,10 +30,12 @@ import io
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
+from briefsite.content.media import Limits
+from briefsite.editor.photos import Photo, caption_like, is_decoration
 from .layout import CONTROL_RE, Document, Line, fold_radicals
 from .textshape import ends_sentence, is_wide, join_broken, nonspace
 
@@ -54,9 +63,21 @@ class _Printed:
     kind: str = "text"  # "text", "rule", "table"
     cells: tuple[str, ...] = ()
     why: str = ""
+    photo: Photo | None = None  # kind "image": the picture
+    figure: int | None = None  # kind "image": its index in Document.photos
 
 
-def read_pdf(data: bytes, path: str) -> Document:
+@dataclass(frozen=True)
+class _Picture:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    photo: Photo
+
+
+def read_pdf(data: bytes, path: str, limits: Limits = Limits()) -> Document:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import pdfplumber
@@ -72,7 +93,8 @@ def read_pdf(data: bytes, path: str) -> Document:
                              hint="请重新下载或另存该 PDF 后再导入") from None
     try:
         with pdf:
-            printed, figures, geometry = _read_pages(pdf, path)
+            pictures, decorations = _pictures(data, pdf, limits)
+            printed, geometry = _read_pages(pdf, path, pictures)
     except BriefsiteError:
         raise
     except (PSException, PDFPasswordIncorrect, ValueError, KeyError, TypeError, AttributeError,
@@ -94,8 +116,9 @@ def read_pdf(data: bytes, path: str) -> Document:
                              "(the PDF has no text layer: a scan needs OCR first)",
                              hint="可用 ocrmypdf -l chi_sim 输入.pdf 输出.pdf 生成文字层")
     _mark_furniture(printed, geometry)
+    photos = _captions(printed)
     lines, body_size = _paragraphs(printed, geometry)
-    return Document(path, "pdf", lines, figures, body_size)
+    return Document(path, "pdf", lines, photos, body_size, decorations)
 
 
 def _color(value) -> str | None:
@@ -124,9 +147,8 @@ def _inside(obj, box, pad: float = 1.0) -> bool:
         and obj["bottom"] <= bottom + pad
 
 
-def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
+def _read_pages(pdf, path: str, pictures: list[_Picture]) -> tuple[list[_Printed], dict]:
     printed: list[_Printed] = []
-    figures: list[str] = []
     heights: dict[int, float] = {}
     for number, page in enumerate(pdf.pages, start=1):
         heights[number] = float(page.height)
@@ -175,10 +197,8 @@ def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
                                       float(shape["x1"]), "", 0, False,
                                       _color(shape.get("stroking_color") or shape.get("non_stroking_color")),
                                       kind="rule"))
-        for image in page.images:
-            if float(image["width"]) >= 24 and float(image["height"]) >= 24:
-                name = image.get("name") or ""
-                figures.append(f"第 {number} 页图片 {name}".strip())
+        items.extend(_Printed(number, p.top, p.bottom, p.x0, p.x1, "", 0, False, None, kind="image", photo=p.photo)
+                     for p in pictures if p.page == number)
         items.sort(key=lambda p: (p.top, p.x0))
         # Rules drawn as a box's top and bottom edge a point apart are one rule.
         merged: list[_Printed] = []
@@ -188,7 +208,114 @@ def _read_pages(pdf, path: str) -> tuple[list[_Printed], list[str], dict]:
                 continue
             merged.append(item)
         printed.extend(merged)
-    return printed, figures, {"heights": heights}
+    return printed, {"heights": heights}
+
+
+def _pictures(data: bytes, plumbed, limits: Limits) -> tuple[list[_Picture], int]:
+    """Every picture large enough to be a photo, with its place on its page;
+    and how many were decorations. A picture PDFium cannot read is kept as a
+    problem with its page; if PDFium cannot open the file at all, each
+    picture pdfplumber sees is."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pictures: list[_Picture] = []
+    decorations = 0
+
+    def unreadable(number: int, page) -> None:  # each picture pdfplumber sees, as a problem
+        nonlocal decorations
+        for image in page.images:
+            if is_decoration(float(image["width"]), float(image["height"])):
+                decorations += 1
+                continue
+            pictures.append(_Picture(number, float(image["top"]), float(image["bottom"]), float(image["x0"]),
+                                     float(image["x1"]), Photo(b"", where=f"第 {number} 页",
+                                                               problem=UNREADABLE_PICTURE)))
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # PDFium refuses a file pdfminer reads
+        for number, page in enumerate(plumbed.pages, start=1):
+            unreadable(number, page)
+        return pictures, decorations
+    try:
+        for index in range(len(document)):
+            where = f"第 {index + 1} 页"
+            try:
+                page = document[index]
+                height = page.get_height()
+                objects = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4))
+            except Exception:  # a damaged page: its pictures are reported
+                if index < len(plumbed.pages):
+                    unreadable(index + 1, plumbed.pages[index])
+                continue
+            for obj in objects:
+                try:
+                    left, bottom, right, top = obj.get_bounds()
+                    pixels = obj.get_px_size()
+                except Exception:
+                    continue  # no place on the page: not printed
+                if is_decoration(right - left, top - bottom, pixels):
+                    decorations += 1
+                    continue
+                pictures.append(_Picture(index + 1, height - top, height - bottom, left, right,
+                                         _picture(obj, pixels, where, limits)))
+            page.close()
+    finally:
+        document.close()
+    return pictures, decorations
+
+
+UNREADABLE_PICTURE = "PDF 中的这张图片无法读取 (the PDF's picture cannot be read)"
+
+
+def _picture(obj, pixels: tuple[int, int], where: str, limits: Limits) -> Photo:
+    """A picture's bytes: a JPEG as stored, anything else decoded by PDFium and
+    written as PNG, never decoded past the pixel limit."""
+    width, height = pixels
+    if width * height > limits.max_pixels:
+        return Photo(b"", where=where, problem=f"图片有 {width * height / 1e6:.0f} 百万像素，超过 "
+                     f"{limits.max_pixels / 1e6:g} 百万像素的上限 (the picture has {width} x {height} pixels, "
+                     f"over the limit)")
+    try:
+        if obj.get_filters(skip_simple=True) == ["DCTDecode"]:
+            return Photo(bytes(obj.get_data(decode_simple=True)), where=where)
+        picture = obj.get_bitmap(render=False).to_pil()
+        if picture.mode not in ("RGB", "RGBA", "L"):
+            picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        return Photo(buffer.getvalue(), where=where)
+    except Exception as exc:  # PDFium and Pillow raise many kinds for a damaged picture
+        return Photo(b"", where=where, problem=f"{UNREADABLE_PICTURE}：{exc}")
+
+
+def _captions(printed: list[_Printed]) -> list[Photo]:
+    """The pictures in reading order, each with the line printed directly under
+    it when that is its caption (the line then leaves the text); numbers them."""
+    photos: list[Photo] = []
+    for k, item in enumerate(printed):
+        if item.kind != "image" or item.photo is None:
+            continue
+        photo = item.photo
+        below = next((p for p in printed[k + 1:] if p.page == item.page and p.kind in ("text", "image", "table",
+                                                                                      "rule")), None)
+        if below is not None and below.kind == "text" and _is_caption(item, below):
+            below.kind = "caption"
+            photo = replace(photo, caption=" ".join(below.text.split()))
+        item.figure = len(photos)
+        photos.append(photo)
+    return photos
+
+
+def _is_caption(image: _Printed, line: _Printed) -> bool:
+    """``line`` is close under ``image``, within its width, and reads as a caption."""
+    size = line.size or 10
+    close = -size <= line.top - image.bottom <= 2.5 * size
+    middle, centre = (line.x0 + line.x1) / 2, (image.x0 + image.x1) / 2
+    within = image.x0 - 2 * size <= line.x0 and line.x1 <= image.x1 + 2 * size
+    centred = abs(middle - centre) <= max(size, 0.05 * (image.x1 - image.x0))
+    return close and (within or centred) and caption_like(line.text, centred=centred, emphasised=line.bold)
 
 
 def _text(chars: list) -> str:
@@ -253,7 +380,8 @@ def _paragraphs(printed: list[_Printed], geometry: dict) -> tuple[list[Line], fl
     """Printed lines joined into paragraphs; rules, tables and furniture as lines of their own."""
     text = [p for p in printed if p.kind == "text"]
     if not text:
-        return [_line(k + 1, p, None, None) for k, p in enumerate(printed)], None
+        shown = [p for p in printed if p.kind != "caption"]
+        return [_line(k + 1, p, None, None) for k, p in enumerate(shown)], None
     body_size = Counter(p.size for p in text for _ in range(len(p.text))).most_common(1)[0][0]
     body = [p for p in text if p.size == body_size]
     left = Counter(round(p.x0) for p in body).most_common(1)[0][0]
@@ -271,6 +399,8 @@ def _paragraphs(printed: list[_Printed], geometry: dict) -> tuple[list[Line], fl
             out.append(Line(len(out) + 1, p.text, page=p.page, size=p.size, role="furniture", why=p.why,
                             bold=p.bold))
             continue
+        if p.kind == "caption":
+            continue  # in its picture's Photo
         if p.kind != "text":
             out.append(_line(len(out) + 1, p, left, right))
             previous, gap_before = None, True
@@ -314,6 +444,8 @@ def _line(no: int, p: _Printed, left: float | None, right: float | None, blank: 
         return Line(no, "", True, p.page, role="rule", color=p.color, bold=False)
     if p.kind == "table":
         return Line(no, "", True, p.page, role="table", cells=p.cells, bold=False)
+    if p.kind == "image":
+        return Line(no, "", True, p.page, role="figure", figure=p.figure, bold=False)
     align = indent = None
     if left is not None and right is not None:
         middle = (left + right) / 2

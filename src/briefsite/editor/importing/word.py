@@ -6,8 +6,11 @@ alignment, the tables, and which text is the page header or footer. Each
 paragraph becomes one ``Line`` with that layout; each table row a line of
 cells; text boxes (a masthead is often set in one) are read where they stand;
 headers and footers are furniture; a paragraph border or a drawn line is a
-rule; pictures are named for the summary. A Word file has no printed line
-width, so nothing is judged by a line's length on the page.
+rule; a picture is a "figure" line where it stands, its bytes in
+``Document.photos`` with the caption printed under it (that paragraph is the
+caption, not text); a picture too small to be a photo is a decoration, counted.
+A Word file has no printed line width, so nothing is judged by a line's
+length on the page.
 
 Legacy .doc / .wps files are converted with LibreOffice when it is installed.
 """
@@ -15,6 +18,7 @@ Legacy .doc / .wps files are converted with LibreOffice when it is installed.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,12 +26,20 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+from dataclasses import replace
+
 from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
+from briefsite.editor.photos import Photo, caption_like, is_decoration
 from .layout import CONTROL_RE, Document, Line, clean_controls
 from .numbering import Numbering
 
 NOT_DOCX = "不是可读的 Word (.docx) 文件 (not a readable .docx file)"
+EMU_PER_PT = 12700
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_VML = "{urn:schemas-microsoft-com:vml}"
+_VML_SIZE_RE = re.compile(r"(width|height)\s*:\s*([\d.]+)\s*(pt|in|px|cm|mm)?", re.I)
+_VML_UNIT = {"pt": 1.0, "in": 72.0, "px": 0.75, "cm": 72 / 2.54, "mm": 72 / 25.4, "": 0.75}
 CONVERT = "soffice --headless --convert-to docx"
 
 
@@ -79,7 +91,9 @@ class _Reader:
         self.path = path
         self.qn = qn
         self.lines: list[Line] = []
-        self.figures: list[str] = []
+        self.photos: list[Photo] = []
+        self.decorations = 0
+        self.caption_for: int | None = None  # the picture whose caption may be the next paragraph
         self.blank = False
         self.numbering = Numbering.of(word)  # the 一、 （一） 1. Word draws before list paragraphs
 
@@ -92,7 +106,7 @@ class _Reader:
             if ln.role is None and ln.size:
                 sizes[ln.size] += len(ln.text)
         body_size = sizes.most_common(1)[0][0] if sizes else None
-        return Document(self.path, "docx", self.lines, self.figures, body_size)
+        return Document(self.path, "docx", self.lines, self.photos, body_size, self.decorations)
 
     def _container(self, element, parent) -> None:
         from docx.table import Table
@@ -104,6 +118,9 @@ class _Reader:
                 self._paragraph(child, parent)
             elif child.tag == qn("w:tbl"):
                 self._table(Table(child, parent))
+                # A table's pictures after it (a figure line would split the table);
+                # their captions are the table's cells, kept there.
+                self._figures(child, captions=False)
             elif child.tag == qn("w:sdt"):  # a content control (Word's own table of contents)
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
@@ -161,6 +178,11 @@ class _Reader:
             return
         style = paragraph.style
         style_name = (style.name or "") if style is not None else ""
+        if self.caption_for is not None:
+            index, self.caption_for = self.caption_for, None
+            if self._is_caption(paragraph, text, style, style_name):
+                self.photos[index] = replace(self.photos[index], caption=" ".join(text.split()))
+                return
         chars: Counter = Counter()
         bold = Counter()
         colors: Counter = Counter()
@@ -220,21 +242,75 @@ class _Reader:
             style = style.base_style
         return None
 
-    def _figures(self, element) -> None:
+    def _is_caption(self, paragraph, text: str, style, style_name: str) -> bool:
+        alignment = paragraph.paragraph_format.alignment
+        if alignment is None and style is not None:
+            alignment = self._style_alignment(style)
+        bold = any(run.font.bold or (run.font.bold is None and self._style_value(style, "bold"))
+                   for run in paragraph.runs if run.text.strip())
+        heading = style_name.lower().startswith(("heading", "title")) or style_name.startswith("标题")
+        return not heading and caption_like(text, centred=alignment is not None and int(alignment) == 1,
+                                            emphasised=bold,
+                                            styled=style_name.lower() == "caption" or style_name == "题注")
+
+    def _figures(self, element, captions: bool = True) -> None:
+        """Each picture of ``element`` (in document order) as a figure line; decorations counted."""
         qn = self.qn
-        for drawing in element.iter(qn("w:drawing")):
-            if drawing.find(f".//{qn('pic:pic')}") is None:
+        blip, imagedata = qn("a:blip"), f"{_VML}imagedata"
+        for node in element.iter(blip, imagedata):
+            if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+                continue  # the VML copy of a picture already read from its DrawingML twin
+            if node.tag == blip:
+                rid, linked = node.get(qn("r:embed")), node.get(qn("r:link"))
+                size = self._extent(node)
+            else:
+                rid, linked = node.get(qn("r:id")), None
+                size = self._vml_size(node)
+            if rid is None and linked is None:
                 continue
-            props = drawing.find(f".//{qn('wp:docPr')}")
-            name = (props.get("descr") or props.get("name") or "") if props is not None else ""
-            self.figures.append(name or f"图片 {len(self.figures) + 1}")
+            if is_decoration(*size):
+                self.decorations += 1
+                continue
+            if rid is None:
+                photo = Photo(b"", problem="图片链接到文件之外，文档中没有图片数据 (a linked picture: the document "
+                                           "does not hold it)")
+            else:
+                try:
+                    photo = Photo(self.word.part.related_parts[rid].blob)
+                except (KeyError, AttributeError):
+                    photo = Photo(b"", problem="文档中找不到这张图片的数据 (the document lacks this picture's data)")
+            self.photos.append(photo)
+            self.lines.append(Line(len(self.lines) + 1, "", blank_before=True, role="figure",
+                                   figure=len(self.photos) - 1, bold=False))
+            self.caption_for = len(self.photos) - 1 if captions else None
+            self.blank = True
+
+    def _extent(self, node) -> tuple[float | None, float | None]:
+        """A DrawingML picture's size on the page, in points (wp:extent of its inline or anchor)."""
+        qn = self.qn
+        for ancestor in node.iterancestors(qn("wp:inline"), qn("wp:anchor")):
+            extent = ancestor.find(qn("wp:extent"))
+            try:
+                return int(extent.get("cx")) / EMU_PER_PT, int(extent.get("cy")) / EMU_PER_PT
+            except (AttributeError, TypeError, ValueError):
+                break
+        return None, None
+
+    def _vml_size(self, node) -> tuple[float | None, float | None]:
+        """A VML picture's size from its shape's style ("width:120pt;height:80pt")."""
+        shape = node.getparent()
+        found = {m.group(1).lower(): float(m.group(2)) * _VML_UNIT[(m.group(3) or "").lower()]
+                 for m in _VML_SIZE_RE.finditer(shape.get("style", "") if shape is not None else "")}
+        return found.get("width"), found.get("height")
 
     def _rule(self) -> None:
+        self.caption_for = None
         self.lines.append(Line(len(self.lines) + 1, "", role="rule", bold=False))
         self.blank = True
 
     # ---------------------------------------------------------------- tables
     def _table(self, table) -> None:
+        self.caption_for = None
         for row in table.rows:
             cells: list[str] = []
             previous = None
@@ -244,7 +320,6 @@ class _Reader:
                 previous = cell._tc
                 texts = [self._clean(self._para(p, cell).text) for p in cell._tc.iter(self.qn("w:p"))]
                 cells.append(" ".join(t.strip() for t in texts if t.strip()))
-                self._figures(cell._tc)
             if any(c for c in cells):
                 self.lines.append(Line(len(self.lines) + 1, "", blank_before=True, role="table",
                                        cells=tuple(cells), bold=False))
