@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefsite.content.dates import chinese_number, find_dates, parse_date
+from briefsite.content.controlchars import first_forbidden
 from briefsite.errors import BriefsiteError
 from briefsite.content.front_matter import split
 from briefsite.editor.importing.importer import convert, decode_raw
@@ -461,8 +462,21 @@ RAW = st.tuples(st.lists(LINE, max_size=25),
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(RAW)
 def test_import_never_loses_a_character(raw: str):
-    """Property: whatever the input, every non-whitespace character is in the output or named furniture."""
-    assert_nothing_lost(raw, city="益阳市")
+    """Property: whatever the input, every non-whitespace character is in the
+    output or named furniture; or the input is refused at the line of a
+    control character that cannot be published (as a text file would be)."""
+    try:
+        assert_nothing_lost(raw, city="益阳市")
+    except BriefsiteError as refused:
+        assert first_forbidden(raw) is not None, refused  # refused only for a control character
+        assert refused.line >= 1 and "U+" in refused.message
+
+
+def test_a_control_character_in_a_masthead_value_is_refused_not_written():
+    """Found by the property above: 签发人：张三\\x08 made the written front-matter unreadable."""
+    with pytest.raises(BriefsiteError) as refused:
+        convert("日报\n签发人：张三\x08\n", city="益阳市")
+    assert refused.value.line == 2
 
 
 def test_convert_without_city_anywhere_raises():

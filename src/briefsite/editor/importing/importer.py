@@ -39,7 +39,7 @@ from briefsite.content.model import Bulletin
 from briefsite.editor.photos import (Prepared, check_free, keep_original, original_path, photo_paths,
                                      prepare_photos, write_photos)
 from .closing import LABEL_RE, closing_kind, read_closing
-from .layout import Document, Line, is_red
+from .layout import Document, Line, clean_controls, is_red
 from .masthead import Masthead, Piece, is_title, read_masthead
 from .places import AmbiguousPlace, Placed, find_city
 from .text import MAX_TEXT, decode_raw, read_input, read_text
@@ -162,8 +162,10 @@ _Line = Line  # the closing reader's name for a line of the stream
 
 def convert(text: str, *, city: str | None = None, config: Config | None = None,
             archive: Sequence[Bulletin] = ()) -> Imported:
-    """Raw bulletin text (as copied out of a PDF or Word file) into facts and a Markdown body."""
-    return interpret(read_text(text), city=city, config=config, archive=archive)
+    """Raw bulletin text (as copied out of a PDF or Word file) into facts and a Markdown body.
+    Control characters are refused as when a text file is read (decode_raw):
+    in a front-matter value they would make the written file unreadable."""
+    return interpret(read_text(clean_controls(text, "-")), city=city, config=config, archive=archive)
 
 
 def interpret(doc: Document, *, city: str | None = None, config: Config | None = None,
