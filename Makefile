@@ -20,9 +20,9 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/briefsite check $(STRICT)
 
-# Preview while editing, drafts included: http://127.0.0.1:8000/
+# Preview while editing, drafts included, opened in the browser: http://127.0.0.1:8000/
 serve: $(STAMP)
-	$(BIN)/briefsite serve
+	$(BIN)/briefsite serve --open
 
 # make import FILE=收到的简报.txt [CITY=益阳市]
 import: $(STAMP)

@@ -269,6 +269,13 @@ def test_drafts_are_previewed_with_a_banner_and_never_built(project, start):
     assert status == 200
     assert 'class="draft-banner"' in body and "草稿" in body
     assert '<meta name="robots" content="noindex">' in body
+    # Lists show it too, marked, so the editor never mistakes it for a published issue.
+    for listing in ("/", "/cities/yiyang/", "/archive/2024/"):
+        status, _, body = server.get(listing)
+        item = re.search(rf'<li class="bulletin-item">\s*<a href="[^"]*{draft.stem}/[^"]*">.*?</li>', body, re.S)
+        assert status == 200 and item, listing
+        assert '<span class="draft-mark">草稿</span>' in item.group(0), listing
+        assert body.count('class="draft-mark"') == 1, listing
 
     (draft.parent / f".{draft.name}.swp").write_bytes(b"vim swap")
     (draft.parent / "4913").write_bytes(b"")
@@ -283,4 +290,5 @@ def test_drafts_are_previewed_with_a_banner_and_never_built(project, start):
     assert built.returncode == 0, built.stderr
     assert "1 drafts skipped" in built.stdout
     assert not (project / "site" / page.strip("/")).exists()
-    assert not any("draft-banner" in p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html"))
+    assert not any("draft-banner" in p.read_text(encoding="utf-8") or "draft-mark" in p.read_text(encoding="utf-8")
+                   for p in (project / "site").rglob("*.html"))

@@ -73,6 +73,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help=_("another host name the preview may be reached by (e.g. a machine's "
                               "name on the network); local names and IP addresses need none. "
                               "Requests naming any other host are refused (DNS rebinding)"))
+    serve.add_argument("--open", action="store_true",
+                       help=_("open the preview in the browser; open tabs then go to the bulletin just saved"))
     serve.set_defaults(run=cmd_serve)
 
     imp = sub.add_parser("import", help=_("a received bulletin's PDF, Word or text file into a bulletin file"))
@@ -209,7 +211,7 @@ def cmd_serve(args) -> int:
     from .serve.server import serve
 
     return serve(args.source, args.out, args.config, host=args.host, port=args.port,
-                 allow_hosts=tuple(args.allow_host))
+                 allow_hosts=tuple(args.allow_host), open_browser=args.open)
 
 
 def cmd_import(args) -> int:

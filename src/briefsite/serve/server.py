@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import inspect
 import ipaddress
+import json
 import mimetypes
 import re
 import socket
@@ -65,9 +66,16 @@ RELOAD_JS = b"""\
   var script = document.currentScript;
   var since = script ? (new URL(script.src).searchParams.get("v") || "0") : "0";
   var events = new EventSource("/__briefsite/events?since=" + encodeURIComponent(since));
-  events.addEventListener("reload", function () {
+  events.addEventListener("reload", function (event) {
     events.close();
-    window.location.reload();
+    // With serve --open, the tab follows the bulletin the editor just saved.
+    var goto = "";
+    try { goto = JSON.parse(event.data).goto || ""; } catch (e) { goto = ""; }
+    if (goto && goto !== window.location.pathname) {
+      window.location.assign(goto);
+    } else {
+      window.location.reload();
+    }
   });
 })();
 """
@@ -91,6 +99,7 @@ class BuildState:
 
     generation: int = 0
     errors: tuple[str, ...] = ()  # formatted problems; empty when the build succeeded
+    goto: str = ""  # with --open: the path of the one bulletin this build changed
 
 
 class Preview:
@@ -112,12 +121,14 @@ class Preview:
         self.folders_changed = threading.Event()  # set when the config names another one
         self._cache = None  # site.ParseCache kept across rebuilds, when build() takes one
         self.address = ""  # http://host:port/ once the server listens
+        self.follow = False  # serve --open: open tabs go to the bulletin just saved
 
     def rebuild(self, reason: str = "", changed: tuple[Path, ...] = ()) -> BuildState:
         """Build once; report to the terminal; wake every open tab."""
         with self._build_lock:
             started = time.perf_counter()
             problems: list[BriefsiteError] = []
+            pages: list[str] = []
             why = _(" ({reason})").format(reason=reason) if reason else ""
             try:
                 config = load_config(self.config_path)
@@ -138,7 +149,8 @@ class Preview:
                 print(_("built{why}: {bulletins} bulletins, {pages} pages in {seconds} s").format(
                     why=why, bulletins=summary.bulletins, pages=summary.pages,
                     seconds=f"{time.perf_counter() - started:.2f}"), flush=True)
-                for url in self.changed_pages(summary, changed):
+                pages = self.changed_pages(summary, changed)
+                for url in pages:
                     print("  " + _("open {url}").format(url=url), flush=True)
             except BuildFailed as failed:
                 problems = list(failed.problems)
@@ -157,7 +169,8 @@ class Preview:
                 print(_("build failed{why}: {count} errors; the browser shows them; fix and save to rebuild")
                       .format(why=why, count=count), file=sys.stderr, flush=True)
             with self._changed:
-                self.state = BuildState(self.state.generation + 1, errors)
+                goto = urlsplit(pages[0]).path if self.follow and len(pages) == 1 and not errors else ""
+                self.state = BuildState(self.state.generation + 1, errors, goto)
                 self._changed.notify_all()
             return self.state
 
@@ -516,7 +529,8 @@ class Handler(BaseHTTPRequestHandler):
                         break
                     self.wfile.write(b": keep-alive\n\n")  # also notices closed tabs
                 else:
-                    self.wfile.write(f"event: reload\ndata: {state.generation}\n\n".encode())
+                    data = json.dumps({"generation": state.generation, "goto": state.goto})
+                    self.wfile.write(f"event: reload\ndata: {data}\n\n".encode())
                     since = state.generation
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -607,6 +621,25 @@ def _bad_port(port: int) -> BriefsiteError:
                           hint=_("e.g. --port 8000; --port 0 picks any free port"))
 
 
+def open_in_browser(address: str) -> None:
+    """The preview in the editor's default browser; where none can be
+    started (a server, a container), the printed address is enough."""
+    import os
+    import webbrowser
+
+    # Without a desktop, webbrowser would start a text browser (lynx, w3m)
+    # in this very terminal, in front of the server's messages.
+    desktop = (sys.platform in ("win32", "darwin") or "BROWSER" in os.environ
+               or "DISPLAY" in os.environ or "WAYLAND_DISPLAY" in os.environ)
+    try:
+        if desktop and webbrowser.open(address, new=2):
+            return
+    except webbrowser.Error:
+        pass
+    print("warning: " + _("cannot open a browser here; open {address} yourself").format(address=address),
+          file=sys.stderr, flush=True)
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -615,7 +648,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127.0.0.1",
-          port: int = 8000, allow_hosts: tuple[str, ...] = ()) -> int:
+          port: int = 8000, allow_hosts: tuple[str, ...] = (), open_browser: bool = False) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); returns the exit status."""
     if not 0 <= port <= 65535:
         raise _bad_port(port)
@@ -624,6 +657,7 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
                              hint=_("check --source, or create bulletins/"))
     output.check_output_folder(out)  # never replace a folder briefsite did not make
     preview = Preview(source, out, config_path)
+    preview.follow = open_browser
     server = open_server(host, port, preview, allow_hosts)
     stop = threading.Event()
     threads: list[threading.Thread] = []
@@ -643,6 +677,8 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
                                   "preview").format(host=host), file=sys.stderr)
         print(_("serving {out}/ at {address} (rebuilds on change; Ctrl-C to stop)").format(
             out=out, address=preview.address), flush=True)
+        if open_browser:
+            open_in_browser(preview.address)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (raised alike by the CLI)
         pass
