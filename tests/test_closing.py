@@ -22,32 +22,52 @@ def read(closing: str, head: str = HEAD, body: str = BODY):
     return convert(head + body + closing)
 
 
+# Groups come out in printed order, each under its printed label unless
+# that is the usual one of its kind (报, 送, 发, 抄送).
 @pytest.mark.parametrize("closing, recipients", [
     ("主送：市委办公室，市政府办公室\n抄送：市人大常委会办公室，市政协办公室\n",
-     {"send": ["市委办公室", "市政府办公室"], "cc": ["市人大常委会办公室", "市政协办公室"]}),
+     {"主送": ["市委办公室", "市政府办公室"], "cc": ["市人大常委会办公室", "市政协办公室"]}),
     ("报送：省督察整改办公室\n分送：各区县（市）人民政府，市直有关单位\n",
-     {"report": ["省督察整改办公室"], "distribute": ["各区县（市）人民政府", "市直有关单位"]}),
+     {"报送": ["省督察整改办公室"], "分送": ["各区县（市）人民政府", "市直有关单位"]}),
     ("报：省委办公厅，省政府办公厅\n抄报：省生态环境厅\n送：市委，市政府\n",
-     {"report": ["省委办公厅", "省政府办公厅"], "send": ["市委", "市政府"], "cc": ["省生态环境厅"]}),
+     {"report": ["省委办公厅", "省政府办公厅"], "抄报": ["省生态环境厅"], "send": ["市委", "市政府"]}),
     ("主　送：各区县（市）督察整改办公室\n抄　送：市委督查室\n",
-     {"send": ["各区县（市）督察整改办公室"], "cc": ["市委督查室"]}),
+     {"主送": ["各区县（市）督察整改办公室"], "cc": ["市委督查室"]}),
     ("报送: 省督察整改办公室\n主送:各区县（市）人民政府\n",
-     {"report": ["省督察整改办公室"], "send": ["各区县（市）人民政府"]}),
+     {"报送": ["省督察整改办公室"], "主送": ["各区县（市）人民政府"]}),
+    ("抄报：省委办公厅\n分送：市级各部门\n抄送：市纪委监委\n",
+     {"抄报": ["省委办公厅"], "分送": ["市级各部门"], "cc": ["市纪委监委"]}),
 ])
 def test_labels_beyond_bao_song_fa(closing: str, recipients: dict):
     imported = read(closing)
     assert imported.facts["recipients"] == recipients
+    assert list(imported.facts["recipients"]) == list(recipients)  # printed order
     assert "主送" not in imported.body and "报送" not in imported.body
 
 
-def test_a_label_the_page_shows_otherwise_is_written_beside_its_group():
-    imported = read("主送：各区县（市）人民政府\n抄报：省生态环境厅\n")
+def test_the_page_prints_each_group_under_its_printed_label(tmp_path):
+    """抄报 and 抄送 are both copies, but the page is the original's: two
+    groups, each with its own label, in printed order; bulletins.json files
+    both under cc as well."""
+    import json
+
+    from conftest import run_cli
+
+    imported = read("抄报：省委办公厅\n分送：市级各部门，各区县\n抄送：市纪委监委\n")
     text, _ = imported.render()
-    assert "  send:  # 印作 主送" in text
-    assert "  cc:  # 印作 抄报" in text
-    assert split(text, "out.md").fields["recipients"].value == \
-        {"send": ["各区县（市）人民政府"], "cc": ["省生态环境厅"]}
-    assert any("抄报" in n.message for n in imported.notes)
+    assert "  抄报:\n    - 省委办公厅\n  分送:\n" in text
+    assert not imported.notes or not any("抄报" in n.message for n in imported.notes)
+    (tmp_path / "bulletins" / "changsha").mkdir(parents=True)
+    (tmp_path / "bulletins" / "changsha" / "2024-06-03-5.md").write_text(text + imported.body, encoding="utf-8")
+    built = run_cli("build", cwd=tmp_path)
+    assert built.code == 0, built.err
+    page = (tmp_path / "site" / "bulletins" / "changsha" / "2024-06-03-5" / "index.html").read_text(encoding="utf-8")
+    labels = [label for label in ("抄报", "分送", "抄送") if f"<dt>{label}：</dt>" in page]
+    assert labels == ["抄报", "分送", "抄送"]
+    assert page.index("<dt>抄报：") < page.index("<dt>分送：") < page.index("<dt>抄送：")
+    record = json.loads((tmp_path / "site" / "bulletins.json").read_text(encoding="utf-8"))["bulletins"][0]
+    assert record["recipients"]["cc"] == ["省委办公厅", "市纪委监委"]
+    assert [g["label"] for g in record["recipient_groups"]] == ["抄报", "分送", "抄送"]
 
 
 @pytest.mark.parametrize("closing, names", [

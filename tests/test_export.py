@@ -13,7 +13,7 @@ from conftest import BULLETINS, minimal, write_bulletin
 from site_helpers import render, repo_config, resolve
 
 KEYS = ["url", "absolute_url", "title", "issue", "total_issue", "date", "issuer", "city",
-        "city_slug", "recipients", "doc_number", "printed", "contact", "headlines", "original"]
+        "city_slug", "recipients", "recipient_groups", "doc_number", "printed", "printed_by", "contact", "headlines", "original"]
 
 
 def front_matter(path) -> dict:
@@ -32,7 +32,7 @@ def test_records_match_the_bulletin_files():
     for source, record in by_source.items():
         assert list(record) == KEYS  # one fixed shape, every key in every record
         facts = front_matter(BULLETINS / source)
-        for key in ("title", "issuer", "city", "issue", "total_issue", "doc_number", "contact"):
+        for key in ("title", "issuer", "city", "issue", "total_issue", "doc_number", "printed_by", "contact"):
             assert record[key] == facts.get(key), (source, key)
         assert record["date"] == facts["date"].isoformat()
         printed = facts.get("printed")

@@ -152,6 +152,29 @@ def test_pdf_bulletin_imports_to_its_facts_and_body(tmp_path: Path, chromium):
     assert f"页码 {pages} 行" in result.out and f"页眉/眉题 {pages} 行" in result.out, result.out
 
 
+RAGGED = [
+    "6月17日，市委副书记、市长李爱武主持召开洞庭湖生态环境问题整改推进会，听取各县市区和市直相关部门整改进展"
+    "情况汇报，研究部署下阶段工作。会议强调，要坚持以习近平生态文明思想为指导，对标对表中央生态环境保护督察反馈"
+    "问题，逐项细化整改措施。",
+    "会议要求，各级各部门要进一步压实整改责任，建立健全问题清单、任务清单、责任清单，确保按时保质完成整改任务。",
+    "今年以来，华容县累计排查河湖“四乱”问题126个，已完成整改119个，整改率94.4%。",
+]
+
+
+@pytest.mark.chromium
+def test_pdf_with_a_ragged_right_margin_keeps_its_paragraphs(chromium):
+    """Left-aligned text (WPS, a web page printed) ends lines up to two
+    characters short where 禁则 carry "题，" or "务。" to the next line: each
+    paragraph stays one paragraph, and a headline still stands alone."""
+    spec = Spec(blocks=[("headline", "岳阳市召开洞庭湖生态环境问题整改推进会"), ("para", RAGGED[0]),
+                        ("para", RAGGED[1]), ("headline", "华容县扎实推进河湖“清四乱”"), ("para", RAGGED[2])])
+    page = to_html(spec).replace("text-align: justify", "text-align: left")
+    assert "text-align: left" in page
+    imported = interpret(read_pdf(print_pdf(chromium, page, spec), "x.pdf"))
+    assert imported.body.split("\n\n")[:5] == ["### 岳阳市召开洞庭湖生态环境问题整改推进会", *RAGGED[:2],
+                                               "### 华容县扎实推进河湖“清四乱”", RAGGED[2]]
+
+
 @pytest.mark.chromium
 def test_pdf_table_across_a_page_break_is_one_table(chromium):
     rows = [["县市区", "交办件", "办结"]] + [[f"第{k}组", str(10 + k), str(k)] for k in range(1, 31)]
@@ -334,6 +357,6 @@ def test_word_masthead_families_and_places(lines, city: str):
     imported = interpret(read_docx(_word_masthead(lines), "x.docx"))
     assert (imported.facts["issue"], imported.facts["date"], imported.facts["city"]) == (5, dt.date(2024, 6, 3), city)
     assert imported.facts["title"] == lines[1 if lines[0][0].startswith("内部") else 0][0]
-    assert imported.facts["recipients"] == {"send": ["市委办公室", "市政府办公室"],
-                                            "distribute": ["各区县（市）督察整改办"]}
+    assert imported.facts["recipients"] == {"主送": ["市委办公室", "市政府办公室"],
+                                            "分送": ["各区县（市）督察整改办"]}
     assert imported.body == "### 市领导调研湘江保护工作\n\n6月2日，市领导赴湘江沿岸调研生态环境保护工作。"

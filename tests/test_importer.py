@@ -582,3 +582,44 @@ def test_cells_without_columns_are_kept_one_per_line():
 
     assert "<p>统计<br />\n南县<br />\n12<br />\n沅江市<br />\n128<br />\n3<br />\n安化</p>" in render(imported.body).html
     assert not [p for p in imported.dropped if p.reason == "page number"]
+
+
+# ---------------------------------------------------------------- 印发机关
+
+OFFICE_PRINTS = """督察整改工作简报
+
+第十二期
+
+浙江省安吉县生态环境保护督察整改工作领导小组办公室      二〇二四年十一月三日
+
+安吉县推进督察反馈问题整改
+
+11月1日，县委书记主持召开专题会议，研究部署督察整改工作。
+
+报：省督察整改办
+发：各乡镇（街道），县直各单位
+安吉县督察整改办                    2024年11月3日印发
+"""
+
+
+def test_printing_office_other_than_the_issuer_is_its_own_fact(tmp_path: Path):
+    """GB/T 9704: the 印发机关 is often the issuer's office under a shorter
+    name. It is kept as printed_by and shown on the 版记, not left in the body."""
+    imported = convert(OFFICE_PRINTS)
+    assert imported.facts["issuer"] == "浙江省安吉县生态环境保护督察整改工作领导小组办公室"
+    assert imported.facts["printed_by"] == "安吉县督察整改办"
+    assert imported.facts["printed"] == dt.date(2024, 11, 3)
+    assert "印发" not in imported.body and "督察整改办 " not in imported.body
+
+    (tmp_path / "raw.txt").write_text(OFFICE_PRINTS, encoding="utf-8")
+    result = run_cli("import", "raw.txt", "--city", "湖州市", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "印发行" not in result.err  # no longer a doubt to check
+    written = next((tmp_path / "bulletins").rglob("*.md"))
+    assert "\nprinted_by: 安吉县督察整改办\n" in written.read_text(encoding="utf-8")
+    built = run_cli("build", cwd=tmp_path)
+    assert built.code == 0, built.err
+    page = (tmp_path / "site" / "bulletins" / written.parent.name / written.stem / "index.html").read_text(encoding="utf-8")
+    banji = page[page.index('class="banji"'):]
+    assert '<span class="issuer">安吉县督察整改办</span>' in banji
+    assert "2024年11月3日印发" in banji

@@ -27,6 +27,32 @@ def messages(problems: Problems) -> list[str]:
     return [p.format() for p in problems.sorted()]
 
 
+def test_recipients_under_their_printed_labels(tmp_path):
+    text = HEAD + ("recipients:\n  抄报:\n    - 省委办公厅\n  分送:\n    - 市级各部门\n  cc:\n    - 市纪委监委\n"
+                   "---\n\n正文。\n")
+    b, problems = load(tmp_path, "yiyang/2024-05-10.md", text)
+    assert not problems.items
+    assert [(g.key, g.label, g.names) for g in b.recipients] == \
+        [("cc", "抄报", ("省委办公厅",)), ("distribute", "分送", ("市级各部门",)), ("cc", "抄送", ("市纪委监委",))]
+    assert [g.written_key for g in b.recipients] == ["抄报", "分送", "cc"]
+
+
+def test_one_printed_label_written_twice_is_an_error(tmp_path):
+    text = HEAD + "recipients:\n  cc:\n    - 甲\n  抄送:\n    - 乙\n---\n\n正文。\n"
+    b, problems = load(tmp_path, "yiyang/2024-05-10.md", text)
+    assert b is None
+    (message,) = messages(problems)
+    assert "yiyang/2024-05-10.md:9: error:" in message and "都印作“抄送”" in message
+
+
+def test_an_unknown_recipients_label_is_named(tmp_path):
+    text = HEAD + "recipients:\n  收文:\n    - 甲\n---\n\n正文。\n"
+    b, problems = load(tmp_path, "yiyang/2024-05-10.md", text)
+    assert b is None
+    (message,) = messages(problems)
+    assert ":7: error: unknown recipients key '收文'" in message and "分送" in message
+
+
 def test_a_complete_bulletin(tmp_path):
     text = HEAD + ("issue: 3\ntotal_issue: 12\nrecipients:\n  send:\n    - 甲\n  report:\n    - 乙\n    - 丙\n"
                    "doc_number: 益简字【2022】42号\nprinted: 2024-05-12\ncontact: 联系电话：1234\n---\n\n### 标题\n\n正文。\n")
@@ -35,8 +61,9 @@ def test_a_complete_bulletin(tmp_path):
     assert (b.title, b.date, b.issuer, b.city) == ("简报", dt.date(2024, 5, 10), "专班", "益阳市")
     assert (b.issue, b.total_issue, b.doc_number, b.printed, b.contact) == \
         (3, 12, "益简字【2022】42号", dt.date(2024, 5, 12), "联系电话：1234")
+    # In the order of the file: the page prints the 版记 as the original did.
     assert [(g.key, g.label, g.names) for g in b.recipients] == \
-        [("report", "报", ("乙", "丙")), ("send", "送", ("甲",))]
+        [("send", "送", ("甲",)), ("report", "报", ("乙", "丙"))]
     assert (b.city_slug, b.name, b.url) == ("yiyang", "2024-05-10-3", "bulletins/yiyang/2024-05-10-3/")
     assert b.draft is False
     assert b.issue_label == "第3期 总第12期"

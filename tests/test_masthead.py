@@ -97,6 +97,9 @@ def test_the_issuer_above_the_issue_or_ending_in_bian(masthead: str, issuer: str
     ("总第109期　第9期", 9, 109),
     ("第 2 期 （内部资料 注意保存）", 2, None),
     ("第2期（内部资料）", 2, None),
+    ("〔2024〕第 8 期", 8, None),
+    ("［2024］第8期　总第45期", 8, 45),
+    ("2024年度第8期", 8, None),
 ])
 def test_the_issue_line_in_its_forms(issue_line: str, issue: int, total: int | None):
     imported = read(f"{TITLE}\n\n{issue_line}\n\n{ISSUER}\n\n2024年6月3日\n")
@@ -161,3 +164,14 @@ def test_dates_in_every_form(printed: str, expected: dt.date):
     imported = read(f"{TITLE}\n第 5 期\n{ISSUER}\n{printed}\n")
     assert facts_of(imported, "title", "issue", "issuer", "date") == \
         {"title": TITLE, "issue": 5, "issuer": ISSUER, "date": expected}
+
+
+# ------------------------------------------------------------ other names of a bulletin
+
+@pytest.mark.parametrize("title", ["长沙市督察整改工作动态", "长沙市生态环境保护督察整改信息",
+                                   "长沙市督察整改专刊", "长沙市环境保护督察要报", "长沙市督察整改工作月报"])
+def test_bulletins_not_called_jianbao(title: str):
+    """工作动态, 信息, 专刊, 要报, 月报: as much a bulletin's name as 简报."""
+    imported = read(f"{title}\n\n第9期\n\n{ISSUER}\n\n2024年6月3日\n")
+    assert facts_of(imported, "title", "issue", "issuer", "date") == \
+        {"title": title, "issue": 9, "issuer": ISSUER, "date": DATE}

@@ -95,11 +95,11 @@ def test_every_front_matter_key_shows_on_the_page(built):
 
     foot = section(markup, r'<footer class="banji".*?</footer>')
     text = text_of(foot)
-    # 报, 送, 发, 抄送 in the printed order whatever the file's order; names in the file's order.
-    assert re.search("报：市委办公室，市人大常委会办公室，市政府办公室"
-                     "送：各县市区委、县市区人民政府"
+    # Groups and names in the file's order: the 版记 as the original printed it.
+    assert re.search("抄送：抄送单位甲"
                      "发：各县市区，相关市直部门"
-                     "抄送：抄送单位甲", text), text
+                     "报：市委办公室，市人大常委会办公室，市政府办公室"
+                     "送：各县市区委、县市区人民政府", text), text
     assert "益阳市配合中央生态环境保护督察协调联络专班2024年5月12日印发" in text  # printed
     assert '<time datetime="2024-05-12"' in foot
     assert "益简字【2022】42号" in text  # doc_number

@@ -159,7 +159,7 @@ BAD = {
     "recipients as a list": REQUIRED + "recipients:\n  - 市委办公室\n",
     "recipients as text": REQUIRED + "recipients: 市委办公室\n",
     "unknown recipient group": REQUIRED + "recipients:\n  reprot:\n    - 市委办公室\n",
-    "recipient group in Chinese": REQUIRED + "recipients:\n  报:\n    - 市委办公室\n",
+    "recipient group under an unknown label": REQUIRED + "recipients:\n  收文:\n    - 市委办公室\n",
     "empty recipient list": REQUIRED + "recipients:\n  report: []\n",
     "blank recipient name": REQUIRED + "recipients:\n  report:\n    - '  '\n",
     "recipient as a number": REQUIRED + "recipients:\n  report:\n    - 123\n",
@@ -208,11 +208,12 @@ def test_format_docs_example_agrees(tmp_path):
 
 def test_every_loader_key_is_in_the_schema():
     from briefsite.content.loader import KNOWN_KEYS, REQUIRED as LOADER_REQUIRED
-    from briefsite.content.model import RECIPIENT_KEYS
+    from briefsite.content.model import PRINTED_LABELS, RECIPIENT_KEYS
 
     assert set(SCHEMA["properties"]) == set(KNOWN_KEYS)
     assert set(SCHEMA["required"]) == set(LOADER_REQUIRED)
-    assert set(SCHEMA["properties"]["recipients"]["properties"]) == set(RECIPIENT_KEYS)
+    assert set(SCHEMA["properties"]["recipients"]["properties"]) == \
+        set(RECIPIENT_KEYS) | set(PRINTED_LABELS)
 
 
 def test_schema_is_valid_2020_12():

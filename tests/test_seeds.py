@@ -159,6 +159,7 @@ def test_front_matter_facts_are_on_the_page(built, seed):
             assert WS.sub("", facts[key]) in foot, key
     if "printed" in facts:
         assert cn(facts["printed"]) + "印发" in foot
+        assert WS.sub("", facts.get("printed_by") or facts["issuer"]) in WS.sub("", foot)
     assert f"<title>{html.escape(facts['title'], quote=False)}" in markup
     assert text.count(WS.sub("", facts["title"])) >= 1
 

@@ -16,18 +16,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator
 
-from markdown_it import MarkdownIt
-
 from . import controlchars, markup, media
 from .config import Config, suffixed_city
 from ..errors import BriefsiteError, Problems
 from ..i18n import _, ngettext
 from ..files import MAX_BULLETIN_BYTES, read_regular
 from .front_matter import Field, split
-from .model import RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
+from .model import PRINTED_LABELS, RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
 
 REQUIRED = ("title", "date", "issuer", "city")
-OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "contact", "draft")
+OPTIONAL = ("issue", "total_issue", "recipients", "doc_number", "printed", "printed_by", "contact", "draft")
 KNOWN_KEYS = REQUIRED + OPTIONAL
 MAX_TEXT = 500  # characters in a one-line masthead value
 # Inline Markdown marks per body. Rendering costs ~1 us per character of
@@ -463,15 +461,28 @@ class _Checker:
             return ()
         groups = []
         inner = self.fields["recipients"].inner_lines or {}
+        known = RECIPIENT_KEYS + tuple(PRINTED_LABELS)
+        labels_seen: dict[str, str] = {}
+        # Groups print in the order of the file, as the original printed
+        # them; so do the names in each.
         for key in value:
-            if key not in RECIPIENT_KEYS:
+            if key not in known:
                 self.problems.error(self.path, inner.get(str(key), line),
                                     _("unknown recipients key {key!r}").format(key=key)
-                                    + _suggest(str(key), RECIPIENT_KEYS),
-                                    _("use report (报), send (送), distribute (发) or cc (抄送)"))
-        # Groups print in the 版记's fixed order (报, 送, 发, 抄送); names in
-        # each keep the order of the file.
-        for key in RECIPIENT_KEYS:
+                                    + _suggest(str(key), known),
+                                    _("use report (报), send (送), distribute (发) or cc (抄送), or the label as "
+                                      "printed: {labels}").format(labels="、".join(PRINTED_LABELS)))
+                continue
+            kind = key if key in RECIPIENT_KEYS else PRINTED_LABELS[key]
+            label = RECIPIENT_LABELS[key] if key in RECIPIENT_KEYS else key
+            if label in labels_seen:
+                self.problems.error(self.path, inner.get(str(key), line),
+                                    _("recipients.{key} and recipients.{other} are both printed as “{label}”").format(
+                                        key=key, other=labels_seen[label], label=label),
+                                    _("merge the two groups into one, keeping only {other}: or {key}:").format(
+                                        other=labels_seen[label], key=key))
+                continue
+            labels_seen[label] = key
             names = value.get(key)
             if names is None:
                 continue
@@ -494,8 +505,7 @@ class _Checker:
                 self.problems.error(self.path, line, _("recipients.{key} must be a list of names").format(key=key),
                                     _("one '- name' line per recipient under {key}:").format(key=key))
                 continue
-            groups.append(RecipientGroup(key, RECIPIENT_LABELS[key],
-                                         tuple(" ".join(n.split()) for n in names)))
+            groups.append(RecipientGroup(kind, label, tuple(" ".join(n.split()) for n in names)))
         return tuple(groups)
 
 
@@ -520,7 +530,7 @@ def _suggest(word: str, choices) -> str:
 
 
 def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
-                  md: MarkdownIt | None = None) -> Bulletin | None:
+                  md: markup.Parser | None = None) -> Bulletin | None:
     """Read one file; None (with problems recorded) if it cannot be published."""
     shown = str(path)  # as the user would type it: the source folder plus the file
     try:
@@ -554,6 +564,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     recipients = check.recipients()
     doc_number = check.text("doc_number")
     printed = check.date("printed")
+    printed_by = check.text("printed_by")
     contact = check.text("contact")
     draft = check.boolean("draft")
 
@@ -610,6 +621,7 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
         recipients=recipients,
         doc_number=doc_number,
         printed=printed,
+        printed_by=printed_by,
         contact=contact,
         draft=draft,
         figures=figures,

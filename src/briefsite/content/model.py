@@ -9,9 +9,17 @@ from typing import Mapping
 
 from .media import Figure, Original
 
-# Recipient groups of the 版记, in the order they are printed.
+# Recipient groups of the 版记: the four kinds, and the label each prints as
+# unless the bulletin printed another one.
 RECIPIENT_KEYS = ("report", "send", "distribute", "cc")
 RECIPIENT_LABELS = {"report": "报", "send": "送", "distribute": "发", "cc": "抄送"}
+# Labels bulletins print in their 版记 (GB/T 9704 has 抄送; 简报 also print
+# 报/送/发 and their variants) and the kind each belongs to. Written as the
+# key itself (recipients: 分送: …) the page prints the label as the original did.
+PRINTED_LABELS = {"报": "report", "报送": "report", "呈报": "report", "呈送": "report",
+                  "送": "send", "主送": "send", "送达": "send",
+                  "发": "distribute", "分送": "distribute", "发送": "distribute", "印送": "distribute",
+                  "抄送": "cc", "抄报": "cc", "抄发": "cc"}
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,15 @@ class Heading:
 
 @dataclass(frozen=True)
 class RecipientGroup:
-    key: str  # report / send / distribute / cc
-    label: str  # 报 / 送 / 发 / 抄送
+    key: str  # report / send / distribute / cc: the kind, whatever label was printed
+    label: str  # as printed: 报 / 送 / 发 / 抄送, or 分送, 抄报, 主送, …
     names: tuple[str, ...]
+
+    @property
+    def written_key(self) -> str:
+        """How the front-matter names this group: the kind when its usual
+        label was printed, else the printed label."""
+        return self.key if self.label == RECIPIENT_LABELS[self.key] else self.label
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class Bulletin:
     recipients: tuple[RecipientGroup, ...] = ()
     doc_number: str | None = None
     printed: dt.date | None = None
+    printed_by: str | None = None  # 印发机关 when the 版记 names another body than the issuer
     contact: str | None = None
     draft: bool = False
     # Photos of the body in order, and the original document, from the

@@ -112,7 +112,7 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
     facts["issuer"] = previous.issuer
     facts["city"] = previous.city
     if previous.recipients:
-        facts["recipients"] = {g.key: list(g.names) for g in previous.recipients}
+        facts["recipients"] = {g.written_key: list(g.names) for g in previous.recipients}
     if previous.contact:
         facts["contact"] = previous.contact
     facts["draft"] = True

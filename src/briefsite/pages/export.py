@@ -22,7 +22,9 @@ FORMAT_VERSION = 1  # bump when a key changes meaning or disappears
 
 
 def bulletin_record(bulletin: Bulletin, config: Config) -> dict[str, Any]:
-    groups = {group.key: list(group.names) for group in bulletin.recipients}
+    groups: dict[str, list[str]] = {}  # by kind: 分送 with 发, 抄报 with 抄送
+    for group in bulletin.recipients:
+        groups.setdefault(group.key, []).extend(group.names)
     return {
         "url": bulletin.url,
         "absolute_url": (config.base_url + bulletin.url) if config.base_url else None,
@@ -34,8 +36,12 @@ def bulletin_record(bulletin: Bulletin, config: Config) -> dict[str, Any]:
         "city": bulletin.city,
         "city_slug": bulletin.city_slug,
         "recipients": {key: groups.get(key, []) for key in RECIPIENT_KEYS},
+        # The 版记 as printed: each group's own label, in printed order.
+        "recipient_groups": [{"label": g.label, "kind": g.key, "names": list(g.names)}
+                             for g in bulletin.recipients],
         "doc_number": bulletin.doc_number,
         "printed": bulletin.printed.isoformat() if bulletin.printed else None,
+        "printed_by": bulletin.printed_by,
         "contact": bulletin.contact,
         "headlines": [h.text for h in bulletin.toc if h.level == 3],
         # The original document published beside the page (originals: true), site-relative.

@@ -1,7 +1,7 @@
 """Read the 版记 (closing block) at the end of a bulletin's extracted text.
 
 GB/T 9704 prints it at the foot of the last page, between rules: the
-recipients under their labels (报/报送, 送/主送, 发/分送, 抄送/抄报, each a list
+recipients under their labels (报, 送, 发, 抄送 and the variants model.PRINTED_LABELS lists, each a list
 of names that may wrap over lines), the issuing office and date of printing
 (…办公室 2024年5月10日印发), and often the bulletin's 文号 and a contact line.
 ``read_closing`` finds where it begins, turns it into facts and records every
@@ -19,15 +19,15 @@ from typing import Protocol, Sequence
 
 from briefsite.content.dates import find_dates
 from briefsite.content.loader import MAX_TEXT
-from briefsite.content.model import RECIPIENT_KEYS, RECIPIENT_LABELS
+from briefsite.content.model import PRINTED_LABELS, RECIPIENT_LABELS
 from .masthead import DOC_NUMBER, ORG_ENDINGS, Piece
 from .textshape import MARKER_RE, fills_line, join_broken, nonspace, tidy
 
-# Longer labels first: 报送 is not 报 followed by a name starting with 送.
-LABEL_RE = re.compile(r"^(?P<label>抄\s*送|抄\s*报|主\s*送|报\s*送|分\s*送|报|送|发)\s*[：:]\s*(?P<rest>.*)$")
-# Each printed label and the recipients group it files under (docs/format.md).
-LABEL_KEYS = {"报": "report", "报送": "report", "送": "send", "主送": "send",
-              "发": "distribute", "分送": "distribute", "抄送": "cc", "抄报": "cc"}
+# Every label the format knows (model.PRINTED_LABELS), spaced or not ("抄 送"),
+# longer ones first: 报送 is not 报 followed by a name starting with 送.
+LABEL_RE = re.compile(r"^(?P<label>" + "|".join(r"\s*".join(label) for label in
+                                               sorted(PRINTED_LABELS, key=len, reverse=True))
+                      + r")\s*[：:]\s*(?P<rest>.*)$")
 DOC_NUMBER_RE = re.compile(rf"^{DOC_NUMBER}$")  # matched against the line without spaces
 CONTACT_RE = re.compile(r"^(?:联\s*系\s*电\s*话|联\s*系\s*人|联系方式|电\s*话|传\s*真|电子邮箱|邮\s*箱|"
                         r"e-?mail|地\s*址)\s*[：:]", re.I)
@@ -55,8 +55,9 @@ class Line(Protocol):
 @dataclass
 class Closing:
     start: int  # index of the first 版记 line in the lines given; len(lines) when there is none
+    # Front-matter key -> names, in printed order: the kind (report, …) when
+    # its usual label was printed, else the printed label itself (分送, 抄报).
     recipients: dict[str, list[str]] = field(default_factory=dict)
-    labels: dict[str, list[str]] = field(default_factory=dict)  # group -> labels printed for it
     doc_number: str | None = None
     printed: dt.date | None = None
     printed_by: str | None = None
@@ -65,15 +66,6 @@ class Closing:
     contact: str | None = None
     body: list[tuple[int, str]] = field(default_factory=list)  # lines after ``start`` kept in the text
     remarks: list[tuple[str | None, str, str]] = field(default_factory=list)  # (key, message, hint)
-
-    def label_comments(self) -> dict[str, str]:
-        """Group -> "印作 主送" where the page's label (送) is not the one printed."""
-        out = {}
-        for key, printed in self.labels.items():
-            other = [label for label in printed if label != RECIPIENT_LABELS[key]]
-            if other:
-                out[key] = "印作 " + "、".join(dict.fromkeys(printed))
-        return out
 
 
 def closing_kind(text: str) -> str | None:
@@ -135,7 +127,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
         return Closing(len(lines))
     closing = Closing(start)
     current: str | None = None  # "label:<key>" or "contact"
-    # key -> entries, each a list of (line number, text, whole printed line)
+    # front-matter key -> entries, each a list of (line number, text, whole printed line)
     entries: dict[str, list[list[tuple[int, str, str]]]] = {}
     contact: list[tuple[int, str]] = []
     for ln in lines[start:]:
@@ -144,8 +136,8 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             match = LABEL_RE.match(ln.text)
             assert match
             label = nonspace(match.group("label"))
-            key = LABEL_KEYS[label]
-            closing.labels.setdefault(key, []).append(label)
+            kind = PRINTED_LABELS[label]
+            key = kind if label == RECIPIENT_LABELS[kind] else label
             dropped.append(Piece(ln.no, ln.text[: match.start("rest")], "版记 label"))
             rest = match.group("rest")
             entries.setdefault(key, []).append([(ln.no, rest, ln.text)] if rest else [])
@@ -180,15 +172,10 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             closing.body.append((ln.no, ln.text))
             closing.remarks.append((None, f"版记之后的第 {ln.no} 行保留在正文末尾：{ln.text} "
                                     f"(line {ln.no} after the 版记 was kept at the end of the text)", ""))
-    for key in RECIPIENT_KEYS:
-        if key in entries:
-            names = [n for group in entries[key] for n in entry_names(group, width, dropped)]
-            if names:
-                closing.recipients[key] = names
-    for key, comment in closing.label_comments().items():
-        closing.remarks.append(("recipients", f"版记的 {comment.removeprefix('印作 ')} 记入 recipients.{key}，页面显示为 "
-                                f"{RECIPIENT_LABELS[key]} (filed under {key}, shown as {RECIPIENT_LABELS[key]})",
-                                "文件中该组旁注明了原标签 (the file notes the printed label beside the group)"))
+    for key, groups in entries.items():  # in the order first printed
+        names = [n for group in groups for n in entry_names(group, width, dropped)]
+        if names:
+            closing.recipients[key] = names
     if contact:
         text = " ".join(" ".join(t.split()) for _, t in contact)
         if len(text) <= MAX_TEXT:

@@ -67,7 +67,7 @@ MAX_HEADLINE = 45  # characters; a longer line is a paragraph
 INDENT = 2  # columns of leading whitespace that make a paragraph indent (a stray space does not)
 # Front-matter order, as in docs/format.md and the hand-made seeds.
 KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipients",
-             "doc_number", "printed", "contact", "draft")
+             "doc_number", "printed", "printed_by", "contact", "draft")
 # What each required fact is, for the placeholder comment and the message.
 REQUIRED_WHAT = {
     "title": "the 简报 name printed on the masthead",
@@ -136,8 +136,7 @@ def render_front_matter(facts: dict[str, object], comments: dict[str, str]) -> t
         if key == "recipients":
             out.append("recipients:")
             for group, names in value.items():  # type: ignore[union-attr]
-                note = comments.get(f"recipients.{group}")  # 印作 主送: the label printed
-                out.append(f"  {group}:" + (f"  # {note}" if note else ""))
+                out.append(f"  {group}:")
                 out.extend(f"    - {_scalar(name)}" for name in names)
             continue
         line = f"{key}: {_scalar(value)}"
@@ -195,12 +194,10 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     title, issuer = head.title, head.issuer
     printed_by = closing.printed_by
     if printed_by and issuer and nonspace(printed_by) != nonspace(issuer):
-        # The 印发 line names another body: keep it as printed, at the end.
-        blocks.append(markdown_text(f"{printed_by} {closing.printed_text}"))
-        dropped[:] = [p for p in dropped if p is not closing.printed_piece]
-        notes.append(Note("printed", f"印发行写的是 {printed_by}，不是发文机关 {issuer} "
-                          f"(the 印发 line names {printed_by}, not the issuer {issuer})",
-                          "已保留在正文末尾，请核对哪个正确 (kept at the end of the text; check which is right)"))
+        # GB/T 9704's 印发机关 is often the issuer's office (…督察整改办 under
+        # …领导小组办公室): its own fact, shown on the 版记 as printed.
+        facts["printed_by"] = printed_by
+        dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
     elif printed_by and not issuer:
         issuer = printed_by
         comments["issuer"] = "inferred: from the 印发 line (no issuer on the masthead)"
@@ -226,7 +223,6 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
     facts["city"] = city_name
     if closing.recipients:
         facts["recipients"] = closing.recipients
-        comments.update({f"recipients.{key}": text for key, text in closing.label_comments().items()})
     if closing.doc_number:
         facts["doc_number"] = closing.doc_number
     if closing.printed:

@@ -22,14 +22,17 @@ from briefsite.content.dates import NUMBER, chinese_number, find_dates
 from .textshape import balanced, has_sentence_punct, nonspace, tidy
 
 # Words that name a bulletin: the title line holds one of them.
-TITLE_WORDS = ("简报", "专报", "快报", "周报", "日报", "通报", "通讯", "要情")
+TITLE_WORDS = ("简报", "专报", "快报", "周报", "日报", "旬报", "月报", "通报", "通讯", "要情",
+               "专刊", "要报", "摘报", "动态", "信息")
 # Endings of the names of issuing bodies (协调联络专班, 领导小组办公室, …).
 ORG_ENDINGS = ("专班", "组", "办公室", "委员会", "指挥部", "办", "局", "厅", "中心", "委",
                "部", "处", "室", "政府", "工作队")
 # Each optional part starts with a literal, so no two whitespace runs can
 # trade characters: matching stays linear in the line (issue 12, item 3).
 TOTAL_RE = re.compile(rf"(?:[（(]\s*)?总\s*第\s*(?P<total>{NUMBER})\s*期(?:\s*[）)])?")
-ISSUE_RE = re.compile(rf"(?:(?P<year>\d{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年\s*)?"
+# The year before 第N期 as 2024年, 2024年度 or in brackets: 〔2024〕第8期.
+ISSUE_RE = re.compile(rf"(?:(?P<year>\d{{4}}|[〇零○Ｏ一二三四五六七八九]{{4}})\s*年\s*(?:度\s*)?"
+                      rf"|[〔［\[【（(]\s*\d{{4}}\s*[〕］\]】）)]\s*)?"
                       rf"第\s*(?P<issue>{NUMBER})\s*期")
 MAX_TITLE = 40  # characters; a longer line is text, not a masthead title
 # A bulletin's own 文号: issuer's code, year in brackets, number (长督整专〔2024〕3号).

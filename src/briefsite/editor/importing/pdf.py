@@ -293,8 +293,12 @@ def _continues(a: _Printed, b: _Printed, left: float, right: float) -> bool:
     same_style = abs(a.size - b.size) < 0.6 and a.bold == b.bold and a.color == b.color
     # Full: ran to the margin, or stopped short only because ``b``'s first
     # (Latin) word would not fit after it (a long e-mail address or link).
+    # A ragged right margin (left-aligned text) ends a line up to two
+    # characters short where 禁则 keep "题，" together on the next line; such
+    # a line ends mid-sentence, a paragraph's last line ends a sentence.
     room = right - a.x1
-    full = (room <= 1.5 * a.size or 0 < room < b.first_word + 0.5 * a.size) and a.max_gap <= 1.5 * a.size
+    full = (room <= 1.5 * a.size or (room <= 2.5 * a.size and not ends_sentence(a.text))
+            or 0 < room < b.first_word + 0.5 * a.size) and a.max_gap <= 1.5 * a.size
     # Flush left below a full line; or indented (a hanging indent, as in a 版记
     # entry) below a full line that did not end a sentence.
     flush = b.x0 <= left + 0.5 * b.size or (b.x0 <= left + 4.5 * b.size and not ends_sentence(a.text))

@@ -25,6 +25,7 @@ from pathlib import Path
 from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
 from .layout import CONTROL_RE, Document, Line, clean_controls
+from .numbering import Numbering
 
 NOT_DOCX = "不是可读的 Word (.docx) 文件 (not a readable .docx file)"
 CONVERT = "soffice --headless --convert-to docx"
@@ -80,6 +81,7 @@ class _Reader:
         self.lines: list[Line] = []
         self.figures: list[str] = []
         self.blank = False
+        self.numbering = Numbering.of(word)  # the 一、 （一） 1. Word draws before list paragraphs
 
     # ---------------------------------------------------------------- document order
     def document(self) -> Document:
@@ -151,6 +153,9 @@ class _Reader:
 
     def _paragraph_text(self, paragraph) -> None:
         text = self._clean(paragraph.text)
+        label = self.numbering.label(paragraph._p)
+        if label and text.strip():
+            text = label + text.lstrip()
         if not text.strip():
             self.blank = True
             return
