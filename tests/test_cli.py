@@ -193,7 +193,7 @@ def test_one_file_with_several_problems_reports_them_all(empty_project):
         "bulletins/yiyang/many.md:1: error: 缺少必填项 'city' (在文件头中加一行“city: …”)",
         "bulletins/yiyang/many.md:3: error: issue 应是整数，而不是 'x' (只写数字，例如“第3期”写 3；没有期号就删去这一项)",
         "bulletins/yiyang/many.md:4: error: date '2024.5.10' 不是规范的日期：应写成 YYYY-MM-DD (写作 2024-05-10)",
-        "bulletins/yiyang/many.md:6: error: 未知的项 'citi'；是否应为 'city'？ (可用的项：title, date, issuer, city, issue, total_issue, recipients, doc_number, printed, contact, draft)",
+        "bulletins/yiyang/many.md:6: error: 未知的项 'citi'；是否应为 'city'？ (可用的项：title, date, issuer, city, issue, total_issue, recipients, doc_number, printed, printed_by, contact, draft)",
     ]
 
 

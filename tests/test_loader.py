@@ -50,7 +50,7 @@ def test_an_unknown_recipients_label_is_named(tmp_path):
     b, problems = load(tmp_path, "yiyang/2024-05-10.md", text)
     assert b is None
     (message,) = messages(problems)
-    assert ":7: error: unknown recipients key '收文'" in message and "分送" in message
+    assert ":7: error: recipients 中没有 '收文' 这一组" in message and "分送" in message
 
 
 def test_a_complete_bulletin(tmp_path):
