@@ -35,6 +35,8 @@ def decode(word: str) -> str:
     """The character an index word stands for (as search.js decodes it;
     Pagefind ends a block's last word with ".", a real "." is escaped)."""
     word = word.removesuffix(".")
+    if len(word) > 1 and word.endswith(search.WIDE):  # a full-width form of ASCII
+        return chr(ord(decode(word[:-1])) + 0xFEE0)
     if len(word) > 2 and word.startswith(search.ESCAPE):
         digits = "".join("0123456789abcdef"["ghijklmnopqrstuv".index(c)] for c in word[2:])
         return chr(int(digits, 16))
@@ -50,16 +52,24 @@ def test_every_character_is_one_word():
     assert tokens("南洞庭 湖\n湿地") == ["南", "洞", "庭", "湖", "湿", "地"]  # whitespace dropped
     assert tokens("PM2.5") == ["p", "m", "2", token("."), "5"]  # letters folded, "." a word of its own
     assert tokens("PM2.5", fold=False)[:2] == ["P", "M"]  # Pagefind shows the text as written
-    escaped = [token(c) for c in "，。、“”（）《》·—%.<>&é"]
+    escaped = [token(c) for c in "。、“”《》·—%.,()<>&é"]
     assert len(set(escaped)) == len(escaped)
     assert all(w.startswith(search.ESCAPE) and len(w) == 8 and w.isascii() and w.isalpha() for w in escaped)
-    assert [decode(w) for w in escaped] == list("，。、“”（）《》·—%.<>&é")
+    punctuation = "，。、“”（）《》·—%.<>&é"
+    assert [decode(w) for w in tokens(punctuation, fold=False)] == list(punctuation)
     # The letters of the escape prefix in a text stay one-character words.
     assert tokens("zq") == ["z", "q"]
     # A kana with its voicing mark, a compatibility ideograph: escaped, or
     # Pagefind would fold them into their base character.
     assert token("が") != "か" and token("\uf900") != "\u8c48" and decode(token("が")) == "が"
     assert searchable("PM2.5 浓度\n下降") == "pm2.5浓度下降"
+    # Full-width forms of ASCII are searched as ASCII (NFKC), case folded,
+    # and marked in the indexed text so the page shows them as written.
+    assert tokens("ＰＭ２．５，ｇ") == tokens("pm2.5,G") == ["p", "m", "2", token("."), "5", token(","), "g"]
+    assert tokens("ＰＭ２．５", fold=False) == ["P~", "M~", "2~", token(".") + "~", "5~"]
+    assert [decode(w) for w in tokens("２０２４年ＰＭ２．５，", fold=False)] == list("２０２４年ＰＭ２．５，")
+    assert searchable("２０２４年ＰＭ２．５") == searchable("2024年pm2.5") == "2024年pm2.5"
+    assert token("～") == token("~") and token("～", fold=False) == token("~") + "~"
 
 
 def test_build_indexes_bulletin_texts_character_by_character(project):
@@ -283,3 +293,18 @@ def test_build_with_search_from_inside_a_running_event_loop(project):
     thread.join()
     assert not errors, errors
     assert len(indexed(project / "site")) == 5
+
+
+def test_pagefind_that_cannot_be_run_is_a_clear_error(tmp_path, monkeypatch):
+    """A Pagefind binary that exists but cannot be executed is named, with the
+    way out, not a traceback."""
+    from briefsite.errors import BriefsiteError
+
+    binary = tmp_path / "pagefind"
+    binary.write_text("#!/bin/sh\n", encoding="utf-8")
+    binary.chmod(0o644)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    with pytest.raises(BriefsiteError) as caught:
+        search._index_pagefind(search.Shard("2024-00", (), ""), 10)
+    assert "cannot run Pagefind" in str(caught.value) and str(binary) in str(caught.value)
+    assert "--no-search" in str(caught.value)

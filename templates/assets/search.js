@@ -5,10 +5,12 @@
  * an ASCII letter/digit stands for itself, anything else is an escape word),
  * so a query term becomes a Pagefind phrase of such words, which Pagefind
  * matches by word positions: the result is exactly the set of bulletins whose
- * text contains the term, whitespace ignored, ASCII letters in either case.
+ * text contains the term, whitespace ignored, ASCII letters in either case
+ * and either width (２０２４ is 2024).
  * Several terms separated by spaces must all occur; a quoted phrase is one
  * term, matched as written. The shards (one Pagefind index per run of
- * bulletins, newest first) are merged here with mergeIndex.
+ * bulletins, newest first) are merged here with mergeIndex, each when a
+ * search first needs it (a year filter needs only that year's).
  *
  * A module file rather than inline script, so the site's
  * Content-Security-Policy can forbid inline code. The page's address carries
@@ -19,6 +21,12 @@
 // Must agree with search.py's token(): the index's word for one character.
 const ESCAPE = "zq";
 const HEX_LETTERS = "ghijklmnopqrstuv";
+// search.py's WIDE: a full-width form of ASCII (U+FF01-U+FF5E) is searched as
+// its ASCII character; in the indexed text its word carries this mark.
+const WIDE = "~";
+const WIDE_FIRST = 0xff01;
+const WIDE_LAST = 0xff5e;
+const WIDE_OFFSET = 0xfee0;
 // Python's str.isspace(), which search.py drops from the indexed text.
 const SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
 const ASCII_ALNUM = /^[A-Za-z0-9]$/;
@@ -29,7 +37,12 @@ const EXCERPT_BEFORE = 14; // characters shown before a match
 const EXCERPT_LENGTH = 60;
 const LEADING_PUNCTUATION = /^[，。、；：！？）》」』】〕,.;:!?)\]}…—·]$/;
 
+/* The query's word for one character (search.py's token() with fold). */
 export function token(char) {
+  const code = char.codePointAt(0);
+  if (code >= WIDE_FIRST && code <= WIDE_LAST) {
+    char = String.fromCodePoint(code - WIDE_OFFSET);
+  }
   if (char.length === 1 && char.charCodeAt(0) < 128) {
     if (ASCII_ALNUM.test(char)) {
       return char.toLowerCase();
@@ -45,12 +58,22 @@ export function tokens(text) {
   return Array.from(text).filter((c) => !SPACE.test(c)).map(token);
 }
 
+/* The character an indexed word stands for, as the bulletin has it. */
 function decode(word) {
+  if (word.length > 1 && word.endsWith(WIDE)) {
+    return String.fromCodePoint(decode(word.slice(0, -1)).codePointAt(0) + WIDE_OFFSET);
+  }
   if (word.length > 2 && word.startsWith(ESCAPE)) {
     const hex = Array.from(word.slice(2), (l) => HEX_LETTERS.indexOf(l).toString(16)).join("");
     return String.fromCodePoint(parseInt(hex, 16));
   }
   return word;
+}
+
+/* An indexed word as a query word compares with it: without WIDE, ASCII in lower case. */
+function fold(word) {
+  const bare = word.length > 1 && word.endsWith(WIDE) ? word.slice(0, -1) : word;
+  return bare.length === 1 ? bare.toLowerCase() : bare;
 }
 
 /* The query's terms, each a list of index words. Quotes (ASCII or Chinese)
@@ -71,10 +94,17 @@ export function parseQuery(query) {
 
 let pagefindReady = null;
 let shardNames = []; // every shard, newest first (search.py's plan_shards)
+let shardFolders = {}; // shard name -> its folder, for the shards merged on demand
+const merged = new Map(); // shard name -> its merge into the primary (a promise), once asked for
 
 function indexBase() {
   const form = document.getElementById("search-form");
   return new URL(form.getAttribute("data-index"), window.location.href).href;
+}
+
+/* The shard's year: shards are named "<year>-<run>" and never span years. */
+function shardYear(name) {
+  return name.split("-")[0];
 }
 
 async function loadPagefind() {
@@ -86,16 +116,34 @@ async function loadPagefind() {
       const manifest = await response.json();
       if (!manifest.primary) return null; // an archive without bulletins: nothing to search
       shardNames = manifest.names;
+      manifest.names.slice(1).forEach((name, i) => {
+        shardFolders[name] = manifest.shards[i];
+      });
       const pagefind = await import(base + "pagefind.js");
       await pagefind.options({ basePath: base, excerptLength: 0, highlightParam: null });
       await pagefind.init();
-      for (const shard of manifest.shards) {
-        await pagefind.mergeIndex(base + shard + "/");
-      }
+      merged.set(manifest.names[0], Promise.resolve()); // the newest shard is the primary index
       return pagefind;
     })();
   }
   return pagefindReady;
+}
+
+/* The shards a search with these filters must look in: a year's shards for
+ * a year filter (the primary is always searched too), else all of them. */
+function shardsFor(filters) {
+  return shardNames.filter((name) => !filters.year || shardYear(name) === String(filters.year));
+}
+
+/* Merge the shards a search needs, on first need: what a query downloads
+ * is one index chunk per character per merged shard, so a year's search
+ * fetches that year's chunks only (docs/search.md has the figures). */
+async function mergeShards(pagefind, names) {
+  const base = indexBase();
+  for (const name of names) {
+    if (!merged.has(name)) merged.set(name, pagefind.mergeIndex(base + shardFolders[name] + "/"));
+  }
+  await Promise.all(names.map((name) => merged.get(name)));
 }
 
 function pagefindFilters(filters) {
@@ -111,6 +159,7 @@ function pagefindFilters(filters) {
 async function matching(terms, filters) {
   const pagefind = await loadPagefind();
   if (!pagefind) return [];
+  await mergeShards(pagefind, filters.shard ? [filters.shard] : shardsFor(filters));
   const options = { filters: pagefindFilters(filters), sort: { date: "desc" } };
   if (!terms.length) {
     return (await pagefind.search(null, options)).results;
@@ -135,7 +184,7 @@ async function matching(terms, filters) {
  * sorts each shard's results by date but merges shards by score, and the
  * shards are contiguous in time, newest first. */
 async function* newestFirst(terms, filters) {
-  for (const shard of shardNames) {
+  for (const shard of shardsFor(filters)) {
     for (const result of await matching(terms, { ...filters, shard })) yield result;
   }
 }
@@ -153,7 +202,7 @@ async function describe(result, terms) {
   // real "." is an escape word, so a trailing one is always Pagefind's.
   const words = data.content.split(" ").filter((w) => w.length).map((w) => w.replace(/\.$/, ""));
   const chars = words.map(decode);
-  const folded = words.map((w) => (w.length === 1 ? w.toLowerCase() : w));
+  const folded = words.map(fold);
   const headings = (data.anchors || [])
     .filter((a) => /^h\d$/i.test(a.element) && a.id)
     .map((a) => ({ id: a.id, start: a.location, end: a.location + a.text.split(" ").filter(Boolean).length }))

@@ -5,6 +5,7 @@ the A4 type area."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,13 @@ def test_photos_load_without_layout_shift_or_errors(playwright_browser, photo_si
         assert [p["lazy"] for p in photos] == ["auto", "lazy", "lazy"]
         assert result["shifts"] == 0, f"layout shift {result['shifts']}"
         assert result["scroll"] <= result["inner"], "nothing scrolls sideways"
+        # Chromium may start one srcset candidate and, once the layout is
+        # known, abandon it for another width of the same photo (seen under
+        # load): not an error as long as every photo loaded (asserted above).
+        loaded = {re.sub(r"-\d+\.\w+$", "", p["src"]) for p in photos}
+        tab.problems.failed[:] = [f for f in tab.problems.failed
+                                  if not (f.endswith("net::ERR_ABORTED")
+                                          and re.sub(r"-\d+\.\w+: net::ERR_ABORTED$", "", f) in loaded)]
         assert tab.problems.all() == []
     finally:
         context.close()

@@ -57,6 +57,11 @@ def expected(docs: list[Doc], query: dict) -> list[str]:
                   and (not query.get("year") or d.year == query["year"]))
 
 
+def full_width(text: str) -> str:
+    """``text`` with its ASCII letters, digits and punctuation typed full-width (Ｐ, ２, ．)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
 def make_queries(docs: list[Doc], count: int, seed: int) -> list[dict]:
     """Queries as {"q": typed text, "terms": [...], "city", "year"}."""
     rng = random.Random(seed)
@@ -91,9 +96,10 @@ def make_queries(docs: list[Doc], count: int, seed: int) -> list[dict]:
         if kind in (0, 1, 2):  # one random substring
             piece = cut()
             queries.append({"q": piece, "terms": [piece]})
-        elif kind == 3:  # letters and digits, in upper case
+        elif kind == 3:  # letters and digits, in upper case, half the time typed full-width
             piece = latin()
-            queries.append({"q": piece.upper(), "terms": [piece]})
+            typed = piece.upper() if i % 16 < 8 else full_width(piece.upper())
+            queries.append({"q": typed, "terms": [piece]})
         elif kind == 4:  # several terms: all must occur
             a, b = cut(), cut()
             queries.append({"q": f"{a} {b}", "terms": [a, b]})
@@ -208,6 +214,80 @@ def test_generated_archive_lists_newest_first_across_shards(playwright_browser, 
             assert len(keys) > 50  # more than one shard, more than the ranked few
             assert keys == sorted(keys, reverse=True), (query, filters)
         page.close()
+    assert errors == []
+
+
+WIDTH_BULLETINS = {
+    # name: (city, date, body), each a bulletin of its own
+    "wide": ("益阳市", "2024-05-10", "２０２４年ＰＭ２．５平均浓度下降，Ｇ６０沿线整改到位。"),
+    "narrow": ("益阳市", "2024-05-11", "2024年PM2.5平均浓度下降,G60沿线整改到位。"),
+    "lower": ("株洲市", "2024-05-12", "全年pm2.5达标天数增加。"),
+    "mixed": ("株洲市", "2024-05-13", "２０24年第一季度，ＰＭ2.5持平。"),
+    "none": ("株洲市", "2024-05-14", "二〇二四年空气质量稳定。"),
+}
+
+
+@pytest.fixture(scope="module")
+def width_site(tmp_path_factory):
+    """An archive whose bulletins write digits and Latin letters full-width, half-width or mixed."""
+    root = tmp_path_factory.mktemp("width")
+    source = root / "bulletins"
+    for issue, (name, (city, date, body)) in enumerate(WIDTH_BULLETINS.items(), start=1):
+        folder = source / name
+        folder.mkdir(parents=True)
+        (folder / f"{date}.md").write_text(
+            f"---\ntitle: {city}大气污染防治工作简报\nissue: {issue}\ndate: {date}\n"
+            f"issuer: {city}生态环境局\ncity: {city}\n---\n\n### 空气质量\n\n{body}\n", encoding="utf-8")
+    out = root / "site"
+    proc = subprocess.run([sys.executable, "-m", "briefsite", "build", "--source", str(source),
+                           "--out", str(out), "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return source, out
+
+
+@pytest.mark.parametrize("query,found", [
+    ("2024", {"wide", "narrow", "mixed"}),
+    ("２０２４", {"wide", "narrow", "mixed"}),
+    ("２０２４年", {"wide", "narrow", "mixed"}),
+    ("PM2.5", {"wide", "narrow", "lower", "mixed"}),
+    ("ＰＭ２.５", {"wide", "narrow", "lower", "mixed"}),
+    ("ｐｍ２．５", {"wide", "narrow", "lower", "mixed"}),
+    ("pm2.5平均", {"wide", "narrow"}),
+    ("g60", {"wide", "narrow"}),
+    ("Ｇ６０ 下降", {"wide", "narrow"}),
+    ("下降，Ｇ", {"wide", "narrow"}),  # the Chinese comma is the full-width ","
+    ("２０２５", set()),
+    ("ＰＭ１０", set()),
+])
+def test_full_width_digits_and_latin_fold_to_ascii(playwright_browser, width_site, query, found):
+    """２０２４ finds 2024 and the reverse, ＰＭ２.５ finds PM2.5 in any case and width:
+    the index and the query both fold width (NFKC) and case."""
+    source, out = width_site
+    docs = documents(source, None)
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        urls = page.evaluate("q => window.briefsiteSearch.find(q)", query)
+        page.close()
+    by_date = {date: name for name, (_, date, _) in WIDTH_BULLETINS.items()}
+    names = {by_date[u.rstrip("/").rsplit("/", 1)[1][:10]] for u in urls}
+    assert names == found
+    assert sorted(urls) == sorted("/" + url.split("/", 3)[3] + u for u in expected(docs, {"terms": query.split()}))
+    assert errors == []
+
+
+def test_full_width_text_is_shown_as_written(playwright_browser, width_site):
+    """Folded for matching, the excerpt still shows the bulletin's own characters."""
+    _, out = width_site
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        page.goto(url + "search/?q=pm2.5%E5%B9%B3%E5%9D%87", wait_until="networkidle")
+        page.wait_for_selector(".search-result")
+        excerpts = page.locator(".search-excerpt").all_inner_texts()
+        marks = page.locator(".search-excerpt mark").all_inner_texts()
+        page.close()
+    assert any("２０２４年ＰＭ２．５平均浓度下降，Ｇ６０" in e for e in excerpts), excerpts
+    assert any("2024年PM2.5平均浓度下降,G60" in e for e in excerpts), excerpts
+    assert sorted(marks) == ["PM2.5平均", "ＰＭ２．５平均"]
     assert errors == []
 
 
