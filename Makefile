@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check serve import clean browser-deps screenshots
+.PHONY: site test check serve import clean browser-deps screenshots messages
 
 # One definition of strictness: what CI rejects (.github/workflows/publish.yml
 # runs `make check` and `make site`), `make site` rejects the same way, so a
@@ -28,6 +28,19 @@ serve: $(STAMP)
 import: $(STAMP)
 	@test -n "$(FILE)" || { echo "用法：make import FILE=收到的简报.txt（可加 CITY=益阳市）" >&2; exit 2; }
 	$(BIN)/briefsite import "$(FILE)" $(if $(CITY),--city "$(CITY)")
+
+# Messages: after writing or changing a _("...") in src/briefsite, extract them
+# all, merge them into the Chinese catalogue (then translate the new empty
+# msgstr entries in the .po) and compile the .mo that ships beside it.
+# tests/test_i18n.py fails on an untranslated message or a stale .mo.
+LOCALE := src/briefsite/locale
+messages: $(STAMP)
+	$(BIN)/pybabel --quiet extract -F pyproject.toml --project briefsite --version 0 \
+		--no-wrap --sort-by-file -o $(LOCALE)/briefsite.pot src/briefsite
+	$(BIN)/pybabel --quiet update -i $(LOCALE)/briefsite.pot -d $(LOCALE) -D briefsite -l zh_CN \
+		--no-wrap --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel --quiet compile -d $(LOCALE) -D briefsite -l zh_CN --statistics
+	rm -f $(LOCALE)/briefsite.pot
 
 # What the browser tests (tests/browser) need beyond Python: axe-core, exactly
 # as locked in tests/browser/package-lock.json. Chromium itself comes from

@@ -53,6 +53,16 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+@pytest.fixture(autouse=True)
+def chinese_messages(monkeypatch):
+    """Messages in the default language (Chinese) whatever the machine's
+    locale: a CI runner with LANG=en_US runs every test the same way. Tests
+    of English set --lang en or LANG themselves."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the repository's archive (bulletins + config) in a scratch folder."""

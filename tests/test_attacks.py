@@ -113,7 +113,7 @@ def test_control_characters_in_the_config_are_refused(empty_project, value):
     write_bulletin(empty_project, BULLETIN, minimal())
     (empty_project / "briefsite.yaml").write_text(f"author: 某办\ntitle: {value}\n", encoding="utf-8")
     failed_with(run_cli("build", "--no-search", cwd=empty_project),
-                r"^briefsite\.yaml:2: error: (title 含有不可见的控制字符|malformed YAML: found invalid Unicode)")
+                r"^briefsite\.yaml:2: error: (title 含有不可见的控制字符|YAML 格式有误：found invalid Unicode)")
 
 
 # -- 6. folders passed over by name are counted -------------------------------------
@@ -127,7 +127,7 @@ def test_bulletins_under_ignored_folders_are_counted_and_named(empty_project):
         args = [command] + (["--no-search"] if command == "build" else [])
         result = run_cli(*args, cwd=empty_project)
         assert result.code == 0, result.err
-        assert f"{len(folders)} ignored by name: " in result.out, result.out
+        assert f"按文件名忽略 {len(folders)} 个：" in result.out, result.out
         assert "#old/2024-05-11-2.md" in result.out
 
 
@@ -209,7 +209,7 @@ def test_config_nested_ten_thousand_deep(empty_project):
     write_bulletin(empty_project, BULLETIN, minimal())
     (empty_project / "briefsite.yaml").write_text("title: " + "[" * 10_000 + "]" * 10_000 + "\n")
     failed_with(run_cli("build", "--no-search", cwd=empty_project),
-                r"^briefsite\.yaml:1: error: briefsite\.yaml is nested more than 32 levels deep")
+                r"^briefsite\.yaml:1: error: briefsite\.yaml的嵌套超过 32 层")
 
 
 def theme(project: Path, files: dict[str, bytes]) -> None:
@@ -313,8 +313,8 @@ def test_huge_gaps_are_reported_as_ranges_quickly(empty_project):
         started = time.perf_counter()
         result = run_cli("check", cwd=empty_project, timeout=120)
         assert result.code == 0, result.err
-        assert result.err.count("missing from series") == 40
-        assert f"issues 2-{last - 1} missing from series" in result.err
+        assert result.err.count("warning: 系列 ") == 40
+        assert f"缺少第 2-{last - 1} 期" in result.err
         assert len(result.err) < 40 * 1000  # ranges, not lists of a million numbers
         return time.perf_counter() - started
 
@@ -376,7 +376,7 @@ def test_base_url_with_a_newline_is_refused(empty_project):
     (empty_project / "briefsite.yaml").write_text('base_url: "https://example.org/\\nDisallow: /"\n',
                                                   encoding="utf-8")
     failed_with(run_cli("build", "--no-search", cwd=empty_project),
-                r"^briefsite\.yaml:1: error: base_url .* is not an http\(s\) URL")
+                r"^briefsite\.yaml:1: error: base_url .* 不是 http\(s\) 网址")
     assert not (empty_project / "site").exists()
 
 

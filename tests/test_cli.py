@@ -39,11 +39,11 @@ def test_build_and_check_print_a_one_line_summary(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-11-2.md", minimal(2, "2024-05-11"))
     result = check(empty_project)
     assert result.code == 0, result.err
-    assert re.fullmatch(r"checked 2 bulletins \(0 drafts\), \d+ pages in \d+\.\d\d s: "
-                        r"no errors, 0 warnings\n", result.out)
+    assert re.fullmatch(r"已检查 2 期简报（草稿 0 期），\d+ 个页面，用时 \d+\.\d\d 秒："
+                        r"没有错误，0 个警告\n", result.out)
     result = run_cli("build", cwd=empty_project)
     assert result.code == 0, result.err
-    assert re.match(r"built 2 bulletins \(0 drafts skipped\), \d+ pages in \d+\.\d\d s", result.out)
+    assert re.match(r"已生成 2 期简报（跳过草稿 0 期），\d+ 个页面，用时 \d+\.\d\d 秒", result.out)
     assert len(lines_of(result.out)) == 1
     assert (empty_project / "site/bulletins/yiyang/2024-05-11-2/index.html").is_file()
 
@@ -53,30 +53,27 @@ BAD_INPUTS = {
     "missing required key": (
         "yiyang/missing.md",
         "---\ntitle: 简报\ndate: 2024-05-10\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/missing.md:1: error: missing required key 'issuer' "
-        "(add a line 'issuer: …' to the front-matter)"),
+        "bulletins/yiyang/missing.md:1: error: 缺少必填项 'issuer' (在文件头中加一行“issuer: …”)"),
     "mistyped required key": (
         "yiyang/typo.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nisuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/typo.md:4: error: unknown key 'isuer'; did you mean 'issuer'?"),
+        "bulletins/yiyang/typo.md:4: error: 未知的项 'isuer'；是否应为 'issuer'？"),
     "required key of the wrong type": (
         "yiyang/list-title.md",
         "---\ntitle: [简报, 二]\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/list-title.md:2: error: title must be text, not a list"),
+        "bulletins/yiyang/list-title.md:2: error: title 应当是文字，而不是列表"),
     "date not ISO": (
         "yiyang/date.md",
         "---\ntitle: 简报\ndate: 2024年5月10日\nissuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/date.md:3: error: date '2024年5月10日' is not an ISO date: "
-        "the expected form is YYYY-MM-DD (write 2024-05-10)"),
+        "bulletins/yiyang/date.md:3: error: date '2024年5月10日' 不是规范的日期：应写成 YYYY-MM-DD (写作 2024-05-10)"),
     "date with slashes": (
         "yiyang/slash.md",
         "---\ntitle: 简报\ndate: 2024/5/10\nissuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/slash.md:3: error: date '2024/5/10' is not an ISO date: "
-        "the expected form is YYYY-MM-DD (write 2024-05-10)"),
+        "bulletins/yiyang/slash.md:3: error: date '2024/5/10' 不是规范的日期：应写成 YYYY-MM-DD (写作 2024-05-10)"),
     "impossible date": (
         "yiyang/feb30.md",
         "---\ntitle: 简报\ndate: '2024-02-30'\nissuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/feb30.md:3: error: date 2024-02-30 is not a real date"),
+        "bulletins/yiyang/feb30.md:3: error: date 2024-02-30 不是实际存在的日期"),
     "malformed YAML": (
         "yiyang/yaml.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班: 联络组\ncity: 益阳市\n---\n\n正文。\n",
@@ -85,63 +82,58 @@ BAD_INPUTS = {
     "unclosed quote": (
         "yiyang/quote.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: \"专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/quote.md:4: error: malformed YAML in front-matter: "
-        "while scanning a quoted scalar; found unexpected end of stream"),
+        "bulletins/yiyang/quote.md:4: error: 文件头的 YAML 格式有误：while scanning a quoted scalar; found unexpected end of stream"),
     "non-integer issue": (
         "yiyang/issue.md",
         "---\ntitle: 简报\nissue: 第3期\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/issue.md:3: error: issue must be a whole number, not '第3期' "
-        "(write only the number, e.g. 第3期 is 3; leave the key out if there is none)"),
+        "bulletins/yiyang/issue.md:3: error: issue 应是整数，而不是 '第3期' (只写数字，例如“第3期”写 3；没有期号就删去这一项)"),
     "zero total_issue": (
         "yiyang/total.md",
         "---\ntitle: 简报\ntotal_issue: 0\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/total.md:3: error: total_issue must be a whole number from 1 to 1000000, not 0"),
+        "bulletins/yiyang/total.md:3: error: total_issue 应是 1 到 1000000 之间的整数，而不是 0"),
     "empty file": (
         "yiyang/empty.md", "",
-        "bulletins/yiyang/empty.md:1: error: file is empty "
-        "(add the front-matter and the bulletin text, or delete the file)"),
+        "bulletins/yiyang/empty.md:1: error: 文件是空的 (写上文件头和简报正文，或删除这个文件)"),
     "empty body": (
         "yiyang/nobody.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\n---\n\n  \n",
-        "bulletins/yiyang/nobody.md:6: error: the bulletin has no text after the front-matter "
-        "(paste the bulletin's text below the closing '---')"),
+        "bulletins/yiyang/nobody.md:6: error: 文件头之后没有简报正文 (把简报正文粘贴到结束的“---”下面)"),
     "no front-matter": (
         "yiyang/plain.md", "益阳市配合中央生态环境保护督察工作简报\n\n正文。\n",
-        "bulletins/yiyang/plain.md:1: error: no front-matter found"),
+        "bulletins/yiyang/plain.md:1: error: 没有文件头（刊头信息）"),
     "unclosed front-matter": (
         "yiyang/open.md", "---\ntitle: 简报\n\n正文。\n",
-        "bulletins/yiyang/open.md:1: error: front-matter is not closed"),
+        "bulletins/yiyang/open.md:1: error: 文件头没有结束"),
     "unknown key": (
         "yiyang/unknown.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\ndoc_numbr: 益简字【2022】42号\n---\n\n正文。\n",
-        "bulletins/yiyang/unknown.md:6: error: unknown key 'doc_numbr'; did you mean 'doc_number'?"),
+        "bulletins/yiyang/unknown.md:6: error: 未知的项 'doc_numbr'；是否应为 'doc_number'？"),
     "unknown recipients key": (
         "yiyang/rcpt.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\nrecipients:\n  sned:\n    - 市委\n---\n\n正文。\n",
-        "bulletins/yiyang/rcpt.md:7: error: unknown recipients key 'sned'; did you mean 'send'?"),
+        "bulletins/yiyang/rcpt.md:7: error: recipients 中没有 'sned' 这一组；是否应为 'send'？"),
     "draft not a boolean": (
         "yiyang/draft.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\ndraft: maybe\n---\n\n正文。\n",
-        "bulletins/yiyang/draft.md:6: error: draft must be true or false, not 'maybe'"),
+        "bulletins/yiyang/draft.md:6: error: draft 只能是 true 或 false，而不是 'maybe'"),
     "printed not ISO": (
         "yiyang/printed.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ncity: 益阳市\nprinted: 5月10日\n---\n\n正文。\n",
-        "bulletins/yiyang/printed.md:6: error: printed '5月10日' is not an ISO date: "
-        "the expected form is YYYY-MM-DD"),
+        "bulletins/yiyang/printed.md:6: error: printed '5月10日' 不是规范的日期：应写成 YYYY-MM-DD"),
     "name with a space": (
         "yiyang/my bulletin.md", GOOD.format(issue=7),
-        "bulletins/yiyang/my bulletin.md:1: error: file name 'my bulletin.md' cannot be part of a URL"),
+        "bulletins/yiyang/my bulletin.md:1: error: 文件名 'my bulletin.md' 不能用作网址"),
     "Chinese name": (
         "yiyang/第7期.md", GOOD.format(issue=7),
-        "bulletins/yiyang/第7期.md:1: error: file name '第7期.md' cannot be part of a URL"),
+        "bulletins/yiyang/第7期.md:1: error: 文件名 '第7期.md' 不能用作网址"),
     "YAML alias": (
         "yiyang/alias.md",
         "---\ntitle: &t 简报\ndate: 2024-05-10\nissuer: *t\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/alias.md:2: error: YAML anchors and aliases (&name, *name) are not allowed"),
+        "bulletins/yiyang/alias.md:2: error: 文件头中不能使用 YAML 锚点和别名（&name、*name）"),
     "duplicate key": (
         "yiyang/twice.md",
         "---\ntitle: 简报\ndate: 2024-05-10\nissuer: 专班\ntitle: 简报二\ncity: 益阳市\n---\n\n正文。\n",
-        "bulletins/yiyang/twice.md:5: error: key 'title' appears twice (first on line 2)"),
+        "bulletins/yiyang/twice.md:5: error: 'title' 出现了两次（第一次在第 2 行）"),
 }
 
 
@@ -156,8 +148,8 @@ def test_each_bad_input_is_reported_at_its_line_with_exit_status_1(empty_project
         assert any(line.startswith(expected) for line in lines_of(result.err)), result.err
         assert "Traceback" not in result.err
         last = lines_of(result.err)[-1]
-        assert re.fullmatch(rf"{command} failed: \d+ errors, \d+ warnings"
-                            + ("; the previous site is unchanged" if command == "build" else ""), last)
+        assert re.fullmatch(rf"{command} 失败：\d+ 个错误，\d+ 个警告"
+                            + ("；原来的网站没有改动" if command == "build" else ""), last)
     assert not (empty_project / "site").exists()
 
 
@@ -166,9 +158,7 @@ def test_gbk_file_names_the_encoding_and_how_to_convert(empty_project):
     write_bulletin(empty_project, "yiyang/gbk.md", text.encode("gbk"))
     result = check(empty_project)
     assert result.code == 1
-    assert ("bulletins/yiyang/gbk.md:2: error: file is not UTF-8; it looks like GBK "
-            "(convert it with: iconv -f GBK -t UTF-8 bulletins/yiyang/gbk.md > "
-            "bulletins/yiyang/gbk.md.utf8 && mv bulletins/yiyang/gbk.md.utf8 bulletins/yiyang/gbk.md"
+    assert ("bulletins/yiyang/gbk.md:2: error: 文件不是 UTF-8 编码，看来是 GBK (用以下命令转换：iconv -f GBK -t UTF-8 bulletins/yiyang/gbk.md > bulletins/yiyang/gbk.md.utf8 && mv bulletins/yiyang/gbk.md.utf8 bulletins/yiyang/gbk.md"
             ) in result.err
     # The suggested command really converts it.
     path = empty_project / "bulletins/yiyang/gbk.md"
@@ -191,7 +181,7 @@ def test_every_error_of_several_broken_files_in_one_run(empty_project):
     files = [line.split(":")[0] for line in errors]
     assert files == sorted(files)
     assert all(re.match(r"bulletins/yiyang/[^:]+\.md:\d+: error: ", line) for line in errors)
-    assert lines_of(result.err)[-1] == "build failed: 9 errors, 0 warnings; the previous site is unchanged"
+    assert lines_of(result.err)[-1] == "build 失败：9 个错误，0 个警告；原来的网站没有改动"
 
 
 def test_one_file_with_several_problems_reports_them_all(empty_project):
@@ -200,15 +190,10 @@ def test_one_file_with_several_problems_reports_them_all(empty_project):
     result = check(empty_project)
     assert result.code == 1
     assert lines_of(result.err)[:4] == [
-        "bulletins/yiyang/many.md:1: error: missing required key 'city' "
-        "(add a line 'city: …' to the front-matter)",
-        "bulletins/yiyang/many.md:3: error: issue must be a whole number, not 'x' "
-        "(write only the number, e.g. 第3期 is 3; leave the key out if there is none)",
-        "bulletins/yiyang/many.md:4: error: date '2024.5.10' is not an ISO date: "
-        "the expected form is YYYY-MM-DD (write 2024-05-10)",
-        "bulletins/yiyang/many.md:6: error: unknown key 'citi'; did you mean 'city'? "
-        "(known keys: title, date, issuer, city, issue, total_issue, recipients, doc_number, "
-        "printed, printed_by, contact, draft)",
+        "bulletins/yiyang/many.md:1: error: 缺少必填项 'city' (在文件头中加一行“city: …”)",
+        "bulletins/yiyang/many.md:3: error: issue 应是整数，而不是 'x' (只写数字，例如“第3期”写 3；没有期号就删去这一项)",
+        "bulletins/yiyang/many.md:4: error: date '2024.5.10' 不是规范的日期：应写成 YYYY-MM-DD (写作 2024-05-10)",
+        "bulletins/yiyang/many.md:6: error: 未知的项 'citi'；是否应为 'city'？ (可用的项：title, date, issuer, city, issue, total_issue, recipients, doc_number, printed, printed_by, contact, draft)",
     ]
 
 
@@ -217,7 +202,7 @@ def test_yaml_error_line_counts_blank_lines_after_the_opening(empty_project):
                    "---\n\n\ntitle: 简报\ndate: 2024-05-10\nissuer: [专班\ncity: 益阳市\n---\n\n正文。\n")
     result = check(empty_project)
     assert result.code == 1
-    assert lines_of(result.err)[0].startswith("bulletins/yiyang/blank.md:6: error: malformed YAML")
+    assert lines_of(result.err)[0].startswith("bulletins/yiyang/blank.md:6: error: 文件头的 YAML 格式有误")
 
 
 def test_two_bulletins_claiming_the_same_series_and_issue(empty_project):
@@ -226,9 +211,7 @@ def test_two_bulletins_claiming_the_same_series_and_issue(empty_project):
     result = check(empty_project)
     assert result.code == 1
     assert lines_of(result.err)[0] == (
-        "bulletins/yiyang/2024-06-01-1.md:3: error: issue 1 of 2024 in series "
-        "益阳市配合中央生态环境保护督察工作简报 (益阳市) is also claimed by "
-        "bulletins/yiyang/2024-05-10-1.md:3 (correct the issue number of one of them)")
+        "bulletins/yiyang/2024-06-01-1.md:3: error: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）2024 年第 1 期与 bulletins/yiyang/2024-05-10-1.md:3 重复 (改正其中一期的期号)")
     # Same number in another year, or in another city's series, is fine.
     (empty_project / "bulletins/yiyang/2024-06-01-1.md").unlink()
     write_bulletin(empty_project, "yiyang/2025-01-01-1.md", GOOD.format(issue=1).replace("2024-05-10", "2025-01-01"))
@@ -243,8 +226,8 @@ def test_two_bulletins_claiming_the_same_total_issue(empty_project):
     write_bulletin(empty_project, "yiyang/b.md", first.replace("issue: 1", "issue: 2", 1))
     result = check(empty_project)
     assert result.code == 1
-    assert "bulletins/yiyang/b.md:4: error: 总第5期 (total_issue 5) of series" in result.err
-    assert "is also claimed by bulletins/yiyang/a.md:4" in result.err
+    assert "bulletins/yiyang/b.md:4: error: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）总第5期（total_issue 5）" in result.err
+    assert "与 bulletins/yiyang/a.md:4 重复" in result.err
 
 
 def test_two_files_writing_the_same_url_from_different_folders(empty_project):
@@ -252,13 +235,10 @@ def test_two_files_writing_the_same_url_from_different_folders(empty_project):
     write_bulletin(empty_project, "misc/2024-05-10-1.md", GOOD.format(issue=2).replace("issue: 2\n", ""))
     result = check(empty_project)
     assert result.code == 1
-    assert ("bulletins/yiyang/2024-05-10-1.md:1: error: would be written to the same URL "
-            "bulletins/yiyang/2024-05-10-1/ as bulletins/misc/2024-05-10-1.md (rename one of the files)"
+    assert ("bulletins/yiyang/2024-05-10-1.md:1: error: 会与 bulletins/misc/2024-05-10-1.md 写到同一个网址 bulletins/yiyang/2024-05-10-1/ (给其中一个文件改名)"
             ) in result.err
     # The misplaced file is also told where it belongs.
-    assert ("bulletins/misc/2024-05-10-1.md:5: warning: file is in folder 'misc', but city 益阳市 "
-            "has the slug 'yiyang': its page is published under bulletins/yiyang/ "
-            "(move it to bulletins/yiyang/2024-05-10-1.md") in result.err
+    assert ("bulletins/misc/2024-05-10-1.md:5: warning: 文件在文件夹 'misc' 中，但城市 益阳市 的网址名是 'yiyang'：它的网页发布在 bulletins/yiyang/ 下 (把它移到 bulletins/yiyang/2024-05-10-1.md") in result.err
 
 
 def test_two_file_names_differing_only_in_case(empty_project):
@@ -266,9 +246,8 @@ def test_two_file_names_differing_only_in_case(empty_project):
     write_bulletin(empty_project, "yiyang/Report.md", GOOD.format(issue=2))
     result = check(empty_project)
     assert result.code == 1
-    assert ("bulletins/yiyang/report.md:1: error: would be written to bulletins/yiyang/report/, "
-            "which differs only in case from bulletins/yiyang/Report/ of bulletins/yiyang/Report.md"
-            ) in result.err
+    assert ("bulletins/yiyang/report.md:1: error: 会写到 bulletins/yiyang/report/，与 bulletins/yiyang/Report.md "
+            "的 bulletins/yiyang/Report/ 只差大小写") in result.err
 
 
 def test_two_cities_sharing_a_slug(empty_project):
@@ -278,9 +257,7 @@ def test_two_cities_sharing_a_slug(empty_project):
                    GOOD.format(issue=1).replace("益阳市", "永州市").replace("2024-05-10", "2024-05-11"))
     result = check(empty_project)
     assert result.code == 1
-    assert ("bulletins/yiyang/2024-05-11-1.md:6: error: cities 永州市 and 益阳市 "
-            "(bulletins/yiyang/2024-05-10-1.md) share the URL slug 'yiyang': their pages would be mixed "
-            "(give one of them its own slug under cities: in briefsite.yaml)") in result.err
+    assert ("bulletins/yiyang/2024-05-11-1.md:6: error: 城市 永州市 和 益阳市（bulletins/yiyang/2024-05-10-1.md）的网址名都是 'yiyang'：两者的网页会混在一起 (在 briefsite.yaml 的 cities: 下给其中一个另定网址名)") in result.err
 
 
 def test_symlink_leaving_the_source_folder_is_refused(empty_project, tmp_path_factory):
@@ -291,9 +268,9 @@ def test_symlink_leaving_the_source_folder_is_refused(empty_project, tmp_path_fa
     os.symlink(outside, empty_project / "bulletins/linked")
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert (f"bulletins/yiyang/secret.md:1: error: symlink points outside the source folder "
-            f"(to {outside / 'secret.md'})") in result.err
-    assert f"bulletins/linked: error: symlink points outside the source folder (to {outside})" in result.err
+    assert (f"bulletins/yiyang/secret.md:1: error: 符号链接指向简报文件夹之外"
+            f"（指向 {outside / 'secret.md'}）") in result.err
+    assert f"bulletins/linked: error: 符号链接指向简报文件夹之外（指向 {outside}）" in result.err
     assert not (empty_project / "site").exists()
 
 
@@ -305,7 +282,7 @@ def test_symlink_inside_the_source_folder_is_read(empty_project):
     result = check(empty_project)
     # Read, and then found to claim the same issue: nothing is skipped silently.
     assert result.code == 1
-    assert "bulletins/yiyang/alias.md:3: error: issue 1 of 2024" in result.err
+    assert "bulletins/yiyang/alias.md:3: error: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）2024 年第 1 期" in result.err
 
 
 def test_markdown_files_with_another_extension_are_reported(empty_project):
@@ -316,32 +293,30 @@ def test_markdown_files_with_another_extension_are_reported(empty_project):
     result = check(empty_project)
     assert result.code == 0, result.err
     assert lines_of(result.err) == [
-        "bulletins/yiyang/2024-05-11-2.MD: warning: not read: only files ending in '.md' are bulletins "
-        "(rename it to 2024-05-11-2.md)"]
-    assert "no errors, 1 warnings" in result.out
+        "bulletins/yiyang/2024-05-11-2.MD: warning: 没有读取：只有以“.md”结尾的文件才是简报 (把它改名为 2024-05-11-2.md)"]
+    assert "没有错误，1 个警告" in result.out
     strict = check(empty_project, "--strict")
     assert strict.code == 1
-    assert lines_of(strict.err)[-1] == "check failed: 0 errors, 1 warnings (--strict: warnings count as errors)"
+    assert lines_of(strict.err)[-1] == "check 失败：0 个错误，1 个警告（--strict：警告也算错误）"
 
 
 def test_missing_source_folder(tmp_path):
     result = run_cli("build", "--source", "nowhere", cwd=tmp_path)
     assert result.code == 1
-    assert "nowhere: error: source folder not found (check --source, or create bulletins/)" in result.err
+    assert "nowhere: error: 找不到简报文件夹 (检查 --source，或新建 bulletins/ 文件夹)" in result.err
 
 
 CONFIG_ERRORS = {
-    "unknown key": ("titel: 档案\n", "briefsite.yaml:1: error: unknown config key 'titel'; did you mean 'title'?"),
-    "malformed YAML": ("title: [档案\n", "briefsite.yaml:2: error: malformed YAML"),
+    "unknown key": ("titel: 档案\n", "briefsite.yaml:1: error: 未知的配置项 'titel'；是否应为 'title'？"),
+    "malformed YAML": ("title: [档案\n", "briefsite.yaml:2: error: YAML 格式有误"),
     "bad slug": ("cities:\n  益阳市: YiYang\n",
-                 "briefsite.yaml:2: error: city slug 'YiYang' for 益阳市 is not a URL slug "
-                 "(use lowercase ASCII letters, digits and '-', e.g. yiyang)"),
+                 "briefsite.yaml:2: error: 益阳市 的网址名 'YiYang' 不能用于网址 (只用小写英文字母、数字和“-”，例如 yiyang)"),
     "slug twice": ("cities:\n  益阳市: yiyang\n  永州市: yiyang\n",
-                   "briefsite.yaml:3: error: cities 益阳市 and 永州市 are both mapped to 'yiyang'"),
-    "base_url": ("base_url: example.org\n", "briefsite.yaml:1: error: base_url 'example.org' is not an http(s) URL"),
+                   "briefsite.yaml:3: error: 城市 益阳市 和 永州市 都对应到网址名 'yiyang'"),
+    "base_url": ("base_url: example.org\n", "briefsite.yaml:1: error: base_url 'example.org' 不是 http(s) 网址"),
     "templates": ("title: 档案\ntemplates: my-theme\n",
-                  "briefsite.yaml:2: error: templates folder my-theme does not exist"),
-    "not a mapping": ("- title\n", "briefsite.yaml:1: error: config must be a mapping of keys to values"),
+                  "briefsite.yaml:2: error: templates 文件夹 my-theme 不存在"),
+    "not a mapping": ("- title\n", "briefsite.yaml:1: error: 配置文件应当是一行一项的“键: 值”"),
 }
 
 
@@ -370,4 +345,4 @@ def test_all_config_errors_in_one_run(empty_project):
 def test_named_config_file_must_exist(empty_project):
     result = check(empty_project, "--config", "other.yaml")
     assert result.code == 1
-    assert "other.yaml: error: config file not found" in result.err
+    assert "other.yaml: error: 找不到配置文件" in result.err

@@ -23,7 +23,7 @@ def test_no_config_file_means_defaults(tmp_path):
 
 
 def test_a_named_config_file_must_exist(tmp_path):
-    with pytest.raises(BriefsiteError, match="config file not found"):
+    with pytest.raises(BriefsiteError, match="找不到配置文件"):
         load_config(tmp_path / "site.yaml")
 
 
@@ -53,20 +53,20 @@ def test_all_problems_at_once_each_at_its_line(tmp_path):
         load_config(write(tmp_path, "titel: x\nbase_url: ftp://x\ncities:\n  益阳市: Yi Yang\n"
                                     "  永州市: yongzhou\n  株洲市: yongzhou\nnewest_count: many\n"))
     assert [(p.line, p.message) for p in info.value.problems] == [
-        (1, "unknown config key 'titel'; did you mean 'title'?"),
-        (2, "base_url 'ftp://x' is not an http(s) URL"),
-        (4, "city slug 'Yi Yang' for 益阳市 is not a URL slug"),
-        (6, "cities 永州市 and 株洲市 are both mapped to 'yongzhou'"),
-        (7, "newest_count must be a whole number ≥ 1, not 'many'"),
+        (1, "未知的配置项 'titel'；是否应为 'title'？"),
+        (2, "base_url 'ftp://x' 不是 http(s) 网址"),
+        (4, "益阳市 的网址名 'Yi Yang' 不能用于网址"),
+        (6, "城市 永州市 和 株洲市 都对应到网址名 'yongzhou'"),
+        (7, "newest_count 应是不小于 1 的整数，而不是 'many'"),
     ]
 
 
 def test_not_utf8_and_malformed(tmp_path):
     path = tmp_path / "briefsite.yaml"
     path.write_bytes("title: 档案\n".encode("gbk"))
-    with pytest.raises(BriefsiteError, match="config is not UTF-8"):
+    with pytest.raises(BriefsiteError, match="配置文件不是 UTF-8 编码"):
         load_config(path)
-    with pytest.raises(BriefsiteError, match="malformed YAML") as info:
+    with pytest.raises(BriefsiteError, match="YAML 格式有误") as info:
         load_config(write(tmp_path, "title: 档案\ncities: {益阳市: yiyang\n"))
     assert info.value.line >= 2
 

@@ -154,9 +154,8 @@ def test_a_broken_series_member_gives_no_follow_on_gap_warning(empty_project):
     result = run_cli("check", cwd=empty_project)
     assert result.code == 1
     assert err_lines(result) == [
-        "bulletins/yiyang/2024-05-11-2.md:4: error: date '2024年5月11日' is not an ISO date: "
-        "the expected form is YYYY-MM-DD (write 2024-05-11)",
-        "check failed: 1 errors, 0 warnings"]
+        "bulletins/yiyang/2024-05-11-2.md:4: error: date '2024年5月11日' 不是规范的日期：应写成 YYYY-MM-DD (写作 2024-05-11)",
+        "check 失败：1 个错误，0 个警告"]
 
 
 def test_yaml_tab_is_called_a_tab(empty_project):
@@ -249,7 +248,7 @@ def test_make_site_and_ci_agree_on_what_they_reject(empty_project):
 def test_no_arguments_print_help_and_a_mistyped_command_gets_a_suggestion(empty_project):
     result = run_cli(cwd=empty_project)
     assert result.code == 0
-    assert result.out.startswith("usage: briefsite")
+    assert result.out.startswith("用法：briefsite")
     for command in ("build", "check", "serve", "import", "new"):
         assert command in result.out
     result = run_cli("biuld", cwd=empty_project)

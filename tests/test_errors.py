@@ -32,4 +32,4 @@ def test_build_failed_carries_every_problem_sorted():
     failed = BuildFailed([BriefsiteError("b.md", 1, "x"), BriefsiteError("a.md", 5, "y"),
                           BriefsiteError("a.md", 2, "w", severity="warning")])
     assert [(p.path, p.line) for p in failed.problems] == [("a.md", 2), ("a.md", 5), ("b.md", 1)]
-    assert failed.message == "2 error(s); nothing was written"
+    assert failed.message == "2 个错误；没有写入任何文件"

@@ -49,9 +49,9 @@ def test_blank_lines_after_the_opening_do_not_shift_lines(loader):
     ("---\ntitle: 简报\nissuer: 专班: 组\ncity: 益阳市\n---\nx\n", 3,
      "这一行的值中有英文冒号加空格（: ），YAML 把它当成了新的键"),  # colon in a value
     ("---\ntitle: 简报\nissuer: \"专班\ncity: 益阳市\n---\nx\n", 3,
-     "malformed YAML in front-matter: "),  # unclosed quote
+     "文件头的 YAML 格式有误："),  # unclosed quote
     ("---\ntitle: 简报\nissuer: [专班\ncity: 益阳市\n---\nx\n", 3,
-     "malformed YAML in front-matter: "),  # unclosed bracket
+     "文件头的 YAML 格式有误："),  # unclosed bracket
     ("---\ntitle: 简报\n  date: 2024-05-10\n---\nx\n", 3,
      "这一行多了缩进，YAML 把它当成了上一行内容的续行"),  # stray indentation
     ("---\ntitle: 简报\n\tdate: 2024-05-10\n---\nx\n", 3,
@@ -69,9 +69,9 @@ def test_malformed_yaml_points_at_the_line_to_fix(loader, text, line, message):
 
 def test_missing_or_unclosed_front_matter():
     assert error_of("正文\n").format() == (
-        "b.md:1: error: no front-matter found (start the file with a line '---', the masthead keys, then '---')")
+        "b.md:1: error: 没有文件头（刊头信息） (文件开头先写一行“---”，再写刊头各项，最后再写一行“---”)")
     assert error_of("---\ntitle: x\n").format() == (
-        "b.md:1: error: front-matter is not closed (end the masthead keys with a line '---')")
+        "b.md:1: error: 文件头没有结束 (在刊头各项之后写一行“---”)")
 
 
 def test_empty_front_matter_and_body_lines():
@@ -86,21 +86,21 @@ def test_a_thematic_break_in_the_body_is_body():
 
 def test_front_matter_must_be_a_mapping(loader):
     error = error_of("---\n- title\n- date\n---\nx\n")
-    assert (error.line, error.message) == (2, "front-matter must be a list of 'key: value' lines")
+    assert (error.line, error.message) == (2, "文件头应当是一行一项的“键: 值”")
 
 
 def test_duplicate_key_names_both_lines(loader):
     error = error_of("---\ntitle: a\ndate: 2024-05-10\ntitle: b\n---\nx\n")
-    assert error.format() == "b.md:4: error: key 'title' appears twice (first on line 2) (keep one of them)"
+    assert error.format() == "b.md:4: error: 'title' 出现了两次（第一次在第 2 行） (只保留其中一个)"
 
 
 def test_anchors_and_aliases_are_refused(loader):
     error = error_of("---\ntitle: &t 简报\nissuer: *t\n---\nx\n")
-    assert "anchors and aliases" in error.message
+    assert "锚点和别名" in error.message
     # A "billion laughs" document fails fast instead of expanding.
     bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\nx\n"
-    assert "anchors and aliases" in error_of(bomb).message
+    assert "锚点和别名" in error_of(bomb).message
 
 
 def test_values_yaml_cannot_construct_stay_text_for_validation(loader):
@@ -118,4 +118,4 @@ def test_scalars_keep_their_text_as_written(loader):
 
 def test_oversized_front_matter():
     error = error_of("---\ntitle: " + "长" * 70000 + "\n---\nx\n")
-    assert "the limit is" in error.message
+    assert "上限是" in error.message

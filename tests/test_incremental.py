@@ -252,7 +252,7 @@ def test_search_index_follows_incremental_builds(project: Path):
     # Through the command line: Pagefind's client runs its own event loop.
     assert run_cli("build", cwd=project).code == 0
     again = run_cli("build", cwd=project)  # nothing changed: the live index still serves
-    assert again.code == 0 and "search index 5 pages in 0.00 s" in again.out, again.out
+    assert again.code == 0 and "检索索引 5 个页面，用时 0.00 秒" in again.out, again.out
     edit(project / "bulletins" / YIYANG, "陈竞强调", "陈竞再次强调")
     assert run_cli("build", cwd=project).code == 0
     assert run_cli("build", "--no-cache", "--out", "clean", cwd=project).code == 0

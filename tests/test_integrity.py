@@ -33,7 +33,7 @@ def check(project, *extra):
 def test_repository_archive_passes_strict_check(project):
     result = check(project, "--strict")
     assert result.code == 0, result.err
-    assert "no errors, 0 warnings" in result.out
+    assert "没有错误，0 个警告" in result.out
     assert "warning" not in result.err
 
 
@@ -43,10 +43,8 @@ def test_gap_is_a_warning_naming_the_missing_numbers(empty_project):
     result = check(empty_project)
     assert result.code == 0, result.err
     # Pointed at the issue after the gap, on its 'issue:' line (line 3).
-    assert ("bulletins/yiyang/2024-05-05-5.md:3: warning: issues 3, 4 missing from series "
-            "益阳市配合中央生态环境保护督察工作简报 (益阳市), between issue 2 "
-            "(bulletins/yiyang/2024-05-02-2.md) and issue 5") in result.err
-    assert "1 warnings" in result.out
+    assert ("bulletins/yiyang/2024-05-05-5.md:3: warning: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）缺少第 3, 4 期，在第 2 期（bulletins/yiyang/2024-05-02-2.md）和第 5 期之间") in result.err
+    assert "1 个警告" in result.out
 
 
 def test_strict_turns_the_gap_into_a_failure(empty_project):
@@ -54,8 +52,8 @@ def test_strict_turns_the_gap_into_a_failure(empty_project):
         write_bulletin(empty_project, f"yiyang/2024-05-0{n}-{n}.md", minimal(n, f"2024-05-0{n}"))
     result = check(empty_project, "--strict")
     assert result.code == 1
-    assert "warning: issue 2 missing" in result.err
-    assert "check failed: 0 errors, 1 warnings (--strict: warnings count as errors)" in result.err
+    assert "缺少第 2 期" in result.err
+    assert "check 失败：0 个错误，1 个警告（--strict：警告也算错误）" in result.err
     assert result.out == ""
 
 
@@ -74,7 +72,7 @@ def test_numbering_restarting_each_year_is_per_year(empty_project):
     result = check(empty_project)
     assert result.code == 0, result.err
     assert result.err.count("warning") == 1, result.err
-    assert "bulletins/yiyang/2024-05-03-3.md:3: warning: issue 2 of 2024 missing" in result.err
+    assert "bulletins/yiyang/2024-05-03-3.md:3: warning: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）缺少 2024 年第 2 期" in result.err
 
 
 def test_later_year_of_a_per_year_series_starts_at_one(empty_project):
@@ -83,8 +81,8 @@ def test_later_year_of_a_per_year_series_starts_at_one(empty_project):
     for n in (2, 3):
         write_bulletin(empty_project, f"yiyang/2024-05-0{n}-{n}.md", bulletin(n, f"2024-05-0{n}"))
     result = check(empty_project)
-    assert "bulletins/yiyang/2024-05-02-2.md:3: warning: issue 1 of 2024 missing" in result.err
-    assert "before issue 2, the first of 2024" in result.err
+    assert "bulletins/yiyang/2024-05-02-2.md:3: warning: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）缺少 2024 年第 1 期" in result.err
+    assert "在 2024 年的第一期即第 2 期之前" in result.err
 
 
 def test_total_issue_marks_per_year_numbering(empty_project):
@@ -93,7 +91,7 @@ def test_total_issue_marks_per_year_numbering(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-05-5.md", bulletin(5, "2024-05-05", total=12))
     result = check(empty_project)
     assert result.err.count("warning") == 1, result.err
-    assert "warning: issue 4 of 2024 missing" in result.err
+    assert "缺少 2024 年第 4 期" in result.err
 
 
 def test_continuous_numbering_runs_across_years(empty_project):
@@ -101,7 +99,7 @@ def test_continuous_numbering_runs_across_years(empty_project):
     write_bulletin(empty_project, "yiyang/2023-12-28-2.md", bulletin(2, "2023-12-28"))
     write_bulletin(empty_project, "yiyang/2024-01-05-4.md", bulletin(4, "2024-01-05"))
     result = check(empty_project)
-    assert "bulletins/yiyang/2024-01-05-4.md:3: warning: issue 3 missing from series" in result.err
+    assert "bulletins/yiyang/2024-01-05-4.md:3: warning: 系列 益阳市配合中央生态环境保护督察工作简报（益阳市）缺少第 3 期" in result.err
     assert " of 2024" not in result.err
 
 
@@ -117,8 +115,8 @@ def test_a_draft_in_the_gap_is_named(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-02-2.md", bulletin(2, "2024-05-02", draft=True))
     write_bulletin(empty_project, "yiyang/2024-05-03-3.md", bulletin(3, "2024-05-03"))
     result = check(empty_project)
-    assert ("warning: issue 2 missing from series" in result.err
-            and "bulletins/yiyang/2024-05-02-2.md (issue 2) is still a draft" in result.err), result.err
+    assert ("缺少第 2 期" in result.err
+            and "bulletins/yiyang/2024-05-02-2.md（第 2 期）还是草稿" in result.err), result.err
 
 
 def test_a_draft_after_the_last_issue_is_no_gap(empty_project):
@@ -134,8 +132,7 @@ def test_issue_up_date_down_is_a_warning(empty_project):
     result = check(empty_project)
     assert result.code == 0
     # On the 'date:' line (4) of the later-numbered, earlier-dated file.
-    assert ("bulletins/yiyang/2024-05-08-2.md:4: warning: issue 2 is dated 2024-05-08, before "
-            "issue 1 (bulletins/yiyang/2024-05-10-1.md, 2024-05-10)") in result.err
+    assert ("bulletins/yiyang/2024-05-08-2.md:4: warning: 第2期的日期 2024-05-08 早于第1期（bulletins/yiyang/2024-05-10-1.md，2024-05-10）") in result.err
     assert check(empty_project, "--strict").code == 1
 
 
@@ -143,7 +140,7 @@ def test_total_issue_inversion_across_a_year_is_caught(empty_project):
     write_bulletin(empty_project, "yiyang/2024-01-03-1.md", bulletin(1, "2024-01-03", total=8))
     write_bulletin(empty_project, "yiyang/2023-12-30-9.md", bulletin(9, "2023-12-30", total=9))
     result = check(empty_project)
-    assert "bulletins/yiyang/2023-12-30-9.md:5: warning: 总第9期 is dated 2023-12-30, before 总第8期" \
+    assert "bulletins/yiyang/2023-12-30-9.md:5: warning: 总第9期的日期 2023-12-30 早于总第8期" \
         in result.err, result.err
 
 
@@ -159,7 +156,7 @@ def test_duplicate_issue_is_one_error_and_no_noise(empty_project):
     result = check(empty_project)
     assert result.code == 1
     assert result.err.count("error:") == 1, result.err
-    assert "is also claimed by" in result.err
+    assert "重复" in result.err
     assert "warning:" not in result.err
 
 
@@ -170,9 +167,9 @@ def test_published_page_linking_to_a_draft_page_is_an_error(empty_project):
     result = check(empty_project)
     assert result.code == 1
     # The body link sits on line 11 of the file.
-    assert ("bulletins/yiyang/2024-05-10-1.md:11: error: links to ../2024-05-11-2/, which is "
-            "bulletins/yiyang/2024-05-11-2.md, a draft that is not published") in result.err
-    assert "remove 'draft: true'" in result.err
+    assert ("bulletins/yiyang/2024-05-10-1.md:11: error: 链接到 ../2024-05-11-2/，即未发布的草稿 "
+            "bulletins/yiyang/2024-05-11-2.md") in result.err
+    assert "删去“draft: true”" in result.err
 
 
 def test_link_to_a_draft_file_is_an_error_and_build_keeps_the_old_site(empty_project):
@@ -184,7 +181,7 @@ def test_link_to_a_draft_file_is_an_error_and_build_keeps_the_old_site(empty_pro
                    bulletin(1, "2024-05-10", body="见[第2期](2024-05-11-2.md)。"))
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert "2024-05-10-1.md:11: error: links to 2024-05-11-2.md" in result.err
+    assert "2024-05-10-1.md:11: error: 链接到 2024-05-11-2.md" in result.err
     assert (empty_project / "site" / "index.html").read_bytes() == before
 
 
@@ -212,5 +209,4 @@ def test_previous_next_pointing_at_a_draft_is_an_error():
     problems = Problems()
     check_draft_links(archive, problems)
     assert [p.format() for p in problems.errors] == [
-        "bulletins/yiyang/a.md: error: its next-issue link would lead to bulletins/yiyang/b.md, "
-        "a draft (publish the draft (remove 'draft: true') or keep the issues apart)"]
+        "bulletins/yiyang/a.md: error: 它的“下一期”链接会指向草稿 bulletins/yiyang/b.md (发布该草稿（删去“draft: true”），或让这两期分属不同系列)"]

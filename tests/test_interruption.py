@@ -128,7 +128,7 @@ def test_killed_at_each_checkpoint_leaves_a_whole_site(built_a, editions, point,
     if signum != signal.SIGKILL:
         # Handled signals clean up at once and say what happened, no traceback.
         assert "Traceback" not in err
-        assert ("terminated" if signum == signal.SIGTERM else "interrupted") in err
+        assert ("已终止" if signum == signal.SIGTERM else "已中断") in err
         assert leftovers(built_a) == []
     rebuild_gives_b(built_a, editions)
 
@@ -261,8 +261,7 @@ def tiny_tmpfs(tmp_path: Path):
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mnt)],
                              capture_output=True, text=True) if os.geteuid() == 0 else None
     if mounted is None or mounted.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); "
-                    "test_file_size_limit_gives_a_clear_error_and_keeps_the_site covers write failures")
+        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); test_file_size_limit_gives_a_clear_error_and_keeps_the_site covers write failures")
     try:
         yield mnt
     finally:

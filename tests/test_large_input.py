@@ -111,13 +111,13 @@ def billion_laughs(levels: int = 9) -> str:
 
 
 FRONT_MATTER_BOMBS = {
-    "billion laughs": (billion_laughs(), "anchors and aliases"),
-    "alias in a value": ("title: &t 益阳\nissuer: *t", "anchors and aliases"),
-    "merge key": ("base: &b {title: x}\nother:\n  <<: *b", "anchors and aliases"),
+    "billion laughs": (billion_laughs(), "锚点和别名"),
+    "alias in a value": ("title: &t 益阳\nissuer: *t", "锚点和别名"),
+    "merge key": ("base: &b {title: x}\nother:\n  <<: *b", "锚点和别名"),
     "deep flow nesting": ("title: " + "[" * 5000 + "]" * 5000, ""),
     "deep block nesting": ("title:\n" + "".join(" " * i + "- \n" for i in range(1, 3000)), ""),
     "deep mapping nesting": ("title:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 3000)), ""),
-    "huge scalar": ("title: " + "长" * 200_000, "limit"),
+    "huge scalar": ("title: " + "长" * 200_000, "上限"),
     "many keys": ("\n".join(f"k{i}: {i}" for i in range(20_000)), ""),
     "long key": ("k" * 100_000 + ": 1", ""),
     "huge integer": ("issue: " + "9" * 50_000, ""),
@@ -155,5 +155,5 @@ def test_billion_laughs_through_the_command_line(empty_project):
     result = run_cli("build", cwd=empty_project)
     assert time.perf_counter() - started < 30
     assert result.code == 1
-    assert "bulletins/yiyang/2024-05-10-1.md:2: error: YAML anchors and aliases" in result.err
+    assert "bulletins/yiyang/2024-05-10-1.md:2: error: 文件头中不能使用 YAML 锚点和别名" in result.err
     assert "Traceback" not in result.err

@@ -50,7 +50,7 @@ def test_an_unknown_recipients_label_is_named(tmp_path):
     b, problems = load(tmp_path, "yiyang/2024-05-10.md", text)
     assert b is None
     (message,) = messages(problems)
-    assert ":7: error: unknown recipients key '收文'" in message and "分送" in message
+    assert ":7: error: recipients 中没有 '收文' 这一组" in message and "分送" in message
 
 
 def test_a_complete_bulletin(tmp_path):
@@ -87,19 +87,19 @@ def test_values_are_normalised(tmp_path):
 
 
 @pytest.mark.parametrize("extra, expected", [
-    ("title: ''\n", ":2: error: title is empty"),
-    ("title:\n", ":2: error: title is empty"),
-    ("date:\n", ":3: error: date is empty"),
-    ("issue: 2.5\n", ": error: issue must be a whole number, not 2.5"),
-    ("issue: true\n", ": error: issue must be a whole number, not True"),
-    ("issue: -1\n", ": error: issue must be a whole number from 1 to 1000000, not -1"),
-    ("contact: [a]\n", ": error: contact must be text, not a list"),
-    ("doc_number: [2024, 1]\n", ": error: doc_number must be text, not a list"),
-    ("recipients: 市委\n", ": error: recipients must be a mapping with report/send/distribute/cc lists"),
-    ("recipients:\n  report: []\n", ": error: recipients.report must be a list of names"),
-    ("recipients:\n  report:\n    - 1\n", ": error: recipients.report must be a list of names"),
-    ("draft: yes please\n", ": error: draft must be true or false, not 'yes please'"),
-    ("printed: 2024-13-01\n", ":6: error: printed 2024-13-01 is not a real date (check the month and day)"),
+    ("title: ''\n", ":2: error: title 是空的"),
+    ("title:\n", ":2: error: title 是空的"),
+    ("date:\n", ":3: error: date 是空的"),
+    ("issue: 2.5\n", ": error: issue 应是整数，而不是 2.5"),
+    ("issue: true\n", ": error: issue 应是整数，而不是 True"),
+    ("issue: -1\n", ": error: issue 应是 1 到 1000000 之间的整数，而不是 -1"),
+    ("contact: [a]\n", ": error: contact 应当是文字，而不是列表"),
+    ("doc_number: [2024, 1]\n", ": error: doc_number 应当是文字，而不是列表"),
+    ("recipients: 市委\n", ": error: recipients 应当分为 report/send/distribute/cc 几组名单"),
+    ("recipients:\n  report: []\n", ": error: recipients.report 应当是单位名单"),
+    ("recipients:\n  report:\n    - 1\n", ": error: recipients.report 应当是单位名单"),
+    ("draft: yes please\n", ": error: draft 只能是 true 或 false，而不是 'yes please'"),
+    ("printed: 2024-13-01\n", ":6: error: printed 2024-13-01 不是实际存在的日期 (检查月份和日子)"),
 ])
 def test_bad_values(tmp_path, extra, expected):
     head = HEAD
@@ -131,7 +131,7 @@ def test_crlf_and_bom_are_accepted(tmp_path):
 
 def test_decode_names_the_encoding():
     gbk = "标题：益阳市".encode("gbk")
-    with pytest.raises(BriefsiteError, match="it looks like GBK") as info:
+    with pytest.raises(BriefsiteError, match="看来是 GBK") as info:
         decode(b"---\n" + gbk, "b.md")
     assert info.value.line == 2
     assert "iconv -f GBK -t UTF-8 b.md > b.md.utf8 && mv b.md.utf8 b.md" in info.value.hint
@@ -145,14 +145,13 @@ def test_the_file_folder_should_be_the_city_slug(tmp_path):
     b, problems = load(tmp_path, "yongzhou/2024-05-10-1.md", minimal(1))
     assert b is not None and b.url == "bulletins/yiyang/2024-05-10-1/"  # the city decides the URL
     assert messages(problems) == [
-        f"{tmp_path}/bulletins/yongzhou/2024-05-10-1.md:6: warning: file is in folder 'yongzhou', but city "
-        f"益阳市 has the slug 'yiyang': its page is published under bulletins/yiyang/ (move it to "
-        f"{tmp_path}/bulletins/yiyang/2024-05-10-1.md, or map the city to another slug under cities: "
-        f"in briefsite.yaml)"]
+        f"{tmp_path}/bulletins/yongzhou/2024-05-10-1.md:6: warning: 文件在文件夹 'yongzhou' 中，但城市 益阳市 的网址名是 "
+        f"'yiyang'：它的网页发布在 bulletins/yiyang/ 下 (把它移到 {tmp_path}/bulletins/yiyang/2024-05-10-1.md，"
+        f"或在 briefsite.yaml 的 cities: 中给这个城市另定网址名)"]
     _, problems = load(tmp_path, "2024-05-10-1.md", minimal(1))
-    assert "warning: file is not in a city folder" in messages(problems)[0]
+    assert "warning: 文件不在城市文件夹中" in messages(problems)[0]
     _, problems = load(tmp_path, "yiyang/2024/2024-05-10-1.md", minimal(1))
-    assert "warning: file is in folder 'yiyang/2024'" in messages(problems)[0]
+    assert "warning: 文件在文件夹 'yiyang/2024' 中" in messages(problems)[0]
     # A configured slug moves the expected folder.
     _, problems = load(tmp_path, "yy/2024-05-10-1.md", minimal(1), Config(city_slugs={"益阳市": "yy"}))
     assert not problems.items
@@ -173,9 +172,8 @@ def test_discover_lists_markdown_files_sorted_and_reports_the_rest(tmp_path):
     found = discover(src, problems)
     assert [p.relative_to(src).as_posix() for p in found] == ["a/1.md", "b/2.md"]
     assert messages(problems) == [
-        f"{src}/a/3.markdown: warning: not read: only files ending in '.md' are bulletins (rename it to 3.md)",
-        f"{src}/c: warning: symlinked folder skipped: its files are not read "
-        f"(link or move its files into the source folder directly)",
+        f"{src}/a/3.markdown: warning: 没有读取：只有以“.md”结尾的文件才是简报 (把它改名为 3.md)",
+        f"{src}/c: warning: 跳过符号链接的文件夹：其中的文件不会被读取 (把其中的文件直接链接或移到简报文件夹里)",
     ]
 
 
@@ -194,8 +192,8 @@ def test_load_all_collects_every_problem_and_keeps_good_files(tmp_path):
 def test_load_all_without_a_source_folder(tmp_path):
     problems = Problems()
     assert load_all(tmp_path / "nope", Config(), problems) == []
-    assert problems.items[0].message == "source folder not found"
+    assert problems.items[0].message == "找不到简报文件夹"
     (tmp_path / "file").write_text("x")
     problems = Problems()
     load_all(tmp_path / "file", Config(), problems)
-    assert problems.items[0].message == "source folder is not a folder"
+    assert problems.items[0].message == "简报文件夹不是文件夹"

@@ -166,16 +166,15 @@ def test_a_bulletins_folder_holds_no_bulletins(empty_project):
     assert found == [path.relative_to(empty_project)]
     messages = sorted(p.format() for p in problems.items)
     assert messages[0].startswith("bulletins/yiyang/2024-05-10-1/notes.md: error: ")
-    assert "(not read as a bulletin: bulletins/yiyang/2024-05-10-1/ holds the photos and original" in messages[0]
+    assert "不作为简报读取：bulletins/yiyang/2024-05-10-1/ 存放 bulletins/yiyang/2024-05-10-1.md 的照片和原件" in messages[0]
     assert messages[1].startswith("bulletins/yiyang/2024-05-10-1/old: warning: ")
-    assert "(folder not read: bulletins/yiyang/2024-05-10-1/ holds the photos of" in messages[1]
+    assert "未读取的文件夹：bulletins/yiyang/2024-05-10-1/ 只放 bulletins/yiyang/2024-05-10-1.md 的照片" in messages[1]
 
 
 def test_page_bundles_are_refused_with_the_one_layout(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-10-1/index.md", minimal())
     errors = errors_of(empty_project)
-    assert errors == ["bulletins/yiyang/2024-05-10-1/index.md: error: 不使用页面包（文件夹加 index.md）(page bundles, "
-                      "a folder with index.md, are not used) (简报文件以文件夹命名，放在文件夹旁边："
+    assert errors == ["bulletins/yiyang/2024-05-10-1/index.md: error: 不使用页面包（文件夹加 index.md） (简报文件以文件夹命名，放在文件夹旁边："
                       "移到 bulletins/yiyang/2024-05-10-1.md；照片留在 bulletins/yiyang/2024-05-10-1/)"]
 
 
@@ -214,7 +213,7 @@ def test_config_originals_must_be_true_or_false(empty_project):
     (empty_project / "briefsite.yaml").write_text("originals: 是\n")
     with pytest.raises(BuildFailed) as failed:
         load_config(empty_project / "briefsite.yaml")
-    assert "originals must be true or false" in failed.value.problems[0].format()
+    assert "originals 只能是 true 或 false" in failed.value.problems[0].format()
 
 
 def test_sniff_reads_the_bytes_not_the_name():

@@ -37,7 +37,7 @@ def test_city_mapping_that_is_not_a_plain_slug_is_refused(empty_project, slug):
     before = files_under(empty_project)
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert "briefsite.yaml:2: error: city slug" in result.err
+    assert "briefsite.yaml:2: error: 益阳市 的网址名" in result.err
     assert "Traceback" not in result.err
     assert not (empty_project / "site").exists()
     outside_untouched(empty_project, before)
@@ -98,7 +98,7 @@ def test_symlinked_file_leaving_the_source_is_refused(empty_project, tmp_path_fa
     os.symlink(outside, empty_project / "bulletins" / "yiyang" / "2024-05-11-2.md")
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert re.search(r"bulletins/yiyang/2024-05-11-2\.md(:\d+)?: error: symlink points outside the source folder",
+    assert re.search(r"bulletins/yiyang/2024-05-11-2\.md(:\d+)?: error: 符号链接指向简报文件夹之外",
                      result.err), result.err
     assert not (empty_project / "site").exists()
 
@@ -110,7 +110,7 @@ def test_symlinked_folder_leaving_the_source_is_refused(empty_project, tmp_path_
     os.symlink(outside, empty_project / "bulletins" / "zhuzhou")
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert re.search(r"bulletins/zhuzhou(:\d+)?: error: symlink points outside the source folder",
+    assert re.search(r"bulletins/zhuzhou(:\d+)?: error: 符号链接指向简报文件夹之外",
                      result.err), result.err
 
 
@@ -120,7 +120,7 @@ def test_relative_symlink_climbing_out_is_refused(empty_project):
     os.symlink("../../notes.md", empty_project / "bulletins" / "yiyang" / "2024-05-12-3.md")
     result = run_cli("check", cwd=empty_project)
     assert result.code == 1
-    assert "symlink points outside the source folder" in result.err
+    assert "符号链接指向简报文件夹之外" in result.err
 
 
 def test_symlink_inside_the_source_is_allowed(empty_project):
@@ -129,7 +129,7 @@ def test_symlink_inside_the_source_is_allowed(empty_project):
     os.symlink("../yiyang/2024-05-10-1.md", empty_project / "bulletins" / "drafts" / "2024-05-10-9.md")
     result = run_cli("check", cwd=empty_project)
     # Published under its own name (a warning says the folder does not match the city).
-    assert "symlink points outside" not in result.err
+    assert "符号链接指向简报文件夹之外" not in result.err
 
 
 def test_output_folder_that_is_a_symlink_is_refused(empty_project, tmp_path_factory):

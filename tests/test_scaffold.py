@@ -19,7 +19,7 @@ def test_next_issue_copies_the_series(project: Path):
     assert result.code == 0, result.err
     path = project / "bulletins" / "yiyang" / "2024-05-11-2.md"
     assert result.out.splitlines()[0] == "bulletins/yiyang/2024-05-11-2.md"
-    assert "draft" in result.out and "not published" in result.out
+    assert "草稿" in result.out and "才会发布" in result.out
     got, body = fields(path)
     previous, _ = fields(project / "bulletins" / "yiyang" / "2024-05-10-1.md")
     assert got["issue"] == 2 and got["date"] == dt.date(2024, 5, 11) and got["draft"] is True
@@ -32,7 +32,7 @@ def test_next_issue_copies_the_series(project: Path):
     assert run_cli("check", cwd=project).code == 0
     build = run_cli("build", cwd=project)
     assert build.code == 0, build.err
-    assert "(1 drafts skipped)" in build.out
+    assert "（跳过草稿 1 期）" in build.out
     assert not (project / "site" / "bulletins" / "yiyang" / "2024-05-11-2").exists()
 
 
@@ -79,9 +79,9 @@ def test_several_series_need_a_title(project: Path):
         "工作简报", "专报"))
     result = run_cli("new", "--city", "益阳市", "--date", "2024-06-02", cwd=project)
     assert result.code == 1
-    assert "error: 益阳市 has 2 series; say which with --title" in result.err
-    assert "--title 益阳市配合中央生态环境保护督察专报 (last: 第1期 of 2024-06-01)" in result.err
-    assert "--title 益阳市配合中央生态环境保护督察工作简报 (last: 第1期 of 2024-05-10)" in result.err
+    assert "error: 益阳市 有 2 种简报；请用 --title 指明是哪一种" in result.err
+    assert "--title 益阳市配合中央生态环境保护督察专报 (最近一期：第1期，2024-06-01)" in result.err
+    assert "--title 益阳市配合中央生态环境保护督察工作简报 (最近一期：第1期，2024-05-10)" in result.err
     chosen = run_cli("new", "--city", "益阳市", "--title", "益阳市配合中央生态环境保护督察专报",
                      "--date", "2024-06-02", cwd=project)
     assert chosen.code == 0, chosen.err
@@ -92,17 +92,17 @@ def test_several_series_need_a_title(project: Path):
 def test_unknown_city_or_title(project: Path):
     result = run_cli("new", "--city", "长沙市", cwd=project)
     assert result.code == 1
-    assert "bulletins: error: no bulletin of 长沙市 found (cities here: " in result.err
+    assert "bulletins: error: 没有找到 长沙市 的简报 (这里有的城市：" in result.err
     result = run_cli("new", "--city", "益阳市", "--title", "不存在的简报", cwd=project)
     assert result.code == 1
-    assert "益阳市 has no series titled 不存在的简报" in result.err
+    assert "益阳市 没有名为 不存在的简报 的简报" in result.err
 
 
 def test_series_without_issue_numbers(project: Path):
     result = run_cli("new", "--city", "株洲市", "--date", "2024-05-10", cwd=project)
     assert result.code == 0, result.err
     assert result.out.splitlines()[0] == "bulletins/zhuzhou/2024-05-10.md"
-    assert "warning: the series prints no issue numbers" in result.err
+    assert "warning: 这种简报不印期号" in result.err
     got, body = fields(project / "bulletins" / "zhuzhou" / "2024-05-10.md")
     assert "issue" not in got
     assert body.strip() == "## 【市级动态】\n\n## 【县级动态】\n\n## 【专班动态】"
@@ -111,18 +111,18 @@ def test_series_without_issue_numbers(project: Path):
 def test_new_year_and_earlier_date_are_pointed_out(project: Path):
     result = run_cli("new", "--city", "永州市", "--date", "2025-01-03", cwd=project)
     assert result.code == 0, result.err
-    assert "warning: a new year since the last issue (2024-03-15)" in result.err
+    assert "warning: 上一期（2024-03-15）以来已跨年" in result.err
     result = run_cli("new", "--city", "湖南省", "--date", "2017-05-01", cwd=project)
-    assert "warning: the date 2017-05-01 is before the last issue's (2017-05-15)" in result.err
+    assert "warning: 日期 2017-05-01 早于上一期（2017-05-15）" in result.err
 
 
 def test_bad_date_is_a_usage_error(project: Path):
     result = run_cli("new", "--city", "益阳市", "--date", "2024-5-1", cwd=project)
     assert result.code == 2
-    assert "'2024-5-1' is not a date; write it as YYYY-MM-DD" in result.err
+    assert "'2024-5-1' 不是日期；请写成 YYYY-MM-DD" in result.err
 
 
 def test_missing_source(tmp_path: Path):
     result = run_cli("new", "--city", "益阳市", cwd=tmp_path)
     assert result.code == 1
-    assert "bulletins: error: source folder not found" in result.err
+    assert "bulletins: error: 找不到简报文件夹" in result.err

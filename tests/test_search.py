@@ -75,7 +75,7 @@ def test_every_character_is_one_word():
 def test_build_indexes_bulletin_texts_character_by_character(project):
     result = run_cli("build", cwd=project)
     assert result.code == 0, result.err
-    assert "search index 5 pages in" in result.out
+    assert "检索索引 5 个页面，用时" in result.out
     site = project / "site"
     pages = indexed(site)
     assert sorted(pages) == sorted(f"/{p.relative_to(site).parent.as_posix()}/"
@@ -143,7 +143,7 @@ def test_search_page_works_as_a_form_and_loads_its_script(project):
 def test_no_search_skips_the_index_and_says_so(project):
     result = run_cli("build", "--no-search", cwd=project)
     assert result.code == 0, result.err
-    assert "search index skipped (--no-search)" in result.out
+    assert "未建检索索引（--no-search）" in result.out
     site = project / "site"
     assert not (site / "pagefind").exists()
     page = (site / "search/index.html").read_text(encoding="utf-8")
@@ -177,7 +177,7 @@ def test_canonical_filters_sorts_values(project):
 def test_empty_archive_builds_with_search(empty_project):
     result = run_cli("build", cwd=empty_project)
     assert result.code == 0, result.err
-    assert "search index 0 pages" in result.out
+    assert "检索索引 0 个页面" in result.out
     assert (empty_project / "site/search/index.html").is_file()
     manifest = json.loads((empty_project / "site/pagefind/shards.json").read_text(encoding="utf-8"))
     assert manifest["primary"] is False and manifest["shards"] == []

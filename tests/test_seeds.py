@@ -39,7 +39,7 @@ def built(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "briefsite.yaml", root / "briefsite.yaml")
     result = run_cli("build", cwd=root)
     assert result.code == 0, result.err
-    assert "built 5 bulletins" in result.out
+    assert "已生成 5 期简报" in result.out
     return root / "site"
 
 

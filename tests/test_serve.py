@@ -35,7 +35,7 @@ class Server:
         self.err: list[str] = []
         for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
             threading.Thread(target=self._collect, args=(stream, lines), daemon=True).start()
-        match = self.wait_for(r"at http://127\.0\.0\.1:(\d+)/", "out")
+        match = self.wait_for(r"http://127\.0\.0\.1:(\d+)/", "out")
         self.port = int(match.group(1))
 
     @staticmethod
@@ -109,7 +109,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_preview_rebuilds_shows_errors_recovers_and_stops(project, start):
     server = start()
-    assert "built: 5 bulletins" in server.text("out")
+    assert "已生成：5 期简报" in server.text("out")
 
     status, headers, home = server.get("/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
@@ -136,7 +136,7 @@ def test_preview_rebuilds_shows_errors_recovers_and_stops(project, start):
         assert line and time.monotonic() < deadline, "no reload event"
     events.close()
     server.get_until(PAGE, lambda s, body: s == 200 and "陈竞同志率队实地调研" in body)
-    server.wait_for(r"built \(changed: bulletins/yiyang/2024-05-10-1\.md\)", "out")
+    server.wait_for(r"已生成（改动：bulletins/yiyang/2024-05-10-1\.md）", "out")
 
     # Break it: every page shows the error, the terminal too, the server lives on.
     edit(project / BULLETIN, "date: 2024-05-10", "date: 2024年5月10日")
@@ -146,7 +146,7 @@ def test_preview_rebuilds_shows_errors_recovers_and_stops(project, start):
     assert "/__briefsite/reload.js?v=" in page  # so the fix reloads it by itself
     assert server.get("/")[0] == 500
     server.wait_for(re.escape(message), "err")
-    server.wait_for(r"build failed \(changed: [^)]*\): 1 errors", "err")
+    server.wait_for(r"生成失败（改动：[^）]*）：1 个错误", "err")
     assert server.proc.poll() is None
     status, _, css = server.get("/assets/style.css")
     assert status == 200 and css, "the last good site's files are still served"
@@ -156,7 +156,7 @@ def test_preview_rebuilds_shows_errors_recovers_and_stops(project, start):
     server.get_until(PAGE, lambda s, body: s == 200 and "陈竞同志率队实地调研" in body)
 
     assert server.stop() == 0
-    assert server.text("out").rstrip().endswith("stopped")
+    assert server.text("out").rstrip().endswith("已停止")
     assert "Traceback" not in server.text("err")
 
 
@@ -224,7 +224,7 @@ def test_config_and_user_templates_are_watched(project, start):
     # A broken config is shown like a broken bulletin.
     config.write_text(config.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
     status, page = server.get_until("/", lambda s, body: s == 500)
-    assert "unknown config key &#x27;colour&#x27;" in page
+    assert "未知的配置项 &#x27;colour&#x27;" in page
     assert server.stop() == 0
 
 
@@ -235,8 +235,8 @@ def test_port_in_use_is_a_clear_error(project):
         port = taken.getsockname()[1]
         result = run_cli("serve", "--port", str(port), cwd=project, timeout=60)
     assert result.code == 1
-    assert f"error: cannot listen on 127.0.0.1:{port}" in result.err
-    assert "choose another port" in result.err
+    assert f"error: 无法在 127.0.0.1:{port} 上监听" in result.err
+    assert "换一个端口" in result.err
     assert "Traceback" not in result.err
 
 
@@ -244,7 +244,7 @@ def test_missing_source_folder(project):
     shutil.rmtree(project / "bulletins")
     result = run_cli("serve", "--port", "0", cwd=project, timeout=60)
     assert result.code == 1
-    assert "bulletins: error: source folder not found" in result.err
+    assert "bulletins: error: 找不到简报文件夹" in result.err
 
 
 def test_refuses_an_output_folder_it_did_not_make(project):
@@ -280,7 +280,7 @@ def test_drafts_are_previewed_with_a_banner_and_never_built(project, start):
     (draft.parent / f".{draft.name}.swp").write_bytes(b"vim swap")
     (draft.parent / "4913").write_bytes(b"")
     edit(draft, "draft: true", "draft: true\ncontact: 联系人：张三")
-    server.wait_for(rf"built \(changed: {re.escape(str(draft.relative_to(project)))}\)", "out")
+    server.wait_for(rf"已生成（改动：{re.escape(str(draft.relative_to(project)))}）", "out")
     server.wait_for(rf"打开 http://127\.0\.0\.1:{server.port}{re.escape(page)}\n", "out")
     assert ".swp" not in server.text("out") and "4913" not in server.text("out")
     assert server.stop() == 0
@@ -288,7 +288,7 @@ def test_drafts_are_previewed_with_a_banner_and_never_built(project, start):
     built = subprocess.run([sys.executable, "-m", "briefsite", "build"], cwd=project,
                            capture_output=True, text=True, timeout=120)
     assert built.returncode == 0, built.stderr
-    assert "1 drafts skipped" in built.stdout
+    assert "跳过草稿 1 期" in built.stdout
     assert not (project / "site" / page.strip("/")).exists()
     assert not any("draft-banner" in p.read_text(encoding="utf-8") or "draft-mark" in p.read_text(encoding="utf-8")
                    for p in (project / "site").rglob("*.html"))

@@ -44,8 +44,8 @@ def test_a_failed_build_leaves_the_previous_site_byte_identical(project):
                    minimal(2, "2024-06-01").replace("date: 2024-06-01", "date: 2024年6月1日"))
     result = run_cli("build", cwd=project)
     assert result.code == 1
-    assert "bulletins/yiyang/2024-06-01-2.md:4: error: date '2024年6月1日' is not an ISO date" in result.err
-    assert result.err.rstrip().endswith("build failed: 1 errors, 0 warnings; the previous site is unchanged")
+    assert "bulletins/yiyang/2024-06-01-2.md:4: error: date '2024年6月1日' 不是规范的日期" in result.err
+    assert result.err.rstrip().endswith("build 失败：1 个错误，0 个警告；原来的网站没有改动")
     assert digest(site) == before
     assert not list(project.glob(".site.staging-*")) + list(project.glob(".site.old-*")), \
         "staging left behind"
@@ -76,8 +76,7 @@ def test_refuses_to_build_into_a_folder_it_did_not_make(empty_project):
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
     assert result.err.strip() == (
-        "site: error: output folder is not empty and was not made by briefsite; refusing to overwrite it "
-        "(choose another --out, or empty the folder yourself)")
+        "site: error: output folder is not empty and was not made by briefsite; refusing to overwrite it (choose another --out, or empty the folder yourself)")
     assert tree(mine) == {"notes.txt": b"my own notes"}
     # An empty folder is fine, and the next build may replace what it made.
     (mine / "notes.txt").unlink()
@@ -90,7 +89,7 @@ def test_check_writes_nothing(project):
     before = tree(project)
     result = run_cli("check", cwd=project)
     assert result.code == 0, result.err
-    assert result.out.startswith("checked 5 bulletins (0 drafts), ")
+    assert result.out.startswith("已检查 5 期简报（草稿 0 期），")
     assert tree(project) == before
     assert not (project / "site").exists()
     assert sorted(p.name for p in project.iterdir() if not p.name.startswith(".")) == \
@@ -110,7 +109,7 @@ def test_drafts_are_checked_but_not_published(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-11-2.md", draft)
     result = run_cli("build", cwd=empty_project)
     assert result.code == 0, result.err
-    assert result.out.startswith("built 1 bulletins (1 drafts skipped)")
+    assert result.out.startswith("已生成 1 期简报（跳过草稿 1 期）")
     site = empty_project / "site"
     assert not (site / "bulletins/yiyang/2024-05-11-2").exists()
     for page in site.rglob("*.html"):
@@ -123,10 +122,10 @@ def test_drafts_are_checked_but_not_published(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-11-2.md", draft.replace("issue: 2", "issue: two"))
     result = run_cli("check", cwd=empty_project)
     assert result.code == 1
-    assert "bulletins/yiyang/2024-05-11-2.md:3: error: issue must be a whole number, not 'two'" in result.err
+    assert "bulletins/yiyang/2024-05-11-2.md:3: error: issue 应是整数，而不是 'two'" in result.err
     # draft: false publishes it.
     write_bulletin(empty_project, "yiyang/2024-05-11-2.md", draft.replace("draft: true", "draft: false"))
-    assert run_cli("build", cwd=empty_project).out.startswith("built 2 bulletins (0 drafts skipped)")
+    assert run_cli("build", cwd=empty_project).out.startswith("已生成 2 期简报（跳过草稿 0 期）")
 
 
 def test_raw_html_in_a_body_is_shown_as_text(empty_project):

@@ -6,7 +6,7 @@ from conftest import run_cli
 def test_build_repository_archive(project):
     result = run_cli("build", cwd=project)
     assert result.code == 0, result.err
-    assert "built 5 bulletins" in result.out
+    assert "已生成 5 期简报" in result.out
     site = project / "site"
     for page in ("index.html", "cities/index.html", "archive/index.html",
                  "cities/zhuzhou/index.html", "cities/yiyang/index.html",

@@ -7,87 +7,100 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, i18n
 from .content.config import load_config
 from .errors import BriefsiteError, BuildFailed
 from .build.lock import DEFAULT_TIMEOUT
+from .i18n import _, ngettext
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, default=Path("bulletins"),
-                        help="folder of bulletin files (default: bulletins)")
+                        help=_("folder of bulletin files (default: bulletins)"))
     parser.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
-                        help="site configuration (default: briefsite.yaml, optional)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+                        help=_("site configuration (default: briefsite.yaml, optional)"))
+    parser.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
+
+
+def _lang_option(parser: argparse.ArgumentParser, default=None) -> None:
+    """--lang, accepted before the command and after it (read early by ``main``)."""
+    parser.add_argument("--lang", choices=("zh", "en"), default=default,
+                        help=_("language of messages and help: zh (Simplified Chinese, the default) "
+                               "or en (English); default: the locale (LANGUAGE, LC_ALL, LC_MESSAGES, "
+                               "LANG), Chinese unless it names English"))
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefsite",
-                                     description="Build a static archive of work bulletins (工作简报).")
-    parser.add_argument("--version", action="version", version=f"briefsite {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+                                     description=_("Build a static archive of work bulletins."))
+    parser.add_argument("--version", action="version", version=f"briefsite {__version__}",
+                        help=_("show program's version number and exit"))
+    _lang_option(parser)
+    sub = parser.add_subparsers(title=_("commands"), dest="command", required=True, metavar=_("COMMAND"))
 
-    build = sub.add_parser("build", help="build the site into the output folder")
+    build = sub.add_parser("build", help=_("build the site into the output folder"))
     _common(build)
-    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    build.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                       help="how long to wait while another build writes the same output folder "
-                            f"(default: {DEFAULT_TIMEOUT:g}; 0: fail at once)")
+    build.add_argument("--out", type=Path, default=Path("site"), help=_("output folder (default: site)"))
+    build.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar=_("SECONDS"),
+                       help=_("how long to wait while another build writes the same output folder "
+                              "(default: {seconds}; 0: fail at once)").format(seconds=f"{DEFAULT_TIMEOUT:g}"))
     build.add_argument("--no-search", dest="search", action="store_false",
-                       help="skip the full-text search index (quicker previews; the search page "
-                            "then says search is unavailable)")
+                       help=_("skip the full-text search index (quicker previews; the search page "
+                              "then says search is unavailable)"))
     build.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                       help="processes that parse changed bulletins (default and most: one per CPU)")
+                       help=_("processes that parse changed bulletins (default and most: one per CPU)"))
     build.add_argument("--no-cache", dest="cache", action="store_false",
-                       help="ignore and leave alone .briefsite-cache/ (beside the source folder): "
-                            "parse and render everything")
+                       help=_("ignore and leave alone .briefsite-cache/ (beside the source folder): "
+                              "parse and render everything"))
     build.set_defaults(run=cmd_build)
 
-    check = sub.add_parser("check", help="validate every bulletin; write nothing")
+    check = sub.add_parser("check", help=_("validate every bulletin; write nothing"))
     _common(check)
     check.set_defaults(run=cmd_check)
 
-    serve = sub.add_parser("serve", help="preview: build, serve on 127.0.0.1, rebuild and reload on change")
+    serve = sub.add_parser("serve", help=_("preview: build, serve on 127.0.0.1, rebuild and reload on change"))
     serve.add_argument("--source", type=Path, default=Path("bulletins"),
-                       help="folder of bulletin files (default: bulletins)")
-    serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+                       help=_("folder of bulletin files (default: bulletins)"))
+    serve.add_argument("--out", type=Path, default=Path("site"), help=_("output folder (default: site)"))
     serve.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
-                       help="site configuration (default: briefsite.yaml, optional)")
+                       help=_("site configuration (default: briefsite.yaml, optional)"))
     serve.add_argument("--port", type=int, default=8000,
-                       help="port to listen on (default: 8000; 0: any free port)")
+                       help=_("port to listen on (default: 8000; 0: any free port)"))
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default: 127.0.0.1, this machine only; "
-                            "0.0.0.0 opens the preview to the network)")
-    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                       help="another host name the preview may be reached by (e.g. a machine's "
-                            "name on the network); local names and IP addresses need none. "
-                            "Requests naming any other host are refused (DNS rebinding)")
+                       help=_("address to listen on (default: 127.0.0.1, this machine only; "
+                              "0.0.0.0 opens the preview to the network)"))
+    serve.add_argument("--allow-host", action="append", default=[], metavar=_("NAME"),
+                       help=_("another host name the preview may be reached by (e.g. a machine's "
+                              "name on the network); local names and IP addresses need none. "
+                              "Requests naming any other host are refused (DNS rebinding)"))
     serve.add_argument("--open", action="store_true",
-                       help="open the preview in the browser; open tabs then go to the bulletin just saved")
+                       help=_("open the preview in the browser; open tabs then go to the bulletin just saved"))
     serve.set_defaults(run=cmd_serve)
 
-    imp = sub.add_parser("import", help="导入收到的简报（PDF、Word 或文本）为简报文件 "
-                                        "(a received bulletin's PDF, Word or text file into a bulletin file)")
-    imp.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                     help="简报文件：.pdf、.docx、.txt/.md，或文件夹（导入其中全部），或 - （标准输入）"
-                          " (.pdf, .docx, .txt/.md files, folders of them, or - for standard input)")
-    imp.add_argument("--city", help="归入的城市，例如 益阳市（默认从标题或发文机关读出） "
-                                    "(the city to file them under; default: read from title or issuer)")
+    imp = sub.add_parser("import", help=_("a received bulletin's PDF, Word or text file into a bulletin file"))
+    imp.add_argument("files", type=Path, nargs="+", metavar=_("FILE"),
+                     help=_(".pdf, .docx, .txt/.md files, folders of them (all they hold is imported), "
+                            "or - for standard input"))
+    imp.add_argument("--city", help=_("the city to file them under, e.g. 益阳市 (default: read from "
+                                      "the title or the issuer)"))
     imp.add_argument("--out", type=Path, default=Path("bulletins"),
-                     help="the archive folder; the file goes to OUT/<city-slug>/ (default: bulletins)")
+                     help=_("the archive folder; the file goes to OUT/<city-slug>/ (default: bulletins)"))
     imp.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
-                     help="site configuration, for city slugs (default: briefsite.yaml, optional)")
-    imp.add_argument("--force", action="store_true", help="overwrite an existing file of the same name")
+                     help=_("site configuration, for city slugs (default: briefsite.yaml, optional)"))
+    imp.add_argument("--force", action="store_true", help=_("overwrite an existing file of the same name"))
     imp.set_defaults(run=cmd_import)
 
-    new = sub.add_parser("new", help="start the next issue of a series, as a draft")
-    new.add_argument("--city", required=True, help="the series' city, e.g. 益阳市")
-    new.add_argument("--title", help="the series' title, if the city has several")
+    new = sub.add_parser("new", help=_("start the next issue of a series, as a draft"))
+    new.add_argument("--city", required=True, help=_("the series' city, e.g. 益阳市"))
+    new.add_argument("--title", help=_("the series' title, if the city has several"))
     new.add_argument("--date", type=_iso_date,
-                     help="the issue date, YYYY-MM-DD; it names the file (asked for on a terminal "
-                          "when left out)")
+                     help=_("the issue date, YYYY-MM-DD; it names the file (asked for on a terminal "
+                            "when left out)"))
     _common_source(new)
     new.set_defaults(run=cmd_new)
+    # --lang after the command too; SUPPRESS keeps a --lang given before it.
+    for command in (build, check, serve, imp, new):
+        _lang_option(command, default=argparse.SUPPRESS)
     return parser
 
 
@@ -97,7 +110,9 @@ def _jobs(text: str) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= 1024:
-        raise argparse.ArgumentTypeError(f"{text!r} 不是 1 到 1024 之间的整数（进程数，最多用到 CPU 个数）")
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is not a whole number from 1 to 1024 (processes; at most one per CPU is used)")
+            .format(value=text))
     return value
 
 
@@ -107,14 +122,15 @@ def _iso_date(text: str):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-11")
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-11").format(value=text))
 
 
 def _common_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, default=Path("bulletins"),
-                        help="folder of bulletin files (default: bulletins)")
+                        help=_("folder of bulletin files (default: bulletins)"))
     parser.add_argument("--config", type=Path, default=Path("briefsite.yaml"),
-                        help="site configuration (default: briefsite.yaml, optional)")
+                        help=_("site configuration (default: briefsite.yaml, optional)"))
 
 
 def _report_warnings(warnings) -> None:
@@ -131,9 +147,13 @@ def cmd_build(args) -> int:
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
                     search=args.search, cache=args.cache, jobs=args.jobs, progress=Progress())
     _report_warnings(summary.warnings)
-    print(f"built {summary.bulletins} bulletins ({summary.drafts} drafts skipped{_ignored(summary, args.source)}), "
-          f"{summary.pages} pages in {summary.seconds:.2f} s; {_search_report(summary.search)} "
-          f"-> {args.out}/")
+    print(ngettext("built {bulletins} bulletin ({drafts} drafts skipped{ignored}), {pages} pages in "
+                   "{seconds} s; {search} -> {out}/",
+                   "built {bulletins} bulletins ({drafts} drafts skipped{ignored}), {pages} pages in "
+                   "{seconds} s; {search} -> {out}/", summary.bulletins)
+          .format(bulletins=summary.bulletins, drafts=summary.drafts, ignored=_ignored(summary, args.source),
+                  pages=summary.pages, seconds=f"{summary.seconds:.2f}", search=_search_report(summary.search),
+                  out=args.out))
     return 0
 
 
@@ -157,15 +177,19 @@ def _ignored(summary, source: Path) -> str:
     if not summary.ignored:
         return ""
     names = [_relative(p, source) for p in summary.ignored]
-    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
-    return f", {len(names)} ignored by name: {shown}"
+    comma = _(", ")
+    shown = comma.join(names[:3]) + (comma + "…" if len(names) > 3 else "")
+    return ngettext(", {count} ignored by name: {names}", ", {count} ignored by name: {names}",
+                    len(names)).format(count=len(names), names=shown)
 
 
 def _search_report(index) -> str:
     if index is None:
-        return "search index skipped (--no-search)"
-    shards = f" ({index.shards} shard{'s' if index.shards != 1 else ''} indexed)" if index.shards else ""
-    return f"search index {index.pages} pages in {index.seconds:.2f} s{shards}"
+        return _("search index skipped (--no-search)")
+    shards = ngettext(" ({shards} shard indexed)", " ({shards} shards indexed)",
+                      index.shards).format(shards=index.shards) if index.shards else ""
+    return _("search index {pages} pages in {seconds} s{shards}").format(
+        pages=index.pages, seconds=f"{index.seconds:.2f}", shards=shards)
 
 
 def cmd_check(args) -> int:
@@ -174,9 +198,12 @@ def cmd_check(args) -> int:
     config = load_config(args.config)
     summary = check(args.source, config, strict=args.strict)
     _report_warnings(summary.warnings)
-    print(f"checked {summary.bulletins} bulletins ({summary.drafts} drafts{_ignored(summary, args.source)}), "
-          f"{summary.pages} pages in {summary.seconds:.2f} s: "
-          f"no errors, {len(summary.warnings)} warnings")
+    print(ngettext("checked {bulletins} bulletin ({drafts} drafts{ignored}), {pages} pages in {seconds} s: "
+                   "no errors, {warnings} warnings",
+                   "checked {bulletins} bulletins ({drafts} drafts{ignored}), {pages} pages in {seconds} s: "
+                   "no errors, {warnings} warnings", summary.bulletins)
+          .format(bulletins=summary.bulletins, drafts=summary.drafts, ignored=_ignored(summary, args.source),
+                  pages=summary.pages, seconds=f"{summary.seconds:.2f}", warnings=len(summary.warnings)))
     return 0
 
 
@@ -194,8 +221,7 @@ def cmd_import(args) -> int:
     check_out_folder(args.out)
     files = expand_inputs(args.files, args.out)
     if not files:
-        raise BriefsiteError(args.files[0], 0, "文件夹里没有可导入的文件 (no .pdf, .docx, .txt or .md "
-                             "file in the folder)")
+        raise BriefsiteError(args.files[0], 0, _("no .pdf, .docx, .txt or .md file in the folder to import"))
     archive = load_archive(args.out, config)
     failed = 0
     for path in files:
@@ -210,8 +236,8 @@ def cmd_import(args) -> int:
             print(line, file=sys.stderr)
         print(written.summary())
     if len(files) > 1:
-        print(f"共 {len(files)} 个文件：导入 {len(files) - failed} 个，失败 {failed} 个 "
-              f"(imported {len(files) - failed} of {len(files)} files, {failed} failed)")
+        print(_("imported {imported} of {total} files, {failed} failed").format(
+            imported=len(files) - failed, total=len(files), failed=failed))
     return 1 if failed else 0
 
 
@@ -220,21 +246,21 @@ def _ask_date():
     named after it, so today's date is never assumed."""
     from .content.dates import parse_date
 
-    example = "例如 --date 2024-05-27"
+    missing = BriefsiteError(None, 0, _("no date given for this issue (its file and web address are "
+                                        "named after it)"),
+                             hint=_("add --date YYYY-MM-DD, e.g. --date 2024-05-27"))
     if not sys.stdin.isatty():
-        raise BriefsiteError(None, 0, "没有给出这一期的日期（文件名和网址按日期命名）",
-                             hint=f"加上 --date YYYY-MM-DD，{example}")
-    for _ in range(3):
-        print("这一期的日期（如 2024-05-27 或 2024年5月27日）：", end="", file=sys.stderr, flush=True)
+        raise missing
+    for _attempt in range(3):
+        print(_("This issue's date (e.g. 2024-05-27 or 2024年5月27日): "), end="", file=sys.stderr, flush=True)
         answer = sys.stdin.readline()
         if not answer:
             break
         date = parse_date(answer.strip())
         if date is not None:
             return date
-        print(f"“{answer.strip()}”不是日期", file=sys.stderr)
-    raise BriefsiteError(None, 0, "没有给出这一期的日期（文件名和网址按日期命名）",
-                         hint=f"加上 --date YYYY-MM-DD，{example}")
+        print(_("“{answer}” is not a date").format(answer=answer.strip()), file=sys.stderr)
+    raise missing
 
 
 def cmd_new(args) -> int:
@@ -245,8 +271,8 @@ def cmd_new(args) -> int:
     for note in plan.notes:
         print(f"{plan.path}: warning: {note}", file=sys.stderr)
     print(plan.path)
-    print(f"{plan.title} {plan.issue_label}, {plan.date.isoformat()}: a draft (draft: true), "
-          f"not published until you remove that line")
+    print(_("{title} {issue}, {date}: a draft (draft: true), not published until you remove that line")
+          .format(title=plan.title, issue=plan.issue_label, date=plan.date.isoformat()))
     return 0
 
 
@@ -262,20 +288,38 @@ def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """A mistyped command gets the nearest real one, before argparse's own error."""
     import difflib
 
-    first = next((a for a in argv if not a.startswith("-")), None)
+    first = next((a for i, a in enumerate(argv) if not a.startswith("-")
+                  and not (i and argv[i - 1] == "--lang")), None)
     if first is None or first in COMMANDS:
         return
     close = difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.5)
-    hint = f"是否要运行 briefsite {close[0]}？" if close else "可用的命令：" + "、".join(COMMANDS)
-    parser.exit(2, f"briefsite: error: 没有 {first} 这个命令；{hint}（briefsite --help 列出全部命令）\n")
+    if close:
+        hint = _("did you mean briefsite {command}?").format(command=close[0])
+    else:
+        hint = _("the commands are: {commands}").format(commands=_(", ").join(COMMANDS))
+    parser.exit(2, "briefsite: error: " + _("there is no command {name}; {hint} (briefsite --help lists "
+                                            "them all)").format(name=first, hint=hint) + "\n")
 
 
 COMMANDS = ("build", "check", "serve", "import", "new")
 
 
+def _chosen_language(argv: list[str]) -> str:
+    """--lang wherever it stands (the help must be made in it), else the locale."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(argv)
+    return i18n.choose(known.lang if known.lang in i18n.CHOICES else None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
     argv = sys.argv[1:] if argv is None else argv
+    with i18n.using(_chosen_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    parser = make_parser()
     if not argv:  # no command: the help, not argparse's terse error
         parser.print_help()
         return 0
@@ -289,10 +333,11 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.format(), file=sys.stderr)
         errors = sum(1 for p in failed.problems if p.severity == "error")
         warnings = len(failed.problems) - errors
-        print(f"{args.command} failed: {errors} errors, {warnings} warnings"
-              + (" (--strict: warnings count as errors)"
+        print(_("{command} failed: {errors} errors, {warnings} warnings").format(
+                  command=args.command, errors=errors, warnings=warnings)
+              + (_(" (--strict: warnings count as errors)")
                  if warnings and getattr(args, "strict", False) else "")
-              + ("; the previous site is unchanged" if args.command == "build" else ""),
+              + (_("; the previous site is unchanged") if args.command == "build" else ""),
               file=sys.stderr)
         return 1
     except BriefsiteError as error:
@@ -300,15 +345,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:  # last line of defence: the file and the system's reason, never a traceback
         print(BriefsiteError(exc.filename or None, 0, f"{exc.strerror or exc}",
-                             hint="检查该路径是否存在、是否可访问、磁盘是否已满").format(), file=sys.stderr)
+                             hint=_("check that the path exists, that it can be read and written, "
+                                    "and that the disk is not full")).format(), file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
         # Raised before the swap, the previous site is untouched; after it, the
         # new one is complete. Either way the output folder is whole.
-        what = "terminated" if isinstance(stop, Terminated) else "interrupted"
-        print(f"{what}; no half-built site was left behind"
-              + (f": {args.out}/ holds the last complete build" if args.command == "build" else ""),
-              file=sys.stderr)
+        if isinstance(stop, Terminated):
+            what = _("terminated; no half-built site was left behind")
+        else:
+            what = _("interrupted; no half-built site was left behind")
+        print(what + (_(": {out}/ holds the last complete build").format(out=args.out)
+                      if args.command == "build" else ""), file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -3,13 +3,17 @@
 Every problem names the file and line it comes from, so the command line can
 print ``path:line: message`` the way compilers do and editors can jump to it.
 Problems are collected rather than raised one at a time, so a single run
-reports every broken bulletin at once.
+reports every broken bulletin at once. Messages are made in the chosen
+language (i18n.py) when the problem is found; ``path:line:`` and the keywords
+``error``/``warning`` are never translated, so tools can parse them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .i18n import ngettext
 
 
 class BriefsiteError(Exception):
@@ -63,7 +67,8 @@ class BuildFailed(BriefsiteError):
     def __init__(self, problems: list[BriefsiteError]) -> None:
         self.problems = sorted(problems, key=BriefsiteError.sort_key)
         errors = [p for p in self.problems if p.severity == "error"]
-        super().__init__(None, 0, f"{len(errors)} error(s); nothing was written")
+        super().__init__(None, 0, ngettext("{count} error; nothing was written",
+                                           "{count} errors; nothing was written", len(errors)).format(count=len(errors)))
 
     def __reduce__(self):
         return (type(self), (self.problems,))

@@ -28,7 +28,7 @@ def test_draft_in_serve_shows_its_banner(tmp_path, playwright_browser):
         address = None
         while address is None and time.monotonic() < deadline:
             line = server.stdout.readline()
-            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            match = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
             address = match.group(1) if match else None
         assert address, "serve did not start"
         errors: list[str] = []

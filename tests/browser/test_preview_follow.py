@@ -26,7 +26,7 @@ def test_open_tab_follows_the_saved_bulletin(tmp_path, playwright_browser):
         deadline = time.monotonic() + 60
         address = None
         while address is None and time.monotonic() < deadline:
-            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", server.stdout.readline())
+            match = re.search(r"(http://127\.0\.0\.1:\d+/)", server.stdout.readline())
             address = match.group(1) if match else None
         assert address, "serve did not start"
         errors: list[str] = []

@@ -201,7 +201,7 @@ def test_preview_without_search_says_so(playwright_browser, tmp_path, artifacts)
     from .support import build_site, serve
 
     out = tmp_path / "preview"
-    assert "search index skipped" in build_site(out, "--no-search")
+    assert "未建检索索引" in build_site(out, "--no-search")
     with serve(out) as url:
         page = playwright_browser.new_page()
         errors = []

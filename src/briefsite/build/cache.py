@@ -1,9 +1,10 @@
 """The parse cache: each bulletin file's parse result, kept between builds.
 
 Each file's result is stored under the hash of its path and bytes, in a
-folder named after the hash of briefsite's own code and the configuration
-(``ParseCache.key``): an edit, an upgrade or a config change can never be
-served a stale parse. An index maps each file's stat (size, mtime, inode) to
+folder named after the hash of briefsite's own code, the configuration and
+the message language with its catalogue (``ParseCache.key``): an edit, an
+upgrade or a config change can never be served a stale parse, nor a warning
+in another language. An index maps each file's stat (size, mtime, inode) to
 its hash, so an unchanged archive is not even read. The masthead facts of
 every bulletin and its record in bulletins.json sit in that index (split per
 folder and bucket of names); the bodies (HTML, plain text and headings, most
@@ -21,6 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import i18n
 from ..content import loader
 from ..content.config import Config
 from ..content.model import Bulletin
@@ -89,7 +91,9 @@ class ParseCache:
 
     @classmethod
     def open(cls, root: Path, config: Config) -> "ParseCache":
-        key = digest(code_key().encode(), config_key(config).encode())
+        # Warnings are kept as text in the chosen language: each language
+        # (and each version of its catalogue) has its own cache.
+        key = digest(code_key().encode(), config_key(config).encode(), i18n.catalogue_key().encode())
         return cls(root, config, key)
 
     def _loaded(self) -> dict[str, Entry]:

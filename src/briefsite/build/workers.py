@@ -11,6 +11,8 @@ import os
 import signal
 from typing import Callable, Iterator
 
+from .. import i18n
+
 CHUNK = 64  # items per task: large enough to amortise a round trip to a worker
 
 
@@ -46,7 +48,7 @@ def iter_chunks(function: Callable[..., list], items: list, jobs: int, *args, ch
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
     try:
         pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
-                                                        initargs=(function, args, blocked))
+                                                        initargs=(function, args, blocked, i18n.language()))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
@@ -63,13 +65,14 @@ def iter_chunks(function: Callable[..., list], items: list, jobs: int, *args, ch
 _WORK: list = []
 
 
-def _worker_init(function, args: tuple, mask: set) -> None:
+def _worker_init(function, args: tuple, mask: set, language: str) -> None:
     # The parent handles Ctrl-C and SIGTERM (it removes its staging folder);
     # a worker just stops, without the command line's handlers it inherited.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     _WORK[:] = [function, args]
+    i18n.activate(language)  # messages made here come out in the command's language
 
 
 def _worker_call(chunk: list) -> list:

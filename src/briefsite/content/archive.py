@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import Problems
+from ..i18n import _
 from .model import Bulletin, City
 
 
@@ -132,11 +133,12 @@ def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
         if key in by_url:
             other = by_url[key]
             if other.url == b.url:
-                what = f"would be written to the same URL {b.url} as {other.source}"
+                what = _("would be written to the same URL {url} as {other}").format(url=b.url, other=other.source)
             else:
-                what = (f"would be written to {b.url}, which differs only in case from {other.url} "
-                        f"of {other.source} (hosts that ignore case would mix them)")
-            problems.error(b.source, 1, what, "rename one of the files")
+                what = _("would be written to {url}, which differs only in case from {other_url} of {other} "
+                         "(hosts that ignore case would mix them)").format(url=b.url, other_url=other.url,
+                                                                           other=other.source)
+            problems.error(b.source, 1, what, _("rename one of the files"))
         else:
             by_url[key] = b
     by_slug: dict[str, Bulletin] = {}
@@ -144,9 +146,10 @@ def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
         other = by_slug.setdefault(b.city_slug, b)
         if other.city != b.city:
             problems.error(b.source, b.line("city"),
-                           f"cities {b.city} and {other.city} ({other.source}) share the URL slug "
-                           f"{b.city_slug!r}: their pages would be mixed",
-                           "give one of them its own slug under cities: in briefsite.yaml")
+                           _("cities {city} and {other_city} ({other}) share the URL slug {slug!r}: their pages "
+                             "would be mixed").format(city=b.city, other_city=other.city, other=other.source,
+                                                       slug=b.city_slug),
+                           _("give one of them its own slug under cities: in briefsite.yaml"))
     by_issue: dict[tuple, Bulletin] = {}
     for b in ordered:
         if b.issue is None:
@@ -155,9 +158,10 @@ def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
         if key in by_issue:
             other = by_issue[key]
             problems.error(b.source, b.line("issue"),
-                           f"issue {b.issue} of {b.year} in series {b.title} ({b.city}) "
-                           f"is also claimed by {other.source}:{other.line('issue')}",
-                           "correct the issue number of one of them")
+                           _("issue {issue} of {year} in series {title} ({city}) is also claimed by {other}").format(
+                               issue=b.issue, year=b.year, title=b.title, city=b.city,
+                               other=f"{other.source}:{other.line('issue')}"),
+                           _("correct the issue number of one of them"))
         else:
             by_issue[key] = b
     by_total: dict[tuple, Bulletin] = {}
@@ -168,8 +172,9 @@ def _check_collisions(bulletins: list[Bulletin], problems: Problems) -> None:
         if key in by_total:
             other = by_total[key]
             problems.error(b.source, b.line("total_issue"),
-                           f"总第{b.total_issue}期 (total_issue {b.total_issue}) of series {b.title} "
-                           f"({b.city}) is also claimed by {other.source}:{other.line('total_issue')}",
-                           "correct total_issue of one of them")
+                           _("total issue {total} (total_issue {total}) of series {title} ({city}) is also "
+                             "claimed by {other}").format(total=b.total_issue, title=b.title, city=b.city,
+                                                          other=f"{other.source}:{other.line('total_issue')}"),
+                           _("correct total_issue of one of them"))
         else:
             by_total[key] = b

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 from . import controlchars
 from ..errors import BriefsiteError, BuildFailed, Problems
+from ..i18n import _
 from ..files import MAX_CONFIG_BYTES, read_regular
 from .media import Limits
 
@@ -139,8 +140,8 @@ def load_config(path: Path | None) -> Config:
     """
     if path is None or not path.exists():
         if path is not None and path.name != "briefsite.yaml":
-            raise BriefsiteError(path, 0, "config file not found",
-                                 hint="check --config, or leave it out to use briefsite.yaml")
+            raise BriefsiteError(path, 0, _("config file not found"),
+                                 hint=_("check --config, or leave it out to use briefsite.yaml"))
         return Config(path=None)
     try:
         text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")  # never a FIFO or device
@@ -149,17 +150,17 @@ def load_config(path: Path | None) -> Config:
             refuse_aliases(node, str(path), 1, "briefsite.yaml")
         data = yaml.safe_load(text)
     except UnicodeDecodeError:
-        raise BriefsiteError(path, 0, "config is not UTF-8", hint="save it as UTF-8 in your editor")
+        raise BriefsiteError(path, 0, _("config is not UTF-8"), hint=_("save it as UTF-8 in your editor"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise BriefsiteError(path, (mark.line + 1) if mark else 1, f"malformed YAML: {problem}",
-                             hint="check quotes, colons and indentation")
+        problem = getattr(exc, "problem", None) or _("invalid YAML")
+        raise BriefsiteError(path, (mark.line + 1) if mark else 1, _("malformed YAML: {reason}").format(reason=problem),
+                             hint=_("check quotes, colons and indentation"))
     if data is None:
         return Config(path=path)
     if not isinstance(data, dict):
-        raise BriefsiteError(path, 1, "config must be a mapping of keys to values",
-                             hint="e.g. title: 工作简报档案")
+        raise BriefsiteError(path, 1, _("config must be a mapping of keys to values"),
+                             hint=_("e.g. title: 工作简报档案"))
     lines = _key_lines(text)
     problems = Problems()
 
@@ -169,15 +170,16 @@ def load_config(path: Path | None) -> Config:
     for key in data:
         if key not in CONFIG_KEYS:
             close = difflib.get_close_matches(str(key), CONFIG_KEYS, n=1, cutoff=0.5)
-            error(str(key), f"unknown config key {key!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
-                  "known keys: " + ", ".join(CONFIG_KEYS))
+            error(str(key), _("unknown config key {key!r}").format(key=key)
+                  + (_("; did you mean {word!r}?").format(word=close[0]) if close else ""),
+                  _("known keys: {keys}").format(keys=", ".join(CONFIG_KEYS)))
 
     def text_value(key: str, default: str) -> str:
         value = data.get(key, default)
         if value is None:
             return default
         if not isinstance(value, str):
-            error(key, f"{key} must be text", "quote the value")
+            error(key, _("{key} must be text").format(key=key), _("quote the value"))
             return default
         found = controlchars.first_forbidden(value)
         if found:  # a "\x1b" or lone "\ud800" escape: it would reach every page and feed
@@ -196,14 +198,15 @@ def load_config(path: Path | None) -> Config:
             except ValueError:
                 pass
         if not isinstance(value, dt.date):
-            error(key, f"{key} 必须是日期（YYYY-MM-DD），而不是 {value!r}", f"例如 {key}: {default.isoformat()}")
+            error(key, _("{key} must be a date (YYYY-MM-DD), not {value!r}").format(key=key, value=value),
+                  _("e.g. {key}: {date}").format(key=key, date=default.isoformat()))
             return default
         return value
 
     cities = data.get("cities") or {}
     slugs: dict[str, str] = {}
     if not isinstance(cities, dict):
-        error("cities", "cities must map a city name to its URL slug", "e.g. an indented line 益阳市: yiyang")
+        error("cities", _("cities must map a city name to its URL slug"), _("e.g. an indented line 益阳市: yiyang"))
         cities = {}
     by_slug: dict[str, str] = {}
     for city, slug in cities.items():
@@ -211,15 +214,16 @@ def load_config(path: Path | None) -> Config:
         found = controlchars.first_forbidden(str(city))
         if found:
             message, hint = controlchars.refusal(found.group())
-            problems.error(path, line, f"城市名 {message}", hint)
+            problems.error(path, line, _("city name: {message}").format(message=message), hint)
             continue
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problems.error(path, line, f"city slug {slug!r} for {city} is not a URL slug",
-                           "use lowercase ASCII letters, digits and '-', e.g. yiyang")
+            problems.error(path, line, _("city slug {slug!r} for {city} is not a URL slug").format(slug=slug, city=city),
+                           _("use lowercase ASCII letters, digits and '-', e.g. yiyang"))
             continue
         if slug in by_slug:
-            problems.error(path, line, f"cities {by_slug[slug]} and {city} are both mapped to {slug!r}",
-                           "give each city its own slug")
+            problems.error(path, line, _("cities {first} and {city} are both mapped to {slug!r}").format(
+                               first=by_slug[slug], city=city, slug=slug),
+                           _("give each city its own slug"))
             continue
         by_slug[slug] = str(city)
         slugs[str(city)] = slug
@@ -228,7 +232,8 @@ def load_config(path: Path | None) -> Config:
     # The whole value, not a prefix: a newline or space would inject a line
     # into robots.txt, and quotes or brackets have no place in a URL.
     if base_url and not re.fullmatch(r"https?://[^\s/\\\"'<>`{}|^]+(?:/[^\s\\\"'<>`{}|^]*)?", base_url):
-        error("base_url", f"base_url {base_url!r} is not an http(s) URL", "e.g. https://example.org/briefs/")
+        error("base_url", _("base_url {url!r} is not an http(s) URL").format(url=base_url),
+              _("e.g. https://example.org/briefs/"))
         base_url = ""
     if base_url and not base_url.endswith("/"):
         base_url += "/"
@@ -240,40 +245,43 @@ def load_config(path: Path | None) -> Config:
         try:
             templates_path = (path.parent / str(templates)).resolve()
         except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL
-            error("templates", f"templates 文件夹 {templates} 无法使用：{exc}")
+            error("templates", _("templates folder {folder} cannot be used: {reason}").format(folder=templates, reason=exc))
             templates_path = None
         if templates_path is not None and not templates_path.is_relative_to(project):
             # A theme is part of the project; /etc or ~ would be read whole
             # and its files published as assets.
-            error("templates", f"templates 文件夹 {templates} 不在项目文件夹 {project} 之内，不予使用",
-                  "把主题放进项目文件夹（briefsite.yaml 所在的文件夹），例如 templates: theme")
+            error("templates", _("templates folder {folder} is outside the project folder {project}; it is not "
+                                 "used").format(folder=templates, project=project),
+                  _("put the theme inside the project folder (where briefsite.yaml is), e.g. templates: theme"))
             templates_path = None
         elif templates_path is not None and not templates_path.is_dir():
-            error("templates", f"templates folder {templates} does not exist",
-                  f"create {path.parent / str(templates)}, or remove the templates: line")
+            error("templates", _("templates folder {folder} does not exist").format(folder=templates),
+                  _("create {folder}, or remove the templates: line").format(folder=path.parent / str(templates)))
             templates_path = None
 
     newest = data.get("newest_count", 10)
     if not isinstance(newest, int) or isinstance(newest, bool) or newest < 1:
-        error("newest_count", f"newest_count must be a whole number ≥ 1, not {newest!r}")
+        error("newest_count", _("newest_count must be a whole number ≥ 1, not {value!r}").format(value=newest))
         newest = 10
 
     earliest = date_value("earliest_date", EARLIEST_DATE)
     latest = date_value("latest_date", LATEST_DATE)
     if latest < earliest:
-        error("latest_date", f"latest_date {latest} 早于 earliest_date {earliest}", "交换两者，或改正其中一个")
+        error("latest_date", _("latest_date {latest} is before earliest_date {earliest}").format(
+                  latest=latest, earliest=earliest), _("swap them, or correct one of them"))
         earliest, latest = EARLIEST_DATE, LATEST_DATE
 
     originals = data.get("originals", False)
     if not isinstance(originals, bool):
-        error("originals", f"originals 只能是 true 或 false (originals must be true or false, not {originals!r})",
-              "写 originals: true 即发布每期简报的 original.pdf 或 original.docx")
+        error("originals", _("originals must be true or false, not {value!r}").format(value=originals),
+              _("originals: true publishes each bulletin's original.pdf or original.docx"))
         originals = False
 
     def limit(key: str, default: float) -> float:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 10_000:
-            error(key, f"{key} 须是大于 0 的数 ({key} must be a number above 0, not {value!r})", f"如 {key}: {default:g}")
+            error(key, _("{key} must be a number above 0, not {value!r}").format(key=key, value=value),
+                  _("e.g. {key}: {value}").format(key=key, value=f"{default:g}"))
             return default
         return value
 
@@ -281,13 +289,14 @@ def load_config(path: Path | None) -> Config:
                     max_pixels=int(limit("image_max_megapixels", 40) * 1_000_000))
     distinct = data.get("distinct_series") or []
     if not isinstance(distinct, list) or not all(isinstance(t, str) for t in distinct):
-        error("distinct_series", "distinct_series 应是标题列表，每行以 '- ' 开头",
-              "例如 distinct_series: 换行后写 '  - 益阳市工作快报'")
+        error("distinct_series", _("distinct_series must be a list of titles, each line starting with '- '"),
+              _("e.g. distinct_series: and on the next line '  - 益阳市工作快报'"))
         distinct = []
     links = data.get("links", "folders")
     if links not in LINK_STYLES:
-        error("links", f"links 只能是 folders 或 files，不是 {links!r}",
-              "files：离线副本（从文件夹或 U 盘直接打开）；folders：放在网站服务器上（默认）")
+        error("links", _("links must be folders or files, not {value!r}").format(value=links),
+              _("files: an offline copy (opened from a folder or a USB stick); folders: on a web server (the "
+                "default)"))
         links = "folders"
 
     config = Config(

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
+
 _NONCHARACTERS = "".join(chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
 FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
                        + re.escape(_NONCHARACTERS) + "]")
@@ -37,10 +39,11 @@ def describe(char: str) -> str:
     """'U+001B' and, for the common ones, what it is."""
     names = {"\x1b": "ESC", "\x00": "NUL", "\x7f": "DEL", "\x0b": "VT", "\x0c": "FF"}
     code = f"U+{ord(char):04X}"
-    return f"{code}（{names[char]}）" if char in names else code
+    return _("{code} ({name})").format(code=code, name=names[char]) if char in names else code
 
 
 def refusal(char: str) -> tuple[str, str]:
     """The message and hint for a forbidden character (one literal each)."""
-    return (f"含有不可见的控制字符 {describe(char)}，不能发布",
-            "删除该字符（它常来自复制粘贴或格式转换）；需要换行请直接换行")
+    return (_("holds the invisible control character {char}, which cannot be published").format(char=describe(char)),
+            _("delete the character (it usually comes from copying and pasting or a conversion); to break a "
+              "line, just break it"))

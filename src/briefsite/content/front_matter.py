@@ -15,6 +15,7 @@ import frontmatter
 import yaml
 
 from ..errors import BriefsiteError
+from ..i18n import _
 
 try:  # libyaml is several times faster when present
     from yaml import CSafeLoader as _Loader
@@ -51,12 +52,12 @@ def split(text: str, path: str) -> Parsed:
     boundary = _HANDLER.FM_BOUNDARY  # python-frontmatter's '---' line pattern
     opening = boundary.match(text)
     if opening is None:
-        raise BriefsiteError(path, 1, "no front-matter found",
-                             hint="start the file with a line '---', the masthead keys, then '---'")
+        raise BriefsiteError(path, 1, _("no front-matter found"),
+                             hint=_("start the file with a line '---', the masthead keys, then '---'"))
     closing = boundary.search(text, opening.end())
     if closing is None:
-        raise BriefsiteError(path, 1, "front-matter is not closed",
-                             hint="end the masthead keys with a line '---'")
+        raise BriefsiteError(path, 1, _("front-matter is not closed"),
+                             hint=_("end the masthead keys with a line '---'"))
     fm_text = text[opening.end():closing.start()]
     body = text[closing.end():]
     # YAML counts lines from 0 at the start of fm_text, which lies on this
@@ -65,8 +66,9 @@ def split(text: str, path: str) -> Parsed:
     first = text.count("\n", 0, opening.end()) + 1
     closing_line = text.count("\n", 0, closing.start()) + 1
     if len(fm_text) > MAX_FRONT_MATTER:
-        raise BriefsiteError(path, 1, f"front-matter is {len(fm_text)} bytes; the limit is {MAX_FRONT_MATTER}",
-                             hint="the masthead needs only a few lines")
+        raise BriefsiteError(path, 1, _("front-matter is {size} bytes; the limit is {limit}").format(
+                                 size=len(fm_text), limit=MAX_FRONT_MATTER),
+                             hint=_("the masthead needs only a few lines"))
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -75,14 +77,14 @@ def split(text: str, path: str) -> Parsed:
             line, message, hint = explained
             raise BriefsiteError(path, first + line, message, hint=hint)
         raise BriefsiteError(path, first + _error_line(exc, fm_text),
-                             f"malformed YAML in front-matter: {_describe(exc)}",
-                             hint="check quotes, colons and indentation; quote values containing ': ' or ' #'")
+                             _("malformed YAML in front-matter: {reason}").format(reason=_describe(exc)),
+                             hint=_("check quotes, colons and indentation; quote values containing ': ' or ' #'"))
     if node is None:
         return Parsed({}, body, closing_line, 1)
     if not isinstance(node, yaml.MappingNode):
         raise BriefsiteError(path, first + node.start_mark.line,
-                             "front-matter must be a list of 'key: value' lines",
-                             hint="e.g. title: 益阳市配合中央生态环境保护督察工作简报")
+                             _("front-matter must be a list of 'key: value' lines"),
+                             hint=_("e.g. title: 益阳市配合中央生态环境保护督察工作简报"))
     refuse_aliases(node, path, first)
     constructor = _Loader("")
     fields: dict[str, Field] = {}
@@ -90,18 +92,20 @@ def split(text: str, path: str) -> Parsed:
         for key_node, value_node in node.value:
             line = first + key_node.start_mark.line
             if not isinstance(key_node, yaml.ScalarNode):
-                raise BriefsiteError(path, line, "front-matter keys must be plain words such as title or date")
+                raise BriefsiteError(path, line, _("front-matter keys must be plain words such as title or date"))
             key = key_node.value
             if key in fields:
-                raise BriefsiteError(path, line, f"key {key!r} appears twice (first on line {fields[key].line})",
-                                     hint="keep one of them")
+                raise BriefsiteError(path, line, _("key {key!r} appears twice (first on line {line})").format(
+                                         key=key, line=fields[key].line),
+                                     hint=_("keep one of them"))
             raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
             try:
                 value = constructor.construct_object(value_node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
                 if raw is None:
-                    raise BriefsiteError(path, line, f"cannot read the value of {key!r}: {_describe(exc)}",
-                                         hint="quote the value to keep it as text")
+                    raise BriefsiteError(path, line, _("cannot read the value of {key!r}: {reason}").format(
+                                             key=key, reason=_describe(exc)),
+                                         hint=_("quote the value to keep it as text"))
                 # e.g. 2024-02-30 looks like a date to YAML but is none: keep the
                 # text, and let validation say what is wrong with it.
                 value = raw
@@ -136,28 +140,33 @@ def explain_yaml_error(fm_text: str, exc: yaml.YAMLError) -> tuple[int, str, str
     for number, text in enumerate(lines):
         indent = text[: len(text) - len(text.lstrip(" \t\u3000"))]
         if "\t" in indent:
-            return (number, "这一行用制表符（Tab）缩进，YAML 只认空格",
-                    "把行首的 Tab 换成空格：recipients 下的 report: 等缩进两个空格，单位行缩进四个空格")
+            return (number, _("this line is indented with a tab; YAML takes only spaces"),
+                    _("replace the tab at the start of the line with spaces: report: and the like under "
+                      "recipients are indented two spaces, the names four"))
         if "\u3000" in indent:
-            return (number, "这一行用全角空格（　）缩进，YAML 只认半角空格",
-                    "删去行首的全角空格，改用半角空格缩进（中文输入法下按 Shift+空格 切换半角）")
+            return (number, _("this line is indented with a full-width space (　); YAML takes only "
+                              "half-width spaces"),
+                    _("delete the full-width spaces at the start of the line and indent with half-width ones "
+                      "(Shift+Space switches to half-width in a Chinese input method)"))
     problem = getattr(exc, "problem", "") or ""
     mark = getattr(exc, "problem_mark", None)
     if "\t" in fm_text and "'\\t'" in problem and mark is not None:
-        return (mark.line, "这一行的值中有制表符（Tab）",
-                "把 Tab 换成空格，或把整个值用引号括起来")
+        return (mark.line, _("this line's value holds a tab"),
+                _("replace the tab with spaces, or put the whole value in quotes"))
     if "mapping values are not allowed" in problem and mark is not None and mark.line < len(lines):
         here = lines[mark.line]
         before = next((lines[i] for i in range(mark.line - 1, -1, -1) if lines[i].strip()), "")
         if here[:1] == " " and re.match(r"^[^\s:#-][^:]*:\s*\S", before):
-            return (mark.line, "这一行多了缩进，YAML 把它当成了上一行内容的续行",
-                    "删去行首的空格：只有 recipients 下的行需要缩进")
+            return (mark.line, _("this line is indented, so YAML reads it as the rest of the line above"),
+                    _("delete the spaces at the start of the line: only the lines under recipients are indented"))
     if "mapping values are not allowed" in problem and mark is not None:
         shown = lines[mark.line].strip() if mark.line < len(lines) else ""
         lead, sep, value = shown.partition(": ") if not shown.startswith("- ") else ("-", " ", shown[2:])
         example = f'{lead}{sep}"{value}"' if value else '"…: …"'
-        return (mark.line, f"这一行的值中有英文冒号加空格（: ），YAML 把它当成了新的键：{shown[:40]}",
-                f"把整个值用引号括起来，如 {example[:60]}，或改用中文冒号“：”")
+        return (mark.line, _("this line's value holds a colon and a space (: ), which YAML reads as a new key: "
+                             "{line}").format(line=shown[:40]),
+                _("put the whole value in quotes, e.g. {example}, or use the full-width colon “：”").format(
+                    example=example[:60]))
     return None
 
 
@@ -183,7 +192,7 @@ def _describe(exc: Exception) -> str:
     """PyYAML's message without its 'in "<unicode string>", line N' locations."""
     if isinstance(exc, yaml.MarkedYAMLError):
         parts = [exc.context, exc.problem]
-        return "; ".join(p for p in parts if p) or "invalid YAML"
+        return "; ".join(p for p in parts if p) or _("invalid YAML")
     return str(exc)
 
 
@@ -196,20 +205,24 @@ def refuse_aliases(root: yaml.Node, path: str, first: int, what: str = "front-ma
     Both checks walk the composed nodes iteratively, before PyYAML's recursive
     constructor could expand an alias bomb or overflow the stack on [[[[…]]]].
     """
+    masthead = what == "front-matter"
+    shown = _("front-matter") if masthead else what
     seen: set[int] = set()
     stack = [(root, 0)]
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
             raise BriefsiteError(path, first + node.start_mark.line,
-                                 f"YAML anchors and aliases (&name, *name) are not allowed in {what}",
-                                 hint="write each value out in full")
+                                 _("YAML anchors and aliases (&name, *name) are not allowed in {what}").format(
+                                     what=shown),
+                                 hint=_("write each value out in full"))
         if depth > MAX_DEPTH:
             raise BriefsiteError(path, first + node.start_mark.line,
-                                 f"{what} is nested more than {MAX_DEPTH} levels deep",
-                                 hint="a masthead needs at most a list under a key under recipients"
-                                 if what == "front-matter" else "write each setting as a plain value, "
-                                 "a list or a mapping under its key")
+                                 _("{what} is nested more than {limit} levels deep").format(
+                                     what=shown, limit=MAX_DEPTH),
+                                 hint=_("a masthead needs at most a list under a key under recipients")
+                                 if masthead else _("write each setting as a plain value, a list or a mapping "
+                                                    "under its key"))
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from .archive import Archive
 from ..errors import Problems
+from ..i18n import _, ngettext
 from .model import Bulletin
 
 
@@ -89,10 +90,17 @@ def check_similar_titles(series: dict[tuple[str, str], list[Bulletin]], problems
                     continue
                 for b in items:
                     problems.warning(b.source, key_line(b, "title"),
-                                     f"标题“{title}”与同城市的系列“{other}”（{len(other_items)} 期，"
-                                     f"如 {other_items[-1].source}）只差 {distance} 个字，是否应为“{other}”？",
-                                     f"若是笔误，把 title 改为 {other}；若确是另一个系列，"
-                                     "在 briefsite.yaml 的 distinct_series 下列出这个标题")
+                                     ngettext("title “{title}” differs by {distance} character from the series "
+                                              "“{other}” of the same city ({count} issues, e.g. {example}): did "
+                                              "you mean “{other}”?",
+                                              "title “{title}” differs by {distance} characters from the series "
+                                              "“{other}” of the same city ({count} issues, e.g. {example}): did "
+                                              "you mean “{other}”?", distance).format(
+                                         title=title, distance=distance, other=other, count=len(other_items),
+                                         example=other_items[-1].source),
+                                     _("if it is a slip, change the title to {other}; if it really is another "
+                                       "series, list this title under distinct_series in briefsite.yaml").format(
+                                         other=other))
                 break
 
 
@@ -158,23 +166,32 @@ def check_gaps(published: list[Bulletin], drafts: list[Bulletin], per_year: bool
             if missing:
                 problems.warning(b.source, key_line(b, "issue"),
                                  _gap_message(b, missing, previous, unit, draft_by_number),
-                                 "add the missing issues to the archive, or correct the issue numbers")
+                                 _("add the missing issues to the archive, or correct the issue numbers"))
             previous_number, previous = max(previous_number, b.issue), b
 
 
 def _gap_message(b: Bulletin, missing: range, previous: Bulletin | None, unit: int | None,
                  drafts: dict) -> str:
-    noun = "issue" if len(missing) == 1 else "issues"
-    of_year = f" of {unit}" if unit is not None else ""
-    where = (f"between issue {previous.issue} ({previous.source}) and issue {b.issue}"
-             if previous is not None else f"before issue {b.issue}, the first of {unit} (per-year numbering starts at 1)")
+    if previous is not None:
+        where = _("between issue {previous} ({source}) and issue {issue}").format(
+            previous=previous.issue, source=previous.source, issue=b.issue)
+    else:
+        where = _("before issue {issue}, the first of {year} (per-year numbering starts at 1)").format(
+            issue=b.issue, year=unit)
     shown = number_ranges(list(missing)) if len(missing) <= 3 else f"{missing[0]}-{missing[-1]}"
-    text = (f"{noun} {shown}{of_year} missing from series {b.title} ({b.city}), "
-            f"{where}")
+    if unit is not None:
+        text = ngettext("issue {numbers} of {year} missing from series {title} ({city}), {where}",
+                        "issues {numbers} of {year} missing from series {title} ({city}), {where}",
+                        len(missing)).format(numbers=shown, year=unit, title=b.title, city=b.city, where=where)
+    else:
+        text = ngettext("issue {numbers} missing from series {title} ({city}), {where}",
+                        "issues {numbers} missing from series {title} ({city}), {where}",
+                        len(missing)).format(numbers=shown, title=b.title, city=b.city, where=where)
     waiting = [d for (year, n), d in sorted(drafts.items(), key=lambda kv: kv[0][1])
                if year == unit and n in missing]
     if waiting:
-        text += "; " + ", ".join(f"{d.source} (issue {d.issue}) is still a draft" for d in waiting)
+        text += _("; ") + _(", ").join(_("{source} (issue {issue}) is still a draft").format(
+            source=d.source, issue=d.issue) for d in waiting)
     return text
 
 
@@ -203,9 +220,9 @@ def check_order(items: list[Bulletin], per_year: bool, problems: Problems) -> No
         if b.issue is not None:
             units[b.year if per_year else None].append(b)
     for members in units.values():
-        _check_sequence(members, "issue", "issue {}", problems, warned)
+        _check_sequence(members, "issue", _("issue {number}"), problems, warned)
     # 总第N期 runs across years, so it catches inversions at a year's turn too.
-    _check_sequence([b for b in items if b.total_issue is not None], "total_issue", "总第{}期",
+    _check_sequence([b for b in items if b.total_issue is not None], "total_issue", _("total issue {number}"),
                     problems, warned)
 
 
@@ -217,9 +234,11 @@ def _check_sequence(members: list[Bulletin], attribute: str, label: str,
         if a < b and later.date < earlier.date and later.source not in warned:
             warned.add(later.source)
             problems.warning(later.source, key_line(later, "date"),
-                             f"{label.format(b)} is dated {later.date.isoformat()}, before "
-                             f"{label.format(a)} ({earlier.source}, {earlier.date.isoformat()})",
-                             f"check the date and the {attribute} of both bulletins")
+                             _("{later} is dated {date}, before {earlier} ({source}, {earlier_date})").format(
+                                 later=label.format(number=b), date=later.date.isoformat(),
+                                 earlier=label.format(number=a), source=earlier.source,
+                                 earlier_date=earlier.date.isoformat()),
+                             _("check the date and the {key} of both bulletins").format(key=attribute))
 
 
 def check_draft_links(archive: Archive, problems: Problems) -> None:
@@ -236,17 +255,20 @@ def check_draft_links(archive: Archive, problems: Problems) -> None:
         for role, other in (("previous", neighbours and neighbours.previous),
                             ("next", neighbours and neighbours.next)):
             if other is not None and other.draft:
-                problems.error(b.source, 0,
-                               f"its {role}-issue link would lead to {other.source}, a draft",
-                               "publish the draft (remove 'draft: true') or keep the issues apart")
+                if role == "previous":
+                    message = _("its previous-issue link would lead to {draft}, a draft")
+                else:
+                    message = _("its next-issue link would lead to {draft}, a draft")
+                problems.error(b.source, 0, message.format(draft=other.source),
+                               _("publish the draft (remove 'draft: true') or keep the issues apart"))
         for href in body_links(b.body_html):
             for target in link_targets(b, href):
                 draft = drafts_by_target.get(target)
                 if draft is not None:
                     problems.error(b.source, link_line(b, href),
-                                   f"links to {href}, which is {draft.source}, a draft that is "
-                                   "not published (the link would be dead)",
-                                   "publish the draft (remove 'draft: true') or remove the link")
+                                   _("links to {href}, which is {draft}, a draft that is not published (the "
+                                     "link would be dead)").format(href=href, draft=draft.source),
+                                   _("publish the draft (remove 'draft: true') or remove the link"))
                     break
 
 

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 from . import controlchars, markup, media
 from .config import Config, suffixed_city
 from ..errors import BriefsiteError, Problems
+from ..i18n import _, ngettext
 from ..files import MAX_BULLETIN_BYTES, read_regular
 from .front_matter import Field, split
 from .model import PRINTED_LABELS, RECIPIENT_KEYS, RECIPIENT_LABELS, Bulletin, RecipientGroup
@@ -70,8 +71,8 @@ def discover(source: Path, problems: Problems, folders: set[Path] | None = None)
     media_folders: set[str] = set()
 
     def unreadable(exc: OSError) -> None:
-        problems.error(exc.filename or source, 0, f"cannot read folder: {exc.strerror}",
-                       "check its permissions")
+        problems.error(exc.filename or source, 0, _("cannot read folder: {reason}").format(reason=exc.strerror),
+                       _("check its permissions"))
 
     for dirpath, dirnames, filenames, links in _walk(str(source), unreadable):
         current = Path(dirpath)
@@ -88,7 +89,8 @@ def discover(source: Path, problems: Problems, folders: set[Path] | None = None)
         for d in list(dirnames):
             if not _utf8_name(d):
                 dirnames.remove(d)
-                _refuse_name(current / d, "文件夹", problems)
+                _refuse_name(current / d, _("folder name is not UTF-8{guess}; the bulletins in it are not read"),
+                             problems)
                 continue
             if is_ignored(d):
                 dirnames.remove(d)
@@ -100,16 +102,18 @@ def discover(source: Path, problems: Problems, folders: set[Path] | None = None)
             if d in links:
                 dirnames.remove(d)
                 if _inside(full, root):
-                    problems.warning(full, 0, "symlinked folder skipped: its files are not read",
-                                     "link or move its files into the source folder directly")
+                    problems.warning(full, 0, _("symlinked folder skipped: its files are not read"),
+                                     _("link or move its files into the source folder directly"))
                 else:
-                    problems.error(full, 0, f"symlink points outside the source folder (to {_target(full)})",
-                                   "copy the bulletins into the source folder instead")
+                    problems.error(full, 0, _("symlink points outside the source folder (to {target})").format(
+                                       target=_target(full)),
+                                   _("copy the bulletins into the source folder instead"))
         dirnames.sort()
         for name in sorted(filenames):
             if not _utf8_name(name):
                 if b".md" in os.fsencode(name).lower():
-                    _refuse_name(current / name, "文件", problems)
+                    _refuse_name(current / name, _("file name is not UTF-8{guess}; the bulletin is not read"),
+                                 problems)
                 continue
             if is_ignored(name):
                 if ".md" in name.lower():  # an editor's leftover of a bulletin
@@ -118,22 +122,23 @@ def discover(source: Path, problems: Problems, folders: set[Path] | None = None)
             path = current / name
             if not name.endswith(".md"):
                 if path.suffix.lower() in (".md", ".markdown", ".mdown", ".mkd"):
-                    problems.warning(path, 0, f"not read: only files ending in '.md' are bulletins",
-                                     f"rename it to {path.stem}.md")
+                    problems.warning(path, 0, _("not read: only files ending in '.md' are bulletins"),
+                                     _("rename it to {name}").format(name=f"{path.stem}.md"))
                 elif ".md" in name.lower():  # x.md.orig, x.md.bak: a copy of a bulletin
                     problems.ignored.append(path)
                 elif looks_like_foreign_bulletin(name, filenames):
                     _report_foreign(path, problems)
                 continue
             if name == "index.md":
-                problems.error(path, 0, "不使用页面包（文件夹加 index.md）(page bundles, a folder with index.md, "
-                               "are not used)",
-                               f"简报文件以文件夹命名，放在文件夹旁边：移到 {current.parent / (current.name + '.md')}；"
-                               f"照片留在 {current}/")
+                problems.error(path, 0, _("page bundles (a folder with index.md) are not used"),
+                               _("a bulletin file is named like its folder and sits beside it: move it to "
+                                 "{file}; the photos stay in {folder}/").format(
+                                   file=current.parent / (current.name + '.md'), folder=current))
                 continue
             if name in links and not _inside(path, root):
-                problems.error(path, 1, f"symlink points outside the source folder (to {_target(path)})",
-                               "copy the file into the source folder instead; no file outside it is read")
+                problems.error(path, 1, _("symlink points outside the source folder (to {target})").format(
+                                   target=_target(path)),
+                               _("copy the file into the source folder instead; no file outside it is read"))
                 continue
             found.append(path)
     return found
@@ -145,15 +150,17 @@ def _check_media_folder(folder: Path, dirnames: list[str], filenames: list[str],
     owner = folder.parent / f"{folder.name}.md"
     for d in sorted(dirnames):
         if not is_ignored(d):
-            problems.warning(folder / d, 0, f"未读取的文件夹：{folder}/ 只放 {owner} 的照片 "
-                             f"(folder not read: {folder}/ holds the photos of {owner} only)",
-                             f"把 {folder / d} 中的文件移到 {folder}/，或移出 bulletins 文件夹")
+            problems.warning(folder / d, 0, _("folder not read: {folder}/ holds the photos of {owner} only")
+                             .format(folder=folder, owner=owner),
+                             _("move the files in {subfolder} to {folder}/, or out of the bulletins folder")
+                             .format(subfolder=folder / d, folder=folder))
     dirnames.clear()
     for name in sorted(filenames):
         if ".md" in name.lower() and not is_ignored(name):
-            problems.error(folder / name, 0, f"不作为简报读取：{folder}/ 存放 {owner} 的照片和原件 "
-                           f"(not read as a bulletin: {folder}/ holds the photos and original of {owner})",
-                           f"如果它是一期简报，把它移到 {folder.parent}/，放在 {owner} 旁边；否则删除")
+            problems.error(folder / name, 0, _("not read as a bulletin: {folder}/ holds the photos and "
+                                               "original of {owner}").format(folder=folder, owner=owner),
+                           _("if it is a bulletin, move it to {parent}/, beside {owner}; otherwise delete it")
+                           .format(parent=folder.parent, owner=owner))
 
 
 def looks_like_foreign_bulletin(name: str, siblings) -> bool:
@@ -167,9 +174,11 @@ def looks_like_foreign_bulletin(name: str, siblings) -> bool:
 
 
 def _report_foreign(path: Path, problems: Problems) -> None:
-    hint = (f"运行 .venv/bin/briefsite import {shlex.quote(str(path))} 把它转成简报文件，"
-            "再把它移出 bulletins/（原件也可与生成的 .md 文件同名存放）")
-    problems.warning(path, 0, f"没有读取：只有 .md 文件才是简报，{path.suffix} 文件不会发布", hint)
+    hint = _("run .venv/bin/briefsite import {file} to turn it into a bulletin file, then move it out of "
+             "bulletins/ (or keep the original beside the .md file, under the same name)").format(
+                 file=shlex.quote(str(path)))
+    problems.warning(path, 0, _("not read: only .md files are bulletins; a {suffix} file is not published")
+                     .format(suffix=path.suffix), hint)
 
 
 def _utf8_name(name: str) -> bool:
@@ -187,18 +196,18 @@ def shown_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _refuse_name(path: Path, what: str, problems: Problems) -> None:
+def _refuse_name(path: Path, message: str, problems: Problems) -> None:
     """A name that is not UTF-8 is refused (not read, not published), with
     the name as GBK would read it when it reads so: build, --no-cache and
     check all see the same error, and the fix is one rename."""
     raw = os.fsencode(path.name)
     try:
-        guess = f"（按 GBK 读作“{raw.decode('gbk')}”）"
+        guess = _(" (read as GBK: “{name}”)").format(name=raw.decode('gbk'))
     except UnicodeDecodeError:
         guess = ""
-    problems.error(shown_path(path), 0, f"{what}名不是 UTF-8 编码{guess}，其中的简报不会被读取",
-                   "把它改名为 UTF-8 名称，例如 convmv -f GBK -t UTF-8 --notest -r 该路径，"
-                   "或解压时指定编码：unzip -O GBK")
+    problems.error(shown_path(path), 0, message.format(guess=guess),
+                   _("rename it to a UTF-8 name, e.g. convmv -f GBK -t UTF-8 --notest -r PATH, "
+                     "or give the encoding when unzipping: unzip -O GBK"))
 
 
 MAX_IGNORED_WALK = 100_000  # entries looked at under one ignored folder (a .git can be large)
@@ -273,11 +282,12 @@ def decode(data: bytes, path: str) -> str:
         guess = guess_encoding(data)
         if guess:
             quoted = shlex.quote(path)
-            hint = (f"convert it with: iconv -f {guess} -t UTF-8 {quoted} "
-                    f"> {quoted}.utf8 && mv {quoted}.utf8 {quoted} (or save it as UTF-8 in your editor)")
+            hint = _("convert it with: {command} (or save it as UTF-8 in your editor)").format(
+                command=f"iconv -f {guess} -t UTF-8 {quoted} > {quoted}.utf8 && mv {quoted}.utf8 {quoted}")
+            what = _("file is not UTF-8; it looks like {encoding}").format(encoding=guess)
         else:
-            hint = "save it as UTF-8 in your editor"
-        what = f"file is not UTF-8; it looks like {guess}" if guess else "file is not UTF-8"
+            hint = _("save it as UTF-8 in your editor")
+            what = _("file is not UTF-8")
         raise BriefsiteError(path, line, what, hint=hint)
     if "\x00" in text:
         raise BriefsiteError(path, text[: text.index("\x00")].count("\n") + 1,
@@ -316,8 +326,8 @@ class _Checker:
         return self.fields[key].line if key in self.fields else self.opening
 
     def missing(self, key: str, example: str) -> None:
-        self.problems.error(self.path, self.opening, f"missing required key {key!r}",
-                            f"add a line '{key}: {example}' to the front-matter")
+        self.problems.error(self.path, self.opening, _("missing required key {key!r}").format(key=key),
+                            _("add a line '{key}: {example}' to the front-matter").format(key=key, example=example))
 
     def text(self, key: str, required: bool = False) -> str | None:
         if key not in self.fields:
@@ -333,19 +343,21 @@ class _Checker:
             # text as written is what the editor meant (0737… stays 0737…).
             value = field.raw
         if not isinstance(value, str):
-            self.problems.error(self.path, self.line(key), f"{key} must be text, not {_kind(value)}",
-                                "quote the value if it should be text as written")
+            self.problems.error(self.path, self.line(key), _("{key} must be text, not {kind}").format(
+                                    key=key, kind=_kind(value)),
+                                _("quote the value if it should be text as written"))
             return None
         value = " ".join(value.split())
         if not value:
             if required:
-                self.problems.error(self.path, self.line(key), f"{key} is empty",
-                                    f"write the {key} after '{key}:'")
+                self.problems.error(self.path, self.line(key), _("{key} is empty").format(key=key),
+                                    _("write the {key} after '{key}:'").format(key=key))
             return None
         if len(value) > MAX_TEXT:
             self.problems.error(self.path, self.line(key),
-                                f"{key} is {len(value)} characters; the limit is {MAX_TEXT}",
-                                "a masthead value is one line; move long text into the body")
+                                _("{key} is {length} characters; the limit is {limit}").format(
+                                    key=key, length=len(value), limit=MAX_TEXT),
+                                _("a masthead value is one line; move long text into the body"))
             return None
         return value
 
@@ -353,10 +365,11 @@ class _Checker:
         value = self._date(key, required)
         if value is not None and not self.earliest <= value <= self.latest:
             self.problems.error(self.path, self.line(key),
-                                f"{key} {value.isoformat()} 不在合理的日期范围内"
-                                f"（{self.earliest.isoformat()} 至 {self.latest.isoformat()}）",
-                                "检查年份是否写错；确需更早或更晚的日期，在 briefsite.yaml 中设置 "
-                                "earliest_date 或 latest_date")
+                                _("{key} {date} is outside the plausible dates ({earliest} to {latest})").format(
+                                    key=key, date=value.isoformat(), earliest=self.earliest.isoformat(),
+                                    latest=self.latest.isoformat()),
+                                _("check the year for a slip; if an earlier or later date is right, set "
+                                  "earliest_date or latest_date in briefsite.yaml"))
             return None
         return value
 
@@ -371,19 +384,21 @@ class _Checker:
         if isinstance(value, dt.date):
             return value
         if value is None or value == "":
-            self.problems.error(self.path, self.line(key), f"{key} is empty",
-                                f"write it as YYYY-MM-DD, e.g. {key}: 2024-05-10")
+            self.problems.error(self.path, self.line(key), _("{key} is empty").format(key=key),
+                                _("write it as YYYY-MM-DD, e.g. {key}: 2024-05-10").format(key=key))
             return None
         text = str(value).strip()
         if ISO_DATE_RE.match(text):
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.problems.error(self.path, self.line(key), f"{key} {text} is not a real date",
-                                    "check the month and day")
+                self.problems.error(self.path, self.line(key), _("{key} {date} is not a real date").format(
+                                        key=key, date=text),
+                                    _("check the month and day"))
                 return None
         self.problems.error(self.path, self.line(key),
-                            f"{key} {value!r} is not an ISO date: the expected form is YYYY-MM-DD",
+                            _("{key} {value!r} is not an ISO date: the expected form is YYYY-MM-DD").format(
+                                key=key, value=value),
                             _date_hint(text))
         return None
 
@@ -396,8 +411,8 @@ class _Checker:
             digits = field.raw.strip()
             if len(digits.lstrip("0")) > len(str(MAX_ISSUE)):  # and int() of 5,000 digits raises
                 self.problems.error(self.path, self.line(key),
-                                    f"{key} must be a whole number from 1 to {MAX_ISSUE}, "
-                                    f"not a {len(digits)}-digit number")
+                                    _("{key} must be a whole number from 1 to {limit}, not a {digits}-digit "
+                                      "number").format(key=key, limit=MAX_ISSUE, digits=len(digits)))
                 return None
             value = int(digits)  # 010 is 10 as printed, not YAML 1.1's octal 8
         elif (field.raw is not None and isinstance(value, int) and not isinstance(value, bool)
@@ -405,19 +420,21 @@ class _Checker:
             # YAML 1.1 reads 0x10 as 16, 1:30 as 90 (base 60), 1_000 as 1000,
             # 0b11 as 3: never what a masthead prints. Refuse, do not guess.
             self.problems.error(self.path, self.line(key),
-                                f"{key} 写作 {field.raw.strip()}，YAML 会把它读成 {value}，而不是印在简报上的期号",
-                                f"只写十进制数字，例如 {key}: {value}（若原件确实印着 {value}）；"
-                                "若要保留原样文字，它就不是期号")
+                                _("{key} is written {raw}, which YAML reads as {value}, not the number printed "
+                                  "on the bulletin").format(key=key, raw=field.raw.strip(), value=value),
+                                _("write decimal digits only, e.g. {key}: {value} (if the original really prints "
+                                  "{value}); text kept as written is not an issue number").format(key=key, value=value))
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.error(self.path, self.line(key),
-                                f"{key} must be a whole number, not {value!r}",
-                                "write only the number, e.g. 第3期 is 3; leave the key out if there is none")
+                                _("{key} must be a whole number, not {value!r}").format(key=key, value=value),
+                                _("write only the number, e.g. 第3期 is 3; leave the key out if there is none"))
             return None
         if value < 1 or value > MAX_ISSUE:
             self.problems.error(self.path, self.line(key),
-                                f"{key} must be a whole number from 1 to {MAX_ISSUE}, not {value}",
-                                "leave the key out if the original prints no number")
+                                _("{key} must be a whole number from 1 to {limit}, not {value}").format(
+                                    key=key, limit=MAX_ISSUE, value=value),
+                                _("leave the key out if the original prints no number"))
             return None
         return value
 
@@ -426,8 +443,9 @@ class _Checker:
             return False
         value = self.fields[key].value
         if not isinstance(value, bool):
-            self.problems.error(self.path, self.line(key), f"{key} must be true or false, not {value!r}",
-                                f"write {key}: true, or leave the key out")
+            self.problems.error(self.path, self.line(key), _("{key} must be true or false, not {value!r}").format(
+                                    key=key, value=value),
+                                _("write {key}: true, or leave the key out").format(key=key))
             return False
         return value
 
@@ -438,8 +456,8 @@ class _Checker:
         line = self.line("recipients")
         if not isinstance(value, dict):
             self.problems.error(self.path, line,
-                                "recipients must be a mapping with report/send/distribute/cc lists",
-                                "e.g. recipients: then an indented line report: and '- 市委办公室' under it")
+                                _("recipients must be a mapping with report/send/distribute/cc lists"),
+                                _("e.g. recipients: then an indented line report: and '- 市委办公室' under it"))
             return ()
         groups = []
         inner = self.fields["recipients"].inner_lines or {}
@@ -449,17 +467,20 @@ class _Checker:
         # them; so do the names in each.
         for key in value:
             if key not in known:
-                self.problems.error(self.path, inner.get(str(key), line), f"unknown recipients key {key!r}"
+                self.problems.error(self.path, inner.get(str(key), line),
+                                    _("unknown recipients key {key!r}").format(key=key)
                                     + _suggest(str(key), known),
-                                    "use report (报), send (送), distribute (发) or cc (抄送), "
-                                    "or the label as printed: " + "、".join(PRINTED_LABELS))
+                                    _("use report (报), send (送), distribute (发) or cc (抄送), or the label as "
+                                      "printed: {labels}").format(labels="、".join(PRINTED_LABELS)))
                 continue
             kind = key if key in RECIPIENT_KEYS else PRINTED_LABELS[key]
             label = RECIPIENT_LABELS[key] if key in RECIPIENT_KEYS else key
             if label in labels_seen:
                 self.problems.error(self.path, inner.get(str(key), line),
-                                    f"recipients.{key} 与 recipients.{labels_seen[label]} 都印作“{label}”",
-                                    f"把两组单位合并到一处，只保留 {labels_seen[label]}: 或 {key}: 之一")
+                                    _("recipients.{key} and recipients.{other} are both printed as “{label}”").format(
+                                        key=key, other=labels_seen[label], label=label),
+                                    _("merge the two groups into one, keeping only {other}: or {key}:").format(
+                                        other=labels_seen[label], key=key))
                 continue
             labels_seen[label] = key
             names = value.get(key)
@@ -472,15 +493,17 @@ class _Checker:
                 for i, entry in colons:
                     (left, right), = entry.items()
                     self.problems.error(self.path, inner.get(f"{key}.{i}", line),
-                                        f"recipients.{key} 的这一项“{left}: {right}”含英文冒号加空格，"
-                                        "YAML 把它读成了键值对，而不是单位名称",
-                                        f"用引号括起来：- \"{left}: {right}\"，或改用中文冒号：- {left}：{right}")
+                                        _("this recipients.{key} entry “{left}: {right}” holds a colon and a "
+                                          "space, which YAML reads as a key and value, not a name").format(
+                                            key=key, left=left, right=right),
+                                        _("quote it: - \"{left}: {right}\", or use a full-width colon: "
+                                          "- {left}：{right}").format(left=left, right=right))
                 if colons:
                     continue
             if not isinstance(names, list) or not names or \
                     not all(isinstance(n, str) and n.strip() for n in names):
-                self.problems.error(self.path, line, f"recipients.{key} must be a list of names",
-                                    f"one '- name' line per recipient under {key}:")
+                self.problems.error(self.path, line, _("recipients.{key} must be a list of names").format(key=key),
+                                    _("one '- name' line per recipient under {key}:").format(key=key))
                 continue
             groups.append(RecipientGroup(kind, label, tuple(" ".join(n.split()) for n in names)))
         return tuple(groups)
@@ -491,19 +514,19 @@ def _date_hint(text: str) -> str:
     match = re.fullmatch(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?", text)
     if match:
         year, month, day = (int(g) for g in match.groups())
-        return f"write {year:04d}-{month:02d}-{day:02d}"
-    return "write it as YYYY-MM-DD, e.g. 2024年5月10日 is 2024-05-10"
+        return _("write {date}").format(date=f"{year:04d}-{month:02d}-{day:02d}")
+    return _("write it as YYYY-MM-DD, e.g. 2024年5月10日 is 2024-05-10")
 
 
 def _kind(value: Any) -> str:
-    names = {list: "a list", dict: "a mapping", bool: "true/false", dt.date: "a date",
-             dt.datetime: "a date and time"}
+    names = {list: _("a list"), dict: _("a mapping"), bool: _("true/false"), dt.date: _("a date"),
+             dt.datetime: _("a date and time")}
     return names.get(type(value), type(value).__name__)
 
 
 def _suggest(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _("; did you mean {word!r}?").format(word=close[0]) if close else ""
 
 
 def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
@@ -513,8 +536,8 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     try:
         data = read_regular(path, MAX_BULLETIN_BYTES)  # no FIFO, device or 1 GB file
         if not data.strip():
-            raise BriefsiteError(shown, 1, "file is empty",
-                                 hint="add the front-matter and the bulletin text, or delete the file")
+            raise BriefsiteError(shown, 1, _("file is empty"),
+                                 hint=_("add the front-matter and the bulletin text, or delete the file"))
         text = decode(data, shown)
         parsed = split(text, shown)
     except BriefsiteError as exc:
@@ -529,8 +552,8 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     before = len(problems.errors)
     for key, field in parsed.fields.items():
         if key not in KNOWN_KEYS:
-            problems.error(shown, field.line, f"unknown key {key!r}" + _suggest(str(key), KNOWN_KEYS),
-                           "known keys: " + ", ".join(KNOWN_KEYS))
+            problems.error(shown, field.line, _("unknown key {key!r}").format(key=key) + _suggest(str(key), KNOWN_KEYS),
+                           _("known keys: {keys}").format(keys=", ".join(KNOWN_KEYS)))
 
     title = check.text("title", required=True)
     date = check.date("date", required=True)
@@ -546,21 +569,20 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     draft = check.boolean("draft")
 
     if not parsed.body.strip():
-        problems.error(shown, parsed.body_line, "the bulletin has no text after the front-matter",
-                       "paste the bulletin's text below the closing '---'")
+        problems.error(shown, parsed.body_line, _("the bulletin has no text after the front-matter"),
+                       _("paste the bulletin's text below the closing '---'"))
 
     name = path.stem
     if not NAME_RE.match(name):
-        problems.error(shown, 1, f"file name {path.name!r} cannot be part of a URL",
-                       "use only ASCII letters, digits, '-', '_' and '.', "
-                       "e.g. 2024-05-10-1.md (date and issue)")
+        problems.error(shown, 1, _("file name {name!r} cannot be part of a URL").format(name=path.name),
+                       _("use only ASCII letters, digits, '-', '_' and '.', e.g. 2024-05-10-1.md (date and issue)"))
 
     full_city = suffixed_city(city, config.city_slugs) if city else None
     if full_city:
         problems.error(shown, check.line("city"),
-                       f"city 写作“{city}”，是否应为“{full_city}”？少了“{full_city[len(city):]}”字，"
-                       f"它会被当作另一个城市",
-                       f"写作 city: {full_city}")
+                       _("city is written “{city}”: did you mean “{full}”? Without “{suffix}” it is taken "
+                         "for another city").format(city=city, full=full_city, suffix=full_city[len(city):]),
+                       _("write city: {full}").format(full=full_city))
         city = None
     city_slug = config.city_slug(city) if city else ""
     if city:
@@ -571,9 +593,10 @@ def load_bulletin(path: Path, source: Path, config: Config, problems: Problems,
     marks = _too_many_marks(text, body_start)
     if marks is not None:
         problems.error(shown, marks,
-                       f"正文的 Markdown 标记符号（[ ] ! * _ ` < > & \\ ~）超过 {MAX_INLINE_MARKS} 个，"
-                       "不像一期简报，不予处理",
-                       "检查文件是否为简报正文；若确有大量此类半角符号，请把它们换成全角符号或拆分成几期")
+                       _("the body has more than {limit} Markdown marks ([ ] ! * _ ` < > & \\ ~): it does not "
+                         "look like a bulletin and is not processed").format(limit=MAX_INLINE_MARKS),
+                       _("check that the file is a bulletin's text; if it really holds that many of these "
+                         "half-width marks, replace them with full-width ones or split it into several issues"))
         return None
     body = _space_headings(shown, parsed.body, text.count("\n", 0, body_start) + 1, problems)
     rendered = markup.render(controlchars.normalise_layout(body), md)
@@ -622,16 +645,21 @@ def _check_name_facts(path: Path, shown: str, date: dt.date, issue: int | None,
     expected = f"{date.isoformat()}-{int(suffix)}.md" if suffix is not None else f"{date.isoformat()}.md"
     differences = []
     if named_date != date.isoformat():
-        differences.append(f"日期是 {named_date}，但 date 是 {date.isoformat()}")
+        differences.append(_("the date is {named}, but date is {date}").format(named=named_date,
+                                                                               date=date.isoformat()))
     # <date>-1.md without an issue: may tell two unnumbered bulletins of a day apart.
     if named_issue is not None and issue is not None and int(named_issue) != issue:
-        differences.append(f"期号是 {int(named_issue)}，但 issue 是 {issue}")
+        differences.append(_("the issue is {named}, but issue is {issue}").format(named=int(named_issue),
+                                                                                  issue=issue))
     if not differences:
         return
     line = check.line("date") if named_date != date.isoformat() else check.line("issue")
     problems.error(shown, line,
-                   f"文件名 {path.name} 与刊头不一致：文件名中{'；'.join(differences)}（网页按文件名发布）",
-                   f"若刊头正确，把文件改名为 {expected}；否则改正刊头")
+                   _("file name {name} disagrees with the masthead: in the file name {differences} (the page "
+                     "is published under the file name)").format(name=path.name,
+                                                                 differences=_("; ").join(differences)),
+                   _("if the masthead is right, rename the file to {expected}; otherwise correct the masthead")
+                   .format(expected=expected))
 
 
 def _space_headings(shown: str, body: str, first_line: int, problems: Problems) -> str:
@@ -648,8 +676,9 @@ def _space_headings(shown: str, body: str, first_line: int, problems: Problems) 
         end = body.find("\n", match.end())
         text = body[match.end(): end if end >= 0 else len(body)].strip()
         marks = match.group(2)
-        problems.warning(shown, line, f"标题标记 {marks} 后缺少空格：“{marks}{text[:20]}”",
-                         f"写作“{marks} {text[:20]}”（已按标题处理）")
+        problems.warning(shown, line, _("no space after the heading marks {marks}: “{marks}{text}”").format(
+                             marks=marks, text=text[:20]),
+                         _("write “{marks} {text}” (read as a heading meanwhile)").format(marks=marks, text=text[:20]))
         return f"{match.group(1)}{marks} "
 
     return UNSPACED_HEADING_RE.sub(fix, body)
@@ -708,20 +737,23 @@ def _check_folder(path: Path, source: Path, city: str, slug: str, line: int, pro
         return
     if folder == (slug,):
         return
-    where = f"in folder {'/'.join(folder)!r}" if folder else "not in a city folder"
+    if folder:
+        where = _("file is in folder {folder!r}").format(folder="/".join(folder))
+    else:
+        where = _("file is not in a city folder")
     problems.warning(path, line,
-                     f"file is {where}, but city {city} has the slug {slug!r}: "
-                     f"its page is published under bulletins/{slug}/",
-                     f"move it to {source / slug / path.name}, or map the city to another slug "
-                     "under cities: in briefsite.yaml")
+                     _("{where}, but city {city} has the slug {slug!r}: its page is published under "
+                       "bulletins/{slug}/").format(where=where, city=city, slug=slug),
+                     _("move it to {path}, or map the city to another slug under cities: in briefsite.yaml")
+                     .format(path=source / slug / path.name))
 
 
 def source_folder_ok(source: Path, problems: Problems) -> bool:
     """False, with the error recorded, when ``source`` is not a folder."""
     if source.is_dir():
         return True
-    what = "is not a folder" if source.exists() else "not found"
-    problems.error(source, 0, f"source folder {what}", "check --source, or create bulletins/")
+    what = _("source folder is not a folder") if source.exists() else _("source folder not found")
+    problems.error(source, 0, what, _("check --source, or create bulletins/"))
     return False
 
 

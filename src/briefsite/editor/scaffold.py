@@ -17,6 +17,7 @@ from typing import Callable
 
 from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, Problems
+from briefsite.i18n import _
 from .importing.importer import markdown_text, render_front_matter, write_new_file
 from briefsite.content.loader import load_all
 from briefsite.content.model import Bulletin
@@ -47,35 +48,36 @@ def choose_series(bulletins: list[Bulletin], city: str, title: str | None,
     mine = [b for b in bulletins if b.city == city]
     if not mine:
         cities = sorted({b.city for b in bulletins})
-        raise BriefsiteError(source, 0, f"no bulletin of {city} found",
-                             hint=("cities here: " + "、".join(cities)) if cities
-                             else "import the first issue with 'briefsite import' or write it by hand")
+        raise BriefsiteError(source, 0, _("no bulletin of {city} found").format(city=city),
+                             hint=_("cities here: {cities}").format(cities="、".join(cities)) if cities
+                             else _("import the first issue with 'briefsite import' or write it by hand"))
     titles = sorted({b.title for b in mine})
     if title is not None:
         chosen = [t for t in titles if nonspace(t) == nonspace(title)]
         if not chosen:
-            raise BriefsiteError(source, 0, f"{city} has no series titled {title}",
-                                 hint="its series: " + "; ".join(titles))
+            raise BriefsiteError(source, 0, _("{city} has no series titled {title}").format(city=city, title=title),
+                                 hint=_("its series: {titles}").format(titles=_("; ").join(titles)))
         title = chosen[0]
     elif len(titles) == 1:
         title = titles[0]
     else:
-        listing = "; ".join(f"--title {t} ({_last_label(mine, t)})" for t in titles)
-        raise BriefsiteError(source, 0, f"{city} has {len(titles)} series; say which with --title",
+        listing = _("; ").join(f"--title {t} ({_last_label(mine, t)})" for t in titles)
+        raise BriefsiteError(source, 0, _("{city} has {count} series; say which with --title").format(
+                                 city=city, count=len(titles)),
                              hint=listing)
     return sorted((b for b in mine if b.title == title), key=lambda b: b.sort_key)
 
 
 def _last_label(bulletins: list[Bulletin], title: str) -> str:
     last = max((b for b in bulletins if b.title == title), key=lambda b: b.sort_key)
-    return f"last: {last.issue_label or 'no number'} of {last.date.isoformat()}"
+    return _("last: {issue} of {date}").format(issue=last.issue_label or _("no number"), date=last.date.isoformat())
 
 
 def plan_next(source: Path, config: Config, city: str, title: str | None,
               date: "dt.date | Callable[[], dt.date]") -> tuple[NextIssue, str]:
     """The next issue of the series and the text of its file (nothing written yet)."""
     if not source.is_dir():
-        raise BriefsiteError(source, 0, "source folder not found", hint="check --source")
+        raise BriefsiteError(source, 0, _("source folder not found"), hint=_("check --source"))
     problems = Problems()
     bulletins = load_all(source, config, problems)
     series = choose_series(bulletins, city, title, source)
@@ -87,19 +89,19 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
     slug = config.city_slug(previous.city)
     broken = sorted({p.path for p in problems.errors if p.path and Path(p.path).parent.name == slug})
     if broken:
-        notes.append(f"not counted, as they have errors: {', '.join(broken)} "
-                     f"(run briefsite check); the issue number may be too low")
+        notes.append(_("not counted, as they have errors: {files} (run briefsite check); the issue number may "
+                       "be too low").format(files=", ".join(broken)))
     issues = [b.issue for b in series if b.issue is not None]
     totals = [b.total_issue for b in series if b.total_issue is not None]
     issue = max(issues) + 1 if issues else None
     if issue is None:
-        notes.append("the series prints no issue numbers, so the new issue has none")
+        notes.append(_("the series prints no issue numbers, so the new issue has none"))
     elif date.year > previous.date.year:
-        notes.append(f"a new year since the last issue ({previous.date.isoformat()}): if the series "
-                     f"numbers its issues afresh each year, change issue to 1")
+        notes.append(_("a new year since the last issue ({date}): if the series numbers its issues afresh each "
+                       "year, change issue to 1").format(date=previous.date.isoformat()))
     if date < previous.date:
-        notes.append(f"the date {date.isoformat()} is before the last issue's "
-                     f"({previous.date.isoformat()})")
+        notes.append(_("the date {date} is before the last issue's ({last})").format(
+            date=date.isoformat(), last=previous.date.isoformat()))
 
     facts: dict[str, object] = {"title": previous.title}
     if issue is not None:
@@ -115,7 +117,7 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
         facts["contact"] = previous.contact
     facts["draft"] = True
     comments = {"draft": "remove this line when the issue is finished: drafts are not published"}
-    front, _ = render_front_matter(facts, comments)
+    front, _lines = render_front_matter(facts, comments)
 
     sections = tuple(h.text for h in previous.toc if h.level == 2)
     body = "\n\n".join(f"## {markdown_text(s, heading=True)}" for s in sections) or DEFAULT_BODY
@@ -131,7 +133,8 @@ def create_next(source: Path, config: Config, city: str, title: str | None,
     try:
         write_new_file(plan.path, text, overwrite=False)
     except OSError as exc:  # a read-only city folder, or a symlink to nowhere in its place
-        raise BriefsiteError(exc.filename or plan.path.parent, 0, f"无法在这里写入新的一期：{exc.strerror}",
-                             hint=f"检查文件夹 {plan.path.parent} 是否存在、是否可写"
-                                  "（若它是指向不存在位置的符号链接，请删除或修正它）") from None
+        raise BriefsiteError(exc.filename or plan.path.parent, 0,
+                             _("cannot write the new issue here: {reason}").format(reason=exc.strerror),
+                             hint=_("check that the folder {folder} exists and can be written (if it is a symlink "
+                                    "to nowhere, delete or correct it)").format(folder=plan.path.parent)) from None
     return plan

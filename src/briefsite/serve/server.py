@@ -41,7 +41,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
+from .. import i18n
 from ..build import output
+from ..i18n import _
 from ..content.config import Config, load_config
 from ..errors import BriefsiteError, BuildFailed
 from ..content.loader import is_ignored
@@ -127,7 +129,7 @@ class Preview:
             started = time.perf_counter()
             problems: list[BriefsiteError] = []
             pages: list[str] = []
-            why = f" ({reason})" if reason else ""
+            why = _(" ({reason})").format(reason=reason) if reason else ""
             try:
                 config = load_config(self.config_path)
                 if config.templates != self.templates:
@@ -144,26 +146,28 @@ class Preview:
                 summary = self._build(self.source, self.out, config, **options)
                 for warning in summary.warnings:
                     print(warning.format(), file=sys.stderr)
-                print(f"built{why}: {summary.bulletins} bulletins, {summary.pages} pages "
-                      f"in {time.perf_counter() - started:.2f} s", flush=True)
+                print(_("built{why}: {bulletins} bulletins, {pages} pages in {seconds} s").format(
+                    why=why, bulletins=summary.bulletins, pages=summary.pages,
+                    seconds=f"{time.perf_counter() - started:.2f}"), flush=True)
                 pages = self.changed_pages(summary, changed)
                 for url in pages:
-                    print(f"  打开 {url}", flush=True)
+                    print("  " + _("open {url}").format(url=url), flush=True)
             except BuildFailed as failed:
                 problems = list(failed.problems)
             except BriefsiteError as error:
                 problems = [error]
             except Exception as exc:  # a bug must not end the preview; show it instead
                 traceback.print_exc()
-                problems = [BriefsiteError(None, 0, f"unexpected {type(exc).__name__}: {exc}",
-                                           hint="this is a bug in briefsite; please report it")]
+                problems = [BriefsiteError(None, 0, _("unexpected {kind}: {error}").format(
+                                               kind=type(exc).__name__, error=exc),
+                                           hint=_("this is a bug in briefsite; please report it"))]
             errors = tuple(p.format() for p in problems)
             if problems:
                 for line in errors:
                     print(line, file=sys.stderr)
                 count = sum(1 for p in problems if p.severity == "error")
-                print(f"build failed{why}: {count} errors; the browser shows them; "
-                      "fix and save to rebuild", file=sys.stderr, flush=True)
+                print(_("build failed{why}: {count} errors; the browser shows them; fix and save to rebuild")
+                      .format(why=why, count=count), file=sys.stderr, flush=True)
             with self._changed:
                 goto = urlsplit(pages[0]).path if self.follow and len(pages) == 1 and not errors else ""
                 self.state = BuildState(self.state.generation + 1, errors, goto)
@@ -263,8 +267,8 @@ def watch_folders(preview: Preview, stop: threading.Event) -> None:
             # A file saved between the config naming a new template folder
             # and that folder being watched raised no event: build once more
             # just after the watch starts (a no-change build costs little).
-            catch_up = threading.Timer(WATCH_SETTLE, preview.rebuild,
-                                       args=("templates folder now watched",))
+            catch_up = threading.Timer(WATCH_SETTLE, i18n.in_context(preview.rebuild),
+                                       args=(_("templates folder now watched"),))
             catch_up.daemon = True
             catch_up.start()
         restarted = True
@@ -301,15 +305,15 @@ def _report_crash(watcher, preview: Preview, stop: threading.Event) -> None:
     try:
         watcher(preview, stop)
     except Exception as exc:  # the server goes on; say that saving no longer rebuilds
-        print(f"error: watching for changes stopped: {type(exc).__name__}: {exc} "
-              "(restart briefsite serve)", file=sys.stderr, flush=True)
+        print("error: " + _("watching for changes stopped: {kind}: {error} (restart briefsite serve)").format(
+            kind=type(exc).__name__, error=exc), file=sys.stderr, flush=True)
 
 
 def _describe(changes: set[tuple[watchfiles.Change, str]]) -> str:
     cwd = Path.cwd()
     names = sorted({_shown(Path(path), cwd) for _, path in changes})
-    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-    return "changed: " + ", ".join(names[:3]) + more
+    more = _(" and {count} more").format(count=len(names) - 3) if len(names) > 3 else ""
+    return _("changed: {files}").format(files=", ".join(names[:3]) + more)
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -387,18 +391,21 @@ def inject_reload(page: bytes, generation: int) -> bytes:
 
 def error_page(state: BuildState) -> bytes:
     items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in state.errors)
+    lang = "en" if i18n.language() == i18n.ENGLISH else "zh-CN"
+    title = html.escape(_("Build failed"))
+    advice = html.escape(_("Fix the files below as the messages say and save; this page reloads by itself."))
     return f"""<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>构建失败 · briefsite serve</title>
+<title>{title} · briefsite serve</title>
 <link rel="stylesheet" href="{PREFIX}error.css">
 </head>
 <body>
 <main>
-<h1>构建失败</h1>
-<p>请按提示修改下列文件并保存，本页会自动刷新。（Build failed: fix the files below and save; this page reloads by itself.）</p>
+<h1>{title}</h1>
+<p>{advice}</p>
 <ol>
 {items}
 </ol>
@@ -452,7 +459,8 @@ class Handler(BaseHTTPRequestHandler):
         if host_allowed(self.headers.get("Host"), server.allowed_hosts, server.any_address):
             return True
         self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
-                   "421 预览服务器只接受本机名称和 --host / --allow-host 给出的主机名\n".encode("utf-8"),
+                   ("421 " + _("the preview only answers to local names and the host names given by "
+                               "--host or --allow-host") + "\n").encode("utf-8"),
                    self.command != "HEAD")
         return False
 
@@ -482,7 +490,7 @@ class Handler(BaseHTTPRequestHandler):
             body = file.read_bytes()
         except OSError:  # also the 404 page, if the site was never built
             return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8",
-                              b"404 not found\n", send_body)
+                              ("404 " + _("not found") + "\n").encode("utf-8"), send_body)
         content_type = _content_type(file)
         if content_type.startswith("text/html"):
             body = inject_reload(body, state.generation)
@@ -496,7 +504,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "text/css; charset=utf-8", ERROR_CSS, send_body)
         if path == PREFIX + "events" and send_body:
             return self._events()
-        self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"404 not found\n", send_body)
+        self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                   ("404 " + _("not found") + "\n").encode("utf-8"), send_body)
 
     def _events(self) -> None:
         """Server-Sent Events: 'reload' once the build differs from the tab's."""
@@ -564,6 +573,7 @@ class PreviewServer(ThreadingHTTPServer):
         host = address[0].lower().strip("[]")
         self.any_address = host in ("", "0.0.0.0", "::")
         self.allowed_hosts = frozenset({host, "127.0.0.1", "::1", *(h.lower() for h in allow_hosts)})
+        self.language = i18n.language()  # each connection's thread answers in it
         super().__init__(address, Handler)
 
     def process_request(self, request, client_address) -> None:
@@ -578,6 +588,7 @@ class PreviewServer(ThreadingHTTPServer):
             raise
 
     def process_request_thread(self, request, client_address) -> None:
+        i18n.activate(self.language)
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -591,16 +602,23 @@ class PreviewServer6(PreviewServer):
 def open_server(host: str, port: int, preview: Preview,
                 allow_hosts: tuple[str, ...] = ()) -> PreviewServer:
     if not 0 <= port <= 65535:
-        raise BriefsiteError(None, 0, f"端口 {port} 无效：端口号必须在 0 到 65535 之间",
-                             hint="例如 --port 8000；--port 0 表示任选一个空闲端口")
+        raise _bad_port(port)
     server_class = PreviewServer6 if ":" in host else PreviewServer
     try:
         return server_class((host, port), preview, allow_hosts)
     except (OSError, OverflowError, UnicodeError) as exc:
-        hint = ("another program (perhaps another briefsite serve) uses it; "
-                f"choose another port, e.g. --port {port + 1}") if port else "check --host"
-        raise BriefsiteError(None, 0, f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}",
-                             hint=hint)
+        if port:
+            hint = _("another program (perhaps another briefsite serve) uses it; choose another port, "
+                     "e.g. --port {port}").format(port=port + 1)
+        else:
+            hint = _("check --host")
+        raise BriefsiteError(None, 0, _("cannot listen on {host}:{port}: {reason}").format(
+            host=host, port=port, reason=getattr(exc, 'strerror', None) or exc), hint=hint)
+
+
+def _bad_port(port: int) -> BriefsiteError:
+    return BriefsiteError(None, 0, _("port {port} is invalid: a port number is from 0 to 65535").format(port=port),
+                          hint=_("e.g. --port 8000; --port 0 picks any free port"))
 
 
 def open_in_browser(address: str) -> None:
@@ -618,7 +636,8 @@ def open_in_browser(address: str) -> None:
             return
     except webbrowser.Error:
         pass
-    print(f"warning: 无法自动打开浏览器，请手动打开 {address}", file=sys.stderr, flush=True)
+    print("warning: " + _("cannot open a browser here; open {address} yourself").format(address=address),
+          file=sys.stderr, flush=True)
 
 
 def _is_loopback(host: str) -> bool:
@@ -632,11 +651,10 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
           port: int = 8000, allow_hosts: tuple[str, ...] = (), open_browser: bool = False) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); returns the exit status."""
     if not 0 <= port <= 65535:
-        raise BriefsiteError(None, 0, f"端口 {port} 无效：端口号必须在 0 到 65535 之间",
-                             hint="例如 --port 8000；--port 0 表示任选一个空闲端口")
+        raise _bad_port(port)
     if not source.is_dir():
-        raise BriefsiteError(source, 0, "source folder not found",
-                             hint="check --source, or create bulletins/")
+        raise BriefsiteError(source, 0, _("source folder not found"),
+                             hint=_("check --source, or create bulletins/"))
     output.check_output_folder(out)  # never replace a folder briefsite did not make
     preview = Preview(source, out, config_path)
     preview.follow = open_browser
@@ -650,15 +668,15 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
         preview.address = f"http://{shown}:{bound_port}/"
         preview.rebuild()
         for watcher in (watch_folders, watch_config):
-            thread = threading.Thread(target=_report_crash, args=(watcher, preview, stop),
+            thread = threading.Thread(target=i18n.in_context(_report_crash), args=(watcher, preview, stop),
                                       name=watcher.__name__, daemon=True)
             thread.start()
             threads.append(thread)
         if not _is_loopback(host):
-            print(f"warning: listening on {host}: anyone who can reach this machine "
-                  "can read the preview", file=sys.stderr)
-        print(f"serving {out}/ at http://{shown}:{bound_port}/ "
-              f"(rebuilds on change; Ctrl-C to stop)", flush=True)
+            print("warning: " + _("listening on {host}: anyone who can reach this machine can read the "
+                                  "preview").format(host=host), file=sys.stderr)
+        print(_("serving {out}/ at {address} (rebuilds on change; Ctrl-C to stop)").format(
+            out=out, address=preview.address), flush=True)
         if open_browser:
             open_in_browser(preview.address)
         server.serve_forever(poll_interval=0.25)
@@ -670,5 +688,5 @@ def serve(source: Path, out: Path, config_path: Path | None, *, host: str = "127
         server.server_close()
         for thread in threads:
             thread.join(timeout=5)
-    print("stopped", flush=True)
+    print(_("stopped"), flush=True)
     return 0
