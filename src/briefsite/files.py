@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from .errors import BriefsiteError
+from .i18n import _
 
 MiB = 1024 * 1024
 # A bulletin is at most a few hundred KB of text; 5 MB ones are guaranteed to
@@ -26,19 +27,19 @@ MAX_THEME_FILE_BYTES = 16 * MiB
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "命名管道（FIFO）"
+        return _("a named pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "设备文件"
+        return _("a device file")
     if stat.S_ISSOCK(mode):
-        return "套接字"
+        return _("a socket")
     if stat.S_ISDIR(mode):
-        return "文件夹"
-    return "特殊文件"
+        return _("a folder")
+    return _("a special file")
 
 
 def not_regular(path: str | Path, mode: int) -> BriefsiteError:
-    return BriefsiteError(path, 0, f"不是普通文件，而是{_kind(mode)}，不予读取",
-                          hint="只读取普通文件；请删除它，或换成真正的文件")
+    return BriefsiteError(path, 0, _("not a regular file but {kind}: not read").format(kind=_kind(mode)),
+                          hint=_("only regular files are read; delete it, or put a real file in its place"))
 
 
 def read_regular(path: str | Path, limit: int) -> bytes:
@@ -50,8 +51,8 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             raise not_regular(path, before.st_mode)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法读取文件：{exc.strerror}",
-                             hint="检查它是否存在、是否有读取权限") from None
+        raise BriefsiteError(path, 0, _("cannot read the file: {reason}").format(reason=exc.strerror),
+                             hint=_("check that it exists and that you may read it")) from None
     try:
         st = os.fstat(fd)  # what was opened, not what the name meant a moment before
         if not stat.S_ISREG(st.st_mode):
@@ -70,12 +71,14 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             raise too_large(path, size, limit)
         return b"".join(chunks)
     except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法读取文件：{exc.strerror}",
-                             hint="检查它是否存在、是否有读取权限") from None
+        raise BriefsiteError(path, 0, _("cannot read the file: {reason}").format(reason=exc.strerror),
+                             hint=_("check that it exists and that you may read it")) from None
     finally:
         os.close(fd)
 
 
 def too_large(path: str | Path, size: int, limit: int) -> BriefsiteError:
-    return BriefsiteError(path, 0, f"文件有 {size} 字节，超过上限 {limit} 字节（{limit // MiB} MB），不予读取",
-                          hint="一期简报的正文远小于此；请检查是否放错了文件，或把内容拆成几期")
+    return BriefsiteError(path, 0, _("the file has {size} bytes, over the limit of {limit} bytes ({mb} MB): "
+                                     "not read").format(size=size, limit=limit, mb=limit // MiB),
+                          hint=_("a bulletin's text is far smaller; check that this is the right file, "
+                                 "or split the text into several bulletins"))
