@@ -292,3 +292,25 @@ def test_drafts_are_previewed_with_a_banner_and_never_built(project, start):
     assert not (project / "site" / page.strip("/")).exists()
     assert not any("draft-banner" in p.read_text(encoding="utf-8") or "draft-mark" in p.read_text(encoding="utf-8")
                    for p in (project / "site").rglob("*.html"))
+
+
+def test_ctrl_c_while_a_connection_thread_starts_stops_the_server(monkeypatch):
+    """A KeyboardInterrupt raised in Thread.start() after the connection's
+    thread already ran (and freed its slot) reaches serve: before, releasing
+    the slot a second time raised ValueError, socketserver logged it and the
+    preview kept running after Ctrl-C."""
+    import socketserver
+
+    from briefsite.serve.server import Preview, PreviewServer
+
+    def started_then_interrupted(self, request, client_address):
+        self._slots.release()  # what the connection's thread does when it ends
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(socketserver.ThreadingMixIn, "process_request", started_then_interrupted)
+    server = PreviewServer(("127.0.0.1", 0), Preview(Path("bulletins"), Path("site"), None))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            server.process_request(None, ("127.0.0.1", 1))
+    finally:
+        server.server_close()

@@ -583,9 +583,13 @@ class PreviewServer(ThreadingHTTPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except Exception:  # the thread did not start: its slot is free again
             self._slots.release()
             raise
+        # Ctrl-C may arrive while Thread.start() waits for the new thread, which
+        # then already runs and frees its slot itself: releasing here too would
+        # raise ValueError, socketserver would log it and go on serving, and the
+        # KeyboardInterrupt that should stop serve would be lost (seen under load).
 
     def process_request_thread(self, request, client_address) -> None:
         i18n.activate(self.language)
