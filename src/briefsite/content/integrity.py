@@ -27,6 +27,7 @@ from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from .archive import Archive
+from .model import TITLE_WORDS
 from ..errors import Problems
 from ..i18n import _, ngettext
 from .model import Bulletin
@@ -58,8 +59,7 @@ MAX_TITLE_SLIP = 2  # characters: 督查 for 督察, a dropped or doubled charac
 # What names a kind of publication in a title, and numbers: titles that differ
 # only there are different series (工作简报 and 工作专报, 第一督察组 and
 # 第二督察组), never a slip.
-KIND_WORDS = ("简报", "专报", "快报", "周报", "日报", "旬报", "月报", "通报", "通讯", "要情", "专刊",
-              "要报", "摘报", "动态", "信息", "增刊", "特刊")
+KIND_WORDS = TITLE_WORDS + ("增刊", "特刊")
 _KIND_OR_NUMBER_RE = re.compile("|".join(KIND_WORDS) + r"|[0-9０-９〇零一二三四五六七八九十百]+")
 
 

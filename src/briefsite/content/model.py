@@ -9,6 +9,12 @@ from typing import Mapping
 
 from .media import Figure, Original
 
+# Words that name a kind of bulletin (益阳市…工作简报, …工作动态): a
+# masthead's title holds one (import), and two series of one city whose
+# titles differ only there are two publications (integrity).
+TITLE_WORDS = ("简报", "专报", "快报", "周报", "日报", "旬报", "月报", "通报", "通讯", "要情",
+               "专刊", "要报", "摘报", "动态", "信息")
+
 # Recipient groups of the 版记: the four kinds, and the label each prints as
 # unless the bulletin printed another one.
 RECIPIENT_KEYS = ("report", "send", "distribute", "cc")

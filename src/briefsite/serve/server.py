@@ -26,6 +26,7 @@ import inspect
 import ipaddress
 import json
 import mimetypes
+import os
 import re
 import socket
 import sys
@@ -628,7 +629,6 @@ def _bad_port(port: int) -> BriefsiteError:
 def open_in_browser(address: str) -> None:
     """The preview in the editor's default browser; where none can be
     started (a server, a container), the printed address is enough."""
-    import os
     import webbrowser
 
     # Without a desktop, webbrowser would start a text browser (lynx, w3m)

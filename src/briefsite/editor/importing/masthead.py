@@ -19,11 +19,9 @@ import re
 from dataclasses import dataclass, field
 
 from briefsite.content.dates import NUMBER, chinese_number, find_dates
+from briefsite.content.model import TITLE_WORDS
 from .textshape import balanced, has_sentence_punct, nonspace, tidy
 
-# Words that name a bulletin: the title line holds one of them.
-TITLE_WORDS = ("简报", "专报", "快报", "周报", "日报", "旬报", "月报", "通报", "通讯", "要情",
-               "专刊", "要报", "摘报", "动态", "信息")
 # Endings of the names of issuing bodies (协调联络专班, 领导小组办公室, …).
 ORG_ENDINGS = ("专班", "组", "办公室", "委员会", "指挥部", "办", "局", "厅", "中心", "委",
                "部", "处", "室", "政府", "工作队")
