@@ -65,6 +65,14 @@ def _roman(n: int) -> str:
     return "".join(out)
 
 
+def _full_width(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+
+def _digit_by_digit(n: int) -> str:
+    return "".join(_DIGITS[int(d)] for d in str(n))  # 2024 -> 二〇二四
+
+
 def _from(table: str, n: int) -> str:
     return table[n - 1] if 0 < n <= len(table) else str(n)
 
@@ -72,8 +80,8 @@ def _from(table: str, n: int) -> str:
 FORMATS = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
-    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
-    "decimalFullWidth2": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "decimalFullWidth": _full_width,
+    "decimalFullWidth2": _full_width,
     "decimalHalfWidth": str,
     "decimalEnclosedCircle": lambda n: _from(_CIRCLED, n),
     "decimalEnclosedCircleChinese": lambda n: _from(_CIRCLED, n),
@@ -88,8 +96,8 @@ FORMATS = {
     "japaneseCounting": chinese_counting,
     "taiwaneseCounting": chinese_counting,
     "taiwaneseCountingThousand": chinese_counting,
-    "ideographDigital": lambda n: "".join(_DIGITS[int(d)] for d in str(n)),
-    "taiwaneseDigital": lambda n: "".join(_DIGITS[int(d)] for d in str(n)),
+    "ideographDigital": _digit_by_digit,
+    "taiwaneseDigital": _digit_by_digit,
     "chineseLegalSimplified": lambda n: chinese_counting(n, _LEGAL, "拾佰仟", legal=True),
     "ideographLegalTraditional": lambda n: chinese_counting(n, _LEGAL, "拾佰仟", legal=True),
     "ideographTraditional": lambda n: _from(_HEAVENLY, n),
