@@ -82,7 +82,7 @@ def test_a_damaged_or_oversized_picture_is_left_out_with_its_number_and_the_rest
                               Limits(max_pixels=1_000_000))
     assert [p.name for p in prepared] == [None, "photo-1.png", None, None]
     assert "第 1 张图片（第 2 页）" in prepared[0].problem and "cannot be decoded" in prepared[0].problem
-    assert "第 3 张图片" in prepared[2].problem and "megapixels" in prepared[2].problem
+    assert "第 3 张图片" in prepared[2].problem and "百万像素" in prepared[2].problem
     assert prepared[3].problem == "第 4 张图片：外部链接"
     assert prepared[1].reference == "![图2](photo-1.png)"
     assert prepare_photos([Photo(png(), "图*1* 见 <b> & [现场]")])[0].reference == \

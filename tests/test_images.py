@@ -134,22 +134,27 @@ def test_a_bad_photo_fails_the_build_at_its_line_and_keeps_the_old_site(photo_pr
     folder = photo_project / "bulletins/yiyang/2024-05-10-1"
     if case == "missing":
         (folder / "photo-1.jpg").unlink()
-        expected = "photo photo-1.jpg not found in bulletins/yiyang/2024-05-10-1/"
+        chinese = "bulletins/yiyang/2024-05-10-1/ 中没有照片 photo-1.jpg"
+        english = "photo photo-1.jpg not found in bulletins/yiyang/2024-05-10-1/"
     elif case == "text posing as jpg":
         (folder / "photo-1.jpg").write_text("这是一段文字，不是照片。\n")
-        expected = "is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name)"
+        chinese = "不是 JPEG、PNG、GIF 或 WebP 图片，按文件内容判断，与扩展名无关"
+        english = "is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name)"
     elif case == "oversized":
         (photo_project / "briefsite.yaml").write_text("image_max_megapixels: 1\n")
-        expected = "image is 2 megapixels; the limit is 1 megapixels"
+        chinese = "照片有 2 百万像素，超过 1 百万像素的上限"
+        english = "image is 2 megapixels; the limit is 1 megapixels"
     else:  # a JPEG cut short: its header is fine, its pixels are not
         (folder / "photo-1.jpg").write_bytes(jpeg(1700, 1000)[:2000])
-        expected = "cannot be decoded"
-    result = run_cli("build", "--no-search", cwd=photo_project)
-    assert result.code == 1
-    assert f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE}: error: " in result.err
-    assert expected in result.err
-    assert "Traceback" not in result.err
-    assert tree(photo_project / "site") == before
+        chinese = "photo-1.jpg 的 JPEG 数据无法解码："
+        english = "the JPEG data of photo-1.jpg cannot be decoded: "
+    for expected, language in ((chinese, ()), (english, ("--lang", "en"))):
+        result = run_cli("build", "--no-search", *language, cwd=photo_project)
+        assert result.code == 1
+        assert f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE}: error: " in result.err
+        assert expected in result.err
+        assert "Traceback" not in result.err
+        assert tree(photo_project / "site") == before
 
 
 def test_feeds_show_each_photo_where_it_stands(photo_project):
@@ -172,7 +177,7 @@ def test_check_decodes_every_photo_but_encodes_none(photo_project, monkeypatch):
     (photo_project / "bulletins/yiyang/2024-05-10-1/photo-1.jpg").write_bytes(jpeg(1700, 1000)[:2000])
     result = run_cli("check", cwd=photo_project)
     assert result.code == 1 and f"2024-05-10-1.md:{PHOTO_LINE}: error: " in result.err
-    assert "cannot be decoded" in result.err
+    assert "photo-1.jpg 的 JPEG 数据无法解码" in result.err
 
 
 def tree_of_build(root: Path) -> dict:

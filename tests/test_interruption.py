@@ -161,8 +161,8 @@ def test_second_build_waits_for_the_first(built_a, editions):
     first = start(built_a, pause_at="staged")
     wait_for_line(first, "paused at staged")
     second = start(built_a)
-    line = wait_for_line(second, "waiting for another build")
-    assert f"waiting for another build of site/ (pid {first.pid})" in line
+    line = wait_for_line(second, "正在等待")
+    assert f"正在等待 site/ 的另一次生成结束（进程 {first.pid}）" in line
     time.sleep(0.5)
     assert second.poll() is None, "the second build must wait, not write"
     assert leftovers(built_a) == [p for p in leftovers(built_a) if p.startswith(".site.staging-")]
@@ -181,8 +181,12 @@ def test_second_build_with_lock_timeout_fails_clearly(built_a, editions):
         second = start(built_a, "--lock-timeout", "0")
         assert second.wait(60) == 1
         err = second.stderr.read()
-        assert f"another build of site/ is running (pid {first.pid})" in err
+        assert f"site/ 的另一次生成正在进行（进程 {first.pid}）" in err
         assert "Traceback" not in err
+        english = start(built_a, "--lock-timeout", "0", "--lang", "en")
+        assert english.wait(60) == 1
+        assert (f"error: another build of site/ is running (pid {first.pid}) (wait for it to finish, or pass "
+                "--lock-timeout SECONDS to wait)") in english.stderr.read()
         assert snapshot(built_a / "site") == editions["A"]
     finally:
         first.kill()
@@ -245,8 +249,8 @@ def test_file_size_limit_gives_a_clear_error_and_keeps_the_site(built_a, edition
 
     result = run_limited(built_a, preexec=limit)
     assert result.returncode == 1, result.stderr
-    assert "error: cannot write the site: File too large" in result.stderr
-    assert "previous site is unchanged" in result.stderr
+    assert "error: 无法写入网站：File too large" in result.stderr
+    assert "原有网站没有改动" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(built_a / "site") == editions["A"]
     assert leftovers(built_a) == []
@@ -280,7 +284,7 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_site(tmp_path, tiny_tmpfs, 
         ballast.write(b"\0" * max(free - 256 * 1024, 0))
     result = run_limited(tmp_path, "--out", str(out))
     assert result.returncode == 1
-    assert "error: cannot write the site: No space left on device" in result.stderr, result.stderr
+    assert "error: 无法写入网站：No space left on device" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(out) == editions["A"]
     assert sorted(p.name for p in tiny_tmpfs.iterdir()) == [".site.lock", "ballast", "site"]

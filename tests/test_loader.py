@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from briefsite import i18n
 from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError, Problems
 from briefsite.content.loader import decode, discover, guess_encoding, is_ignored, load_all, load_bulletin
@@ -137,8 +138,13 @@ def test_decode_names_the_encoding():
     assert "iconv -f GBK -t UTF-8 b.md > b.md.utf8 && mv b.md.utf8 b.md" in info.value.hint
     assert guess_encoding("简报".encode("utf-16")) == "UTF-16"
     assert guess_encoding("簡報內容".encode("big5")) in ("BIG5", "GBK", "GB18030")
-    with pytest.raises(BriefsiteError, match="NUL bytes"):
+    with pytest.raises(BriefsiteError, match="文件含有 NUL 字节") as info:
         decode(b"abc\x00def", "b.md")
+    assert info.value.hint == "把它另存或导出为纯文本（UTF-8），再加上文件头"
+    with i18n.using(i18n.ENGLISH), pytest.raises(BriefsiteError) as info:
+        decode(b"abc\x00def", "b.md")
+    assert info.value.format() == ("b.md:1: error: file contains NUL bytes; is it a Word or PDF file rather than "
+                                   "text? (save or export it as plain text (UTF-8) and add the front-matter)")
 
 
 def test_the_file_folder_should_be_the_city_slug(tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from briefsite import i18n
 from briefsite.build.site import load_archive, render_site
 from briefsite.content import loader, media
 from briefsite.content.config import Config, load_config
@@ -32,6 +33,12 @@ def errors_of(root, config: Config | None = None) -> list[str]:
     with pytest.raises(BuildFailed) as failed:
         load(root, config)
     return [p.format() for p in failed.value.problems if p.severity == "error"]
+
+
+def english_errors_of(root, config: Config | None = None) -> list[str]:
+    """``errors_of`` as ``--lang en`` makes them."""
+    with i18n.using(i18n.ENGLISH):
+        return errors_of(root, config)
 
 
 def test_photos_are_numbered_in_order_with_their_captions(empty_project):
@@ -66,21 +73,29 @@ def test_a_missing_photo_is_an_error_at_its_line(empty_project):
     photo_bulletin(empty_project, {"photo-1.jpg": jpeg()}, ["![现场](photo-1.jpg)", "![现场](photo-2.jpg)"])
     [error] = errors_of(empty_project)
     assert error.startswith(f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE + 2}: error: ")
-    assert "(photo photo-2.jpg not found in bulletins/yiyang/2024-05-10-1/)" in error
+    assert "error: bulletins/yiyang/2024-05-10-1/ 中没有照片 photo-2.jpg" in error
     assert "把照片放到 bulletins/yiyang/2024-05-10-1/photo-2.jpg" in error
+    [english] = english_errors_of(empty_project)
+    assert english == (f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE + 2}: error: photo photo-2.jpg not found in "
+                       "bulletins/yiyang/2024-05-10-1/ (put the photo at bulletins/yiyang/2024-05-10-1/photo-2.jpg, "
+                       "or correct the file name)")
 
 
 def test_a_photo_differing_only_in_case_is_named(empty_project):
     photo_bulletin(empty_project, {"IMG_0001.JPG": jpeg()}, ["![现场](img_0001.jpg)"])
     [error] = errors_of(empty_project)
     assert "文件夹中有 IMG_0001.JPG" in error
+    [english] = english_errors_of(empty_project)
+    assert "(the folder has IMG_0001.JPG: upper and lower case of the file name must match)" in english
 
 
 def test_a_text_file_named_jpg_is_refused_by_its_content(empty_project):
     photo_bulletin(empty_project, {"photo-1.jpg": "这不是照片".encode()})
     [error] = errors_of(empty_project)
     assert error.startswith(f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE}: error: ")
-    assert "is not a JPEG, PNG, GIF or WebP image (judged by its content" in error
+    assert "photo-1.jpg 不是 JPEG、PNG、GIF 或 WebP 图片，按文件内容判断，与扩展名无关" in error
+    [english] = english_errors_of(empty_project)
+    assert "photo-1.jpg is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name)" in english
 
 
 def test_a_png_named_jpg_is_a_png(empty_project):
@@ -110,8 +125,10 @@ def test_too_many_pixels_are_refused_from_the_header_before_decoding(empty_proje
     photo_bulletin(empty_project, {"bomb.png": png_header_only(50_000, 50_000)})
     [error] = errors_of(empty_project)
     assert error.startswith(f"bulletins/yiyang/2024-05-10-1.md:{PHOTO_LINE}: error: ")
-    assert "image is 2500 megapixels; the limit is 40 megapixels" in error
+    assert "照片有 2500 百万像素，超过 40 百万像素的上限" in error
     assert decoded == []
+    [english] = english_errors_of(empty_project)
+    assert "image is 2500 megapixels; the limit is 40 megapixels (make the photo smaller" in english
 
 
 def test_size_limits_come_from_the_config(empty_project):
@@ -119,26 +136,36 @@ def test_size_limits_come_from_the_config(empty_project):
     config = load_config(empty_project / "briefsite.yaml")
     photo_bulletin(empty_project, {"big.jpg": jpeg(400, 300), "wide.png": png_header_only(1000, 1000)})
     errors = errors_of(empty_project, config)
-    assert any("the limit is 0.001 MB" in e and "image_max_mb" in e for e in errors)
-    assert any("image is 1 megapixels; the limit is 0.5 megapixels" in e for e in errors)
+    assert any("超过 0.001 MB 的上限" in e and "image_max_mb" in e for e in errors)
+    assert any("照片有 1 百万像素，超过 0.5 百万像素的上限" in e and "image_max_megapixels" in e for e in errors)
+    english = english_errors_of(empty_project, config)
+    assert any("the limit is 0.001 MB" in e and "raise image_max_mb in briefsite.yaml" in e for e in english)
+    assert any("image is 1 megapixels; the limit is 0.5 megapixels" in e for e in english)
 
 
 def test_a_remote_or_outside_photo_is_refused(empty_project):
     photo_bulletin(empty_project, {}, ["![外链](https://example.org/a.jpg)", "![上级](../a.jpg)"])
     errors = errors_of(empty_project)
-    assert len(errors) == 2 and all("is not a file in the bulletin's folder" in e for e in errors)
+    assert len(errors) == 2 and all("不是本期简报文件夹 bulletins/yiyang/2024-05-10-1/ 中的文件" in e for e in errors)
+    assert "照片 'https://example.org/a.jpg' 不是" in errors[0]
+    english = english_errors_of(empty_project)
+    assert all("is not a file in the bulletin's folder bulletins/yiyang/2024-05-10-1/" in e for e in english)
 
 
 def test_a_photo_inside_a_sentence_is_refused(empty_project):
     photo_bulletin(empty_project, {"p.jpg": jpeg()}, ["现场如图![现场](p.jpg)所示。"])
     [error] = errors_of(empty_project)
-    assert "stands inside a paragraph of text" in error and "单独写一行" in error
+    assert "照片 p.jpg 夹在一段文字中间" in error and "单独写一行" in error
+    [english] = english_errors_of(empty_project)
+    assert "photo p.jpg stands inside a paragraph of text (put the ![caption](…) on a line of its own" in english
 
 
 def test_photo_names_must_survive_a_url(empty_project):
     photo_bulletin(empty_project, {"现场 1.jpg": jpeg()}, ["![现场](现场%201.jpg)"])
     [error] = errors_of(empty_project)
-    assert "cannot be part of a URL" in error
+    assert "照片文件名 '现场 1.jpg' 不能用作网址" in error
+    [english] = english_errors_of(empty_project)
+    assert "photo file name '现场 1.jpg' cannot be part of a URL" in english
 
 
 def test_unreferenced_photos_and_stray_files_are_warnings(empty_project):
@@ -148,12 +175,17 @@ def test_unreferenced_photos_and_stray_files_are_warnings(empty_project):
     archive, problems = load(empty_project)
     assert len(archive.bulletins) == 1
     warnings = sorted(w.format() for w in problems.warnings)
-    assert warnings[0].startswith("bulletins/yiyang/2024-05-10-1/notes.txt: warning: ")
-    assert "(not published: a bulletin's folder holds its photos and its original)" in warnings[0]
-    assert warnings[1].startswith("bulletins/yiyang/2024-05-10-1/spare.png: warning: ")
-    assert "(photo not shown: 2024-05-10-1.md does not reference it)" in warnings[1]
-    assert "加上 ![图注](spare.png)" in warnings[1]
+    assert warnings[0].startswith("bulletins/yiyang/2024-05-10-1/notes.txt: warning: 未发布：简报的文件夹只放照片")
+    assert warnings[1] == ("bulletins/yiyang/2024-05-10-1/spare.png: warning: 照片未显示：2024-05-10-1.md 没有引用它 "
+                           "(在 bulletins/yiyang/2024-05-10-1.md 中照片所在位置加上 ![图注](spare.png)，或删除该文件)")
     assert len(warnings) == 2
+    with i18n.using(i18n.ENGLISH):
+        _, problems = load(empty_project)
+    english = sorted(w.format() for w in problems.warnings)
+    assert "warning: not published: a bulletin's folder holds only its photos (JPEG, PNG, GIF, WebP)" in english[0]
+    assert english[1] == ("bulletins/yiyang/2024-05-10-1/spare.png: warning: photo not shown: 2024-05-10-1.md does "
+                          "not reference it (add ![caption](spare.png) in bulletins/yiyang/2024-05-10-1.md where "
+                          "the photo belongs, or delete the file)")
 
 
 def test_a_bulletins_folder_holds_no_bulletins(empty_project):
@@ -204,9 +236,14 @@ def test_an_original_is_checked_by_content(empty_project):
         load(empty_project)
     messages = sorted(p.format() for p in failed.value.problems)
     assert messages[0].startswith("bulletins/yiyang/2024-05-10-1/original.doc: warning: ")
-    assert "(not published: an original is original.pdf or original.docx)" in messages[0]
+    assert "未发布：原件须命名为 original.pdf 或 original.docx" in messages[0]
     assert messages[1].startswith("bulletins/yiyang/2024-05-10-1/original.pdf: error: ")
-    assert "(original.pdf is not a PDF file, judged by its content)" in messages[1]
+    assert "original.pdf 不是 PDF 文件，按内容判断" in messages[1]
+    with i18n.using(i18n.ENGLISH), pytest.raises(BuildFailed) as failed:
+        load(empty_project)
+    english = sorted(p.format() for p in failed.value.problems)
+    assert "warning: not published: an original is named original.pdf or original.docx" in english[0]
+    assert "error: original.pdf is not a PDF file, judged by its content" in english[1]
 
 
 def test_config_originals_must_be_true_or_false(empty_project):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefsite import i18n
 from briefsite.build import output
 from briefsite.errors import BriefsiteError
 from conftest import minimal, run_cli, write_bulletin
@@ -72,7 +73,9 @@ def test_dot_file_names_are_never_a_path(empty_project, name):
 def test_writing_outside_the_output_folder_is_refused(tmp_path, relpath):
     staging = tmp_path / "deep" / "staging"
     staging.mkdir(parents=True)
-    with pytest.raises(BriefsiteError, match="outside the output folder"):
+    with pytest.raises(BriefsiteError, match="拒绝在输出文件夹之外写入文件"):
+        output.write_all(staging, [("index.html", b"ok"), (relpath, b"evil")])
+    with i18n.using(i18n.ENGLISH), pytest.raises(BriefsiteError, match="outside the output folder"):
         output.write_all(staging, [("index.html", b"ok"), (relpath, b"evil")])
     assert not list(tmp_path.rglob("evil.html"))
     assert not (Path("/tmp/evil.html")).exists()
@@ -87,7 +90,7 @@ def test_template_include_with_dot_dot_is_refused(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-10-1.md", minimal())
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert "template" in result.err and "Traceback" not in result.err
+    assert "404.html: error: 渲染 404.html 时模板出错：../secret.txt" in result.err and "Traceback" not in result.err
     assert not (empty_project / "site").exists()
 
 
@@ -139,7 +142,10 @@ def test_output_folder_that_is_a_symlink_is_refused(empty_project, tmp_path_fact
     write_bulletin(empty_project, "yiyang/2024-05-10-1.md", minimal())
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
-    assert "output folder is a symlink" in result.err
+    assert "site: error: 输出文件夹是符号链接，不予替换 (让 --out 指向一个真实的文件夹)" in result.err
+    english = run_cli("build", "--lang", "en", cwd=empty_project)
+    assert english.code == 1
+    assert "site: error: output folder is a symlink; refusing to replace it (point --out at a real folder)" in english.err
     assert files_under(elsewhere) == {"precious.txt"}
 
 
@@ -149,5 +155,5 @@ def test_output_folder_holding_other_files_is_refused(empty_project, out):
     before = files_under(empty_project)
     result = run_cli("build", "--out", out, cwd=empty_project)
     assert result.code == 1
-    assert "refusing" in result.err
+    assert "不予覆盖" in result.err
     assert {p for p in files_under(empty_project) - before if not p.startswith(".briefsite-cache")} <= {".lock"}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from conftest import minimal, run_cli, write_bulletin
 
+from briefsite import i18n
 from briefsite.progress import Progress
 
 
@@ -28,8 +31,22 @@ def test_a_build_in_a_log_prints_one_line_per_stage(empty_project):
 def test_on_a_terminal_a_stage_is_a_bar():
     stream = io.StringIO()
     progress = Progress(stream, after=0, terminal=True)
-    with progress.stage("读取简报", 200, "期") as stage:
+    with progress.stage("读取简报", 200, i18n.Nn_("bulletin", "bulletins")) as stage:
         for _ in range(200):
             stage.advance()
     shown = stream.getvalue()
     assert "读取简报" in shown and "200/200" in shown and "\r" in shown
+
+
+@pytest.mark.parametrize(("language", "count", "expected"), [
+    (i18n.CHINESE, 1, r"读取简报：1 期，\d+\.\d s"),
+    (i18n.ENGLISH, 1, r"reading bulletins: 1 bulletin, \d+\.\d s"),
+    (i18n.ENGLISH, 3, r"reading bulletins: 3 bulletins, \d+\.\d s"),
+])
+def test_a_stage_line_is_in_the_chosen_language(language, count, expected):
+    stream = io.StringIO()
+    with i18n.using(language):
+        progress = Progress(stream, after=0, terminal=False)
+        with progress.stage(i18n._("reading bulletins"), count, i18n.Nn_("bulletin", "bulletins")) as stage:
+            stage.advance(count)
+    assert re.fullmatch(expected, stream.getvalue().strip()), stream.getvalue()

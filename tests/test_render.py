@@ -9,6 +9,7 @@ import re
 import jinja2
 import pytest
 
+from briefsite import i18n
 from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError
 from briefsite.pages.render import Page, cn_date, make_environment, render_page, url
@@ -159,8 +160,12 @@ def test_url_in_a_macro_imported_without_context_fails_the_build():
         "m.html": "{% macro link() %}{{ url('cities/') }}{% endmacro %}",
         "t.html": "{% from 'm.html' import link %}{{ link() }}",
     }), env.loader])
-    with pytest.raises(BriefsiteError, match="import macros 'with context'"):
+    with pytest.raises(BriefsiteError, match="导入宏时要加 'with context'"):
         render_page(env, Page("archive/2024/index.html", "t.html"))
+    with i18n.using(i18n.ENGLISH), pytest.raises(BriefsiteError) as failed:
+        render_page(env, Page("archive/2024/index.html", "t.html"))
+    assert failed.value.message == ("template error while rendering archive/2024/index.html: url() used without "
+                                    "the page's context; import macros 'with context'")
 
 
 def test_404_page_links_work_from_any_address(empty_project):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import minimal, run_cli, write_bulletin
 
+from briefsite import i18n
 from briefsite.build import search
 from briefsite.build.search import _read, canonical_filters, searchable, token, tokens
 
@@ -189,8 +190,8 @@ def test_missing_pagefind_fails_cleanly_and_keeps_previous_site(project):
     write_bulletin(project, "yiyang/2024-06-01-2.md", minimal(issue=2, date="2024-06-01"))
     result = run_cli("build", cwd=project, env={"PAGEFIND_BINARY_PATH": str(project / "no-such-pagefind")})
     assert result.code == 1
-    assert "error: search: cannot run Pagefind" in result.err
-    assert "--no-search" in result.err
+    assert "error: 检索：无法运行 Pagefind（" in result.err
+    assert "或加 --no-search 生成" in result.err
     assert "Traceback" not in result.err
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.staging-*"))
@@ -306,5 +307,10 @@ def test_pagefind_that_cannot_be_run_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
     with pytest.raises(BriefsiteError) as caught:
         search._index_pagefind(search.Shard("2024-00", (), ""), 10)
-    assert "cannot run Pagefind" in str(caught.value) and str(binary) in str(caught.value)
+    assert "检索：无法运行 Pagefind（" in str(caught.value) and str(binary) in str(caught.value)
     assert "--no-search" in str(caught.value)
+    with i18n.using(i18n.ENGLISH), pytest.raises(BriefsiteError) as caught:
+        search._index_pagefind(search.Shard("2024-00", (), ""), 10)
+    assert caught.value.message.startswith("search: cannot run Pagefind (") and str(binary) in caught.value.message
+    assert caught.value.hint == ("install the project's dependencies (make site installs pagefind[extended]), "
+                                 "or build with --no-search")

@@ -62,7 +62,7 @@ def test_a_build_failing_while_rendering_leaves_the_previous_site(project):
     config.write_text(config.read_text(encoding="utf-8") + "templates: theme\n", encoding="utf-8")
     result = run_cli("build", cwd=project)
     assert result.code == 1
-    assert "template error while rendering cities/" in result.err
+    assert "error: 渲染 cities/" in result.err and " 时模板出错：" in result.err
     assert "Traceback" not in result.err
     assert digest(project / "site") == before
     assert not list(project.glob(".site.staging-*")) + list(project.glob(".site.old-*"))
@@ -76,7 +76,11 @@ def test_refuses_to_build_into_a_folder_it_did_not_make(empty_project):
     result = run_cli("build", cwd=empty_project)
     assert result.code == 1
     assert result.err.strip() == (
-        "site: error: output folder is not empty and was not made by briefsite; refusing to overwrite it (choose another --out, or empty the folder yourself)")
+        "site: error: 输出文件夹不是空的，也不是 briefsite 生成的，不予覆盖 (换一个 --out 路径，或自行清空该文件夹)")
+    english = run_cli("build", "--lang", "en", cwd=empty_project)
+    assert english.code == 1 and english.err.strip() == (
+        "site: error: output folder is not empty and was not made by briefsite; refusing to overwrite it "
+        "(choose another --out, or empty the folder yourself)")
     assert tree(mine) == {"notes.txt": b"my own notes"}
     # An empty folder is fine, and the next build may replace what it made.
     (mine / "notes.txt").unlink()

@@ -9,7 +9,9 @@ import pytest
 
 from briefsite.pages import timeline
 from briefsite.content.archive import Month
+from briefsite.content.config import Config
 from briefsite.content.model import Bulletin
+from briefsite.pages.render import make_environment
 from conftest import minimal, write_bulletin
 from site_helpers import Page, render, resolve
 
@@ -23,6 +25,14 @@ def bulletin(day: str, n: int = 1) -> Bulletin:
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
     return render()
+
+
+def described(t: timeline.Timeline) -> str:
+    """The sentence under the chart (and in its <desc>), as the theme words it."""
+    macros = make_environment(Config()).get_template("_macros.html").make_module({"root": ""})
+    page = Page(str(macros.timeline_chart(t, "每月简报数")))
+    assert page.find("p", class_="timeline-summary")[0].text == page.find("desc")[0].text
+    return page.find("desc")[0].text
 
 
 def chart_bars(page: Page) -> list[tuple[str, str]]:
@@ -49,7 +59,7 @@ def test_slots_span_every_month_and_bars_carry_counts():
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     assert all(s.x + s.width <= t.width for s in t.slots)
     assert [tick.label for tick in t.ticks] == ["2023", "2024"]
-    assert t.description == "2023年1月至2024年2月共5期简报，最多的月份是2023年1月（3期）。"
+    assert described(t) == "2023年1月至2024年2月共5期简报，最多的月份是2023年1月（3期）。"
     assert [year for year, _ in t.by_year] == [2024, 2023]
 
 
@@ -58,7 +68,7 @@ def test_a_short_archive_still_shows_a_year():
     assert len(t.slots) == timeline.MIN_MONTHS
     assert (t.slots[-1].year, t.slots[-1].month) == (2024, 5)
     assert (t.slots[0].year, t.slots[0].month) == (2023, 6)
-    assert t.description == "2024年5月共1期简报。"
+    assert described(t) == "2024年5月共1期简报。"
 
 
 def test_nothing_to_draw_gives_no_chart():

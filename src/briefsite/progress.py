@@ -14,6 +14,8 @@ import sys
 import time
 from typing import TextIO
 
+from .i18n import _, ngettext
+
 # Seconds a build runs before it shows progress. BRIEFSITE_PROGRESS_AFTER
 # changes it (tests: 0 to see every stage, a large value for none).
 DEFAULT_AFTER = 1.0
@@ -34,7 +36,8 @@ class Progress:
         self.terminal = self.stream.isatty() if terminal is None else terminal
         self.started = time.monotonic()
 
-    def stage(self, name: str, total: int | None = None, unit: str = "") -> "Stage":
+    def stage(self, name: str, total: int | None = None, unit: tuple[str, str] | None = None) -> "Stage":
+        """``name``: translated; ``unit``: what is counted, as Nn_(singular, plural)."""
         return Stage(self, name, total, unit)
 
     def elapsed(self) -> float:
@@ -44,7 +47,7 @@ class Progress:
 class Stage:
     """One stage: ``advance`` as items are done; a context manager."""
 
-    def __init__(self, progress: Progress, name: str, total: int | None, unit: str) -> None:
+    def __init__(self, progress: Progress, name: str, total: int | None, unit: tuple[str, str] | None) -> None:
         self.progress = progress
         self.name = name
         self.total = total
@@ -55,9 +58,11 @@ class Stage:
         if progress.terminal:
             from tqdm import tqdm  # here: it costs ~40 ms of imports (asyncio, importlib.metadata) a log never needs
 
-            self.bar = tqdm(total=total, desc=name, unit=unit or "it", file=progress.stream,
-                            delay=max(0.0, progress.after - progress.elapsed()), leave=True,
-                            dynamic_ncols=True, bar_format=None if total else "{desc}：{n_fmt} {unit} [{elapsed}]")
+            # tqdm fills in this format's fields itself; a bar's unit is the singular (files/s).
+            self.bar = tqdm(total=total, desc=name, unit=ngettext(*unit, 1) if unit else "it",
+                            file=progress.stream, delay=max(0.0, progress.after - progress.elapsed()),
+                            leave=True, dynamic_ncols=True,
+                            bar_format=None if total else _("{desc}: {n_fmt} {unit} [{elapsed}]"))
 
     def advance(self, n: int = 1) -> None:
         self.count += n
@@ -72,15 +77,19 @@ class Stage:
             self.bar.close()
             return
         if exc[0] is None and self.progress.elapsed() >= self.progress.after:
-            what = f"{self.count} {self.unit}，" if self.unit else ""
-            print(f"{self.name}：{what}{time.monotonic() - self.started:.1f} s", file=self.progress.stream,
-                  flush=True)
+            seconds = f"{time.monotonic() - self.started:.1f}"
+            if self.unit:
+                line = _("{stage}: {count} {unit}, {seconds} s").format(
+                    stage=self.name, count=self.count, unit=ngettext(*self.unit, self.count), seconds=seconds)
+            else:
+                line = _("{stage}: {seconds} s").format(stage=self.name, seconds=seconds)
+            print(line, file=self.progress.stream, flush=True)
 
 
 class NoProgress:
     """For callers that show none (check, serve, tests of the library)."""
 
-    def stage(self, name: str, total: int | None = None, unit: str = "") -> "_NoStage":
+    def stage(self, name: str, total: int | None = None, unit: tuple[str, str] | None = None) -> "_NoStage":
         return _NoStage()
 
 

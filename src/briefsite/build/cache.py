@@ -26,7 +26,8 @@ from .. import i18n
 from ..content import loader
 from ..content.config import Config
 from ..content.model import Bulletin
-from ..errors import Problems
+from ..errors import BriefsiteError, Problems
+from ..i18n import _
 from . import store
 from .plan import code_key, config_key
 from .store import digest
@@ -70,7 +71,8 @@ class BodyRef:
             return body
         fresh = loader.load_bulletin(Path(self.source_file), Path(self.source_root), self.config, Problems())
         if fresh is None:  # the file changed into something invalid during the build
-            raise RuntimeError(f"{self.source_file} changed during the build; build again")
+            raise BriefsiteError(self.source_file, 0, _("the bulletin changed during the build"),
+                                 hint=_("build again"))
         return fresh.body_html, fresh.text, fresh.toc
 
 

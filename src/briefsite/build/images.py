@@ -25,6 +25,7 @@ from ..content.archive import Archive
 from ..content.media import PUBLISHED_FORMAT, WIDTHS, ImageFile, Limits, MediaError, Rendition, Variant, widths_for
 from ..errors import BriefsiteError, Problems
 from ..files import read_regular
+from ..i18n import _
 from . import store
 from .store import digest
 from .workers import iter_chunks
@@ -147,7 +148,7 @@ def _read(source: Path, image: ImageFile) -> bytes:
     except BriefsiteError as exc:
         raise MediaError(exc.message, exc.hint)
     if digest_of(data) != image.hash:
-        raise MediaError("照片在生成过程中被修改 (the photo changed during the build)", "重新生成")
+        raise MediaError(_("the photo changed during the build"), _("build again"))
     return data
 
 
@@ -168,12 +169,16 @@ def checked(data: bytes, image: ImageFile, limits: Limits) -> Rendition:
                 opened.draft(opened.mode, (max(1, opened.width // 8), max(1, opened.height // 8)))
             opened.load()
     except Exception as exc:  # as in resize
-        raise MediaError(f"{image.name} 的 {image.format} 数据无法解码 (the {image.format} data cannot be decoded: {exc})",
-                         "重新导出或复制照片")
+        raise _undecodable(image, exc)
     own = PUBLISHED_FORMAT[image.format]
     sizes = [(w, max(1, round(image.height * w / image.width))) for w in widths_for(image.width)]
     return Rendition(tuple(Variant(w, h, own) for w, h in sizes),
                      tuple(Variant(w, h, "WEBP") for w, h in sizes) if own != "WEBP" else ())
+
+
+def _undecodable(image: ImageFile, exc: Exception) -> MediaError:
+    return MediaError(_("the {kind} data of {name} cannot be decoded: {reason}").format(
+        kind=image.format, name=image.name, reason=exc), _("export or copy the photo again"))
 
 
 def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, dict[str, bytes]]:
@@ -192,8 +197,7 @@ def resize(data: bytes, image: ImageFile, limits: Limits) -> tuple[Rendition, di
     except MediaError:
         raise
     except Exception as exc:  # any decoder error: a damaged file, never a traceback
-        raise MediaError(f"{image.name} 的 {image.format} 数据无法解码 (the {image.format} data cannot be decoded: {exc})",
-                         "重新导出或复制照片")
+        raise _undecodable(image, exc)
     picture.info = {}  # nothing of the original's metadata reaches an encoder
     own = PUBLISHED_FORMAT[image.format]
     picture = _mode_for(picture, own)

@@ -17,6 +17,7 @@ from ..content.markup import make_parser
 from ..content.model import Bulletin
 from ..errors import BriefsiteError, Problems
 from ..files import MAX_BULLETIN_BYTES, read_regular
+from ..i18n import Nn_, _
 from ..pages.export import record_json
 from . import store
 from .cache import Entry, ParseCache, light
@@ -75,7 +76,9 @@ def load(source: Path, config: Config, problems: Problems, *, cache: ParseCache 
     if sources is None:
         sources = discover(source)
     problems.extend(sources.problems)
-    with (progress or NoProgress()).stage("读取简报", len(sources.paths), "期") as stage:
+    # Translators: a stage of the build, shown as "reading bulletins: 3 bulletins, 0.4 s".
+    with (progress or NoProgress()).stage(_("reading bulletins"), len(sources.paths),
+                                          Nn_("bulletin", "bulletins")) as stage:
         return _load(source, config, problems, cache, jobs, sources, stage)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import BriefsiteError
+from ..i18n import _
 
 DEFAULT_TIMEOUT = 600.0  # seconds; longer than any sane build of this archive
 _POLL = 0.1
@@ -45,8 +46,8 @@ def build_lock(out: Path, *, timeout: float = DEFAULT_TIMEOUT,
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise BriefsiteError(path, 0, f"cannot create the build lock: {exc.strerror}",
-                             hint="check that the output's parent folder is writable")
+        raise BriefsiteError(path, 0, _("cannot create the build lock: {reason}").format(reason=exc.strerror),
+                             hint=_("check that the output's parent folder is writable"))
     try:
         _acquire(fd, path, out, timeout, notify)
         # Record who holds it, for the message of a build that has to wait.
@@ -67,20 +68,24 @@ def _acquire(fd: int, path: Path, out: Path, timeout: float,
     # and the timeout needs no alarm signal.
     if _try_lock(fd):
         return
-    holder = _holder(fd)
-    who = f" (pid {holder})" if holder else ""
+    holder = _holder(fd)  # None while the other build has not written its pid yet
     if timeout <= 0:
-        raise BriefsiteError(path, 0, f"another build of {out}/ is running{who}",
-                             hint="wait for it to finish, or pass --lock-timeout SECONDS to wait")
-    notify(f"waiting for another build of {out}/{who}…")
+        running = (_("another build of {folder}/ is running (pid {pid})") if holder else
+                   _("another build of {folder}/ is running"))
+        raise BriefsiteError(path, 0, running.format(folder=out, pid=holder),
+                             hint=_("wait for it to finish, or pass --lock-timeout SECONDS to wait"))
+    waiting = (_("waiting for another build of {folder}/ (pid {pid})…") if holder else
+               _("waiting for another build of {folder}/…"))
+    notify(waiting.format(folder=out, pid=holder))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(_POLL)
         if _try_lock(fd):
             return
-    raise BriefsiteError(path, 0, f"another build of {out}/ is still running{who} "
-                         f"after {timeout:g} s; gave up",
-                         hint="wait for it to finish, or raise --lock-timeout")
+    gave_up = (_("another build of {folder}/ is still running (pid {pid}) after {seconds} s; gave up") if holder else
+               _("another build of {folder}/ is still running after {seconds} s; gave up"))
+    raise BriefsiteError(path, 0, gave_up.format(folder=out, pid=holder, seconds=f"{timeout:g}"),
+                         hint=_("wait for it to finish, or raise --lock-timeout"))
 
 
 def _try_lock(fd: int) -> bool:

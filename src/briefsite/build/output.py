@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import BriefsiteError
+from ..i18n import _
 from .verify import read_stamp
 
 MARKER = ".briefsite"
@@ -33,24 +34,25 @@ def check_output_folder(out: Path) -> None:
     try:
         _check_output_folder(out)
     except OSError as exc:  # a path over PATH_MAX, a symlink loop, no permission
-        raise BriefsiteError(out, 0, f"无法使用输出文件夹：{exc.strerror or exc}",
-                             hint="换一个更短、可访问的 --out 路径") from None
+        raise BriefsiteError(out, 0, _("cannot use the output folder: {reason}").format(reason=exc.strerror or exc),
+                             hint=_("choose a shorter --out path that you may access")) from None
 
 
 def _check_output_folder(out: Path) -> None:
     if len(os.fsencode(out.absolute())) >= os.pathconf("/", "PC_PATH_MAX"):
         raise OSError(36, os.strerror(36))  # ENAMETOOLONG: every file under it would fail
     if out.is_symlink():
-        raise BriefsiteError(out, 0, "output folder is a symlink; refusing to replace it",
-                             hint="point --out at a real folder")
+        raise BriefsiteError(out, 0, _("output folder is a symlink; refusing to replace it"),
+                             hint=_("point --out at a real folder"))
     if out.exists() and not out.is_dir():
-        raise BriefsiteError(out, 0, "output path exists and is not a folder")
+        raise BriefsiteError(out, 0, _("output path exists and is not a folder"),
+                             hint=_("choose another --out"))
     # The marker file, or the build id a build stamped on the folder (verify.py)
     # when the marker was deleted with the rest: either says briefsite made it.
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not read_stamp(out):
-        raise BriefsiteError(out, 0, "output folder is not empty and was not made by briefsite; "
-                             "refusing to overwrite it",
-                             hint="choose another --out, or empty the folder yourself")
+        raise BriefsiteError(out, 0, _("output folder is not empty and was not made by briefsite; "
+                                       "refusing to overwrite it"),
+                             hint=_("choose another --out, or empty the folder yourself"))
 
 
 def staging_folder(out: Path, keep: frozenset[str] = frozenset()) -> Path:
@@ -63,8 +65,8 @@ def staging_folder(out: Path, keep: frozenset[str] = frozenset()) -> Path:
         clear_leftovers(out, keep)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=parent))
     except OSError as exc:
-        raise BriefsiteError(parent, 0, f"cannot create the build folder: {exc.strerror}",
-                             hint="check that the output's parent folder is writable")
+        raise BriefsiteError(parent, 0, _("cannot create the build folder: {reason}").format(reason=exc.strerror),
+                             hint=_("check that the output's parent folder is writable"))
 
 
 def clear_leftovers(out: Path, keep: frozenset[str] = frozenset()) -> None:
@@ -89,6 +91,21 @@ def clear_leftovers(out: Path, keep: frozenset[str] = frozenset()) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _cannot_write(path: Path, exc: OSError) -> BriefsiteError:
+    return BriefsiteError(path, 0, _("cannot write the site: {reason}").format(reason=exc.strerror),
+                          hint=_("check free disk space and permissions; the previous site is unchanged"))
+
+
+def _cannot_prepare(path: Path, exc: OSError) -> BriefsiteError:
+    return BriefsiteError(path, 0, _("cannot prepare the build folder: {reason}").format(reason=exc.strerror),
+                          hint=_("check free disk space and permissions; the previous site is unchanged"))
+
+
+def _cannot_replace(path: Path, exc: OSError) -> BriefsiteError:
+    return BriefsiteError(path, 0, _("cannot replace the output folder: {reason}").format(reason=exc.strerror),
+                          hint=_("check permissions of the output folder and its parent"))
+
+
 def write_file(root: Path, relpath: str, data: bytes) -> None:
     target = root / safe_relpath(relpath)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,9 +122,9 @@ def safe_relpath(relpath: str) -> str:
     parts = relpath.split("/")
     if (not relpath or relpath.startswith("/") or "\\" in relpath or "\0" in relpath
             or any(part in ("", ".", "..") for part in parts)):
-        raise BriefsiteError(relpath, 0, "refusing to write a file outside the output folder",
-                             hint="a slug, file name or template produced an unsafe path; "
-                                  "use plain names of letters, digits and '-'")
+        raise BriefsiteError(relpath, 0, _("refusing to write a file outside the output folder"),
+                             hint=_("a slug, file name or template produced an unsafe path; "
+                                    "use plain names of letters, digits and '-'"))
     return relpath
 
 
@@ -122,8 +139,7 @@ def write_all(staging: Path, files: Iterable[tuple[str, bytes]]) -> int:
                 checkpoint("writing")
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except OSError as exc:
-        raise BriefsiteError(staging, 0, f"cannot write the site: {exc.strerror}",
-                             hint="check free disk space and permissions; the previous site is unchanged")
+        raise _cannot_write(staging, exc)
     return count
 
 
@@ -144,8 +160,7 @@ def swap_in(staging: Path, out: Path) -> None:
         else:
             os.rename(staging, out)
     except OSError as exc:
-        raise BriefsiteError(out, 0, f"cannot replace the output folder: {exc.strerror}",
-                             hint="check permissions of the output folder and its parent")
+        raise _cannot_replace(out, exc)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -173,6 +188,11 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+# What a paused build prints: a marker the tests wait for, never shown to an
+# editor, so never translated.
+PAUSED = "briefsite: paused at {name}"
+
+
 def checkpoint(name: str) -> None:
     """Test hook: with BRIEFSITE_PAUSE_AT=<name> the build stops here until killed.
 
@@ -181,7 +201,7 @@ def checkpoint(name: str) -> None:
     damage the previous site. Unset, it costs one dictionary lookup.
     """
     if os.environ.get("BRIEFSITE_PAUSE_AT") == name:
-        print(f"briefsite: paused at {name}", file=sys.stderr, flush=True)
+        print(PAUSED.format(name=name), file=sys.stderr, flush=True)
         time.sleep(3600)
 
 
@@ -341,8 +361,7 @@ class Update:
             fd, tmp = tempfile.mkstemp(prefix=f".{self.out.name}.staging-stream-", dir=self.out.parent)
             self.streaming = frozenset({os.path.basename(tmp)})
         except OSError as exc:
-            raise BriefsiteError(self.out.parent, 0, f"cannot write the site: {exc.strerror}",
-                                 hint="check free disk space and permissions; the previous site is unchanged")
+            raise _cannot_write(self.out.parent, exc)
         try:
             with os.fdopen(fd, "wb") as handle, contextlib.ExitStack() as stack:
                 live = None
@@ -364,8 +383,7 @@ class Update:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise BriefsiteError(self.out.parent, 0, f"cannot write the site: {exc.strerror}",
-                                 hint="check free disk space and permissions; the previous site is unchanged")
+            raise _cannot_write(self.out.parent, exc)
         except BaseException:  # an error making the pieces (a template's), Ctrl-C
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -400,8 +418,7 @@ class Update:
                 shutil.rmtree(spare, ignore_errors=True)
                 link_tree(self.out, self.staging)
         except OSError as exc:
-            raise BriefsiteError(self.staging, 0, f"cannot prepare the build folder: {exc.strerror}",
-                                 hint="check free disk space and permissions; the previous site is unchanged")
+            raise _cannot_prepare(self.staging, exc)
         return self.staging
 
     def _relink(self, relpath: str) -> None:
@@ -434,8 +451,7 @@ class Update:
                 tmp.write_bytes(data)
                 os.replace(tmp, target)
         except OSError as exc:
-            raise BriefsiteError(staging, 0, f"cannot write the site: {exc.strerror}",
-                                 hint="check free disk space and permissions; the previous site is unchanged")
+            raise _cannot_write(staging, exc)
         self.changed.add(relpath)
         self.count += 1
         if self.count == 1:
@@ -474,8 +490,7 @@ class Update:
                 os.rename(old / "site", spare)
                 old.rmdir()
         except OSError as exc:
-            raise BriefsiteError(self.out, 0, f"cannot replace the output folder: {exc.strerror}",
-                                 hint="check permissions of the output folder and its parent")
+            raise _cannot_replace(self.out, exc)
         self.staging = None
         return True
 
@@ -493,8 +508,7 @@ class Update:
                 if staged.get(relpath, -1) != live.get(relpath, -2):
                     self._relink(relpath)
         except OSError as exc:
-            raise BriefsiteError(self.staging, 0, f"cannot prepare the build folder: {exc.strerror}",
-                                 hint="check free disk space and permissions; the previous site is unchanged")
+            raise _cannot_prepare(self.staging, exc)
 
     def discard(self) -> None:
         """After a failure: the live site is untouched; the spare is gone with the staging."""

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..errors import BriefsiteError
+from ..i18n import _
 from ..content.model import Bulletin
 
 BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site root
@@ -55,6 +56,9 @@ BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site ro
 # stem the escape words; the browser falls back to this only index.
 LANGUAGE = "und"
 SHARD_FILTER = "shard"  # a filter naming each bulletin's shard (see record_html)
+# The filters the search page offers, by the names templates/assets/search.js asks for.
+CITY_FILTER = "城市"
+YEAR_FILTER = "年份"
 SHARDS_FILE = "shards.json"  # in BUNDLE: the shard folders, newest first, for the search page
 # Bulletins per shard: bounds the indexer's memory and the cost of one edit
 # (benchmarks/README.md has the measurements behind it).
@@ -241,8 +245,8 @@ def record_html(bulletin: Bulletin, shard: str) -> str:
     sort = f"{bulletin.date.isoformat()} {bulletin.issue or 0:09d}"
     return (f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>'
             f'<div data-pagefind-meta="r">{html.escape(meta, quote=False)}</div>'
-            f'<div data-pagefind-filter="城市">{html.escape(bulletin.city, quote=False)}</div>'
-            f'<div data-pagefind-filter="年份">{bulletin.year}</div>'
+            f'<div data-pagefind-filter="{CITY_FILTER}">{html.escape(bulletin.city, quote=False)}</div>'
+            f'<div data-pagefind-filter="{YEAR_FILTER}">{bulletin.year}</div>'
             f'<div data-pagefind-filter="{SHARD_FILTER}">{shard}</div>'
             f'<div data-pagefind-sort="date">{sort}</div>'
             f'<main data-pagefind-body>{"".join(body)}</main></body></html>')
@@ -301,18 +305,18 @@ def _index_pagefind(shard: Shard, timeout: float, *,
         files = _run_coroutine(lambda: asyncio.wait_for(_index(shard), timeout))
     except OSError as exc:  # no binary, not executable, or its pipe broke (it died)
         what = f"{exc.strerror}: {exc.filename}" if exc.filename else (exc.strerror or str(exc))
-        raise BriefsiteError(None, 0, f"search: cannot run Pagefind ({what})",
-                             hint="install the project's dependencies (make site installs "
-                                  "pagefind[extended]), or build with --no-search") from None
+        raise BriefsiteError(None, 0, _("search: cannot run Pagefind ({reason})").format(reason=what),
+                             hint=_("install the project's dependencies (make site installs "
+                                    "pagefind[extended]), or build with --no-search")) from None
     except asyncio.TimeoutError:
-        raise BriefsiteError(None, 0, f"search: Pagefind did not finish within {timeout:.0f} s",
-                             hint="build with --no-search to publish without search") from None
+        raise BriefsiteError(None, 0, _("search: Pagefind did not finish within {seconds} s").format(
+            seconds=f"{timeout:.0f}"), hint=_("build with --no-search to publish without search")) from None
     except BriefsiteError:
         raise
     except Exception as exc:  # Pagefind reports its errors as plain Exceptions
         message = exc.args[0] if exc.args else type(exc).__name__
-        raise BriefsiteError(None, 0, f"search: Pagefind failed: {message}",
-                             hint="build with --no-search to publish without search") from None
+        raise BriefsiteError(None, 0, _("search: Pagefind failed: {reason}").format(reason=message),
+                             hint=_("build with --no-search to publish without search")) from None
     bundle = {}
     for file in files:
         path = _bundle_path(file["path"])

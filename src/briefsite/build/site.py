@@ -23,6 +23,7 @@ from ..content.archive import Archive, build_archive
 from ..content.config import Config
 from ..content.integrity import check_integrity
 from ..errors import BriefsiteError, BuildFailed, Problems
+from ..i18n import Nn_, _
 from ..progress import NoProgress
 from ..pages.outputs import BULLETIN_TEMPLATE, Output, bulletin_pages, site_outputs
 from ..pages.render import make_environment
@@ -150,8 +151,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             indexing = SearchStep(archive, plan) if search else None
             page_workers = PageWorkers(archive, config, env, photos.renditions, bounded_jobs(jobs))
             written = write(itertools.chain(  # 5. render, 6. write
-                staged(render(planned, page_workers), progress, "生成页面"),
-                staged(indexing.rendered(), progress, "建立检索索引") if indexing else ()), update, plan)
+                staged(render(planned, page_workers), progress, _("rendering pages")),
+                staged(indexing.rendered(), progress, _("indexing for search")) if indexing else ()), update, plan)
             index = indexing.result if indexing else None
             clock.lap("render")
             if index is not None and index.seconds:
@@ -189,8 +190,8 @@ def open_plan(parse_cache: ParseCache | None, out: Path, config: Config, *, sear
     the pages it fingerprinted."""
     root = parse_cache.root if parse_cache is not None else None
     if root is not None and resolved(root).is_relative_to(resolved(out)):
-        raise BriefsiteError(root, 0, "the build cache would be inside the output folder (and published)",
-                             hint="keep the source folder outside the output folder, or pass another cache folder")
+        raise BriefsiteError(root, 0, _("the build cache would be inside the output folder (and published)"),
+                             hint=_("keep the source folder outside the output folder, or pass another cache folder"))
     key = render_key(config) + ("+drafts" if drafts else "")  # a preview's pages are never kept
     return OutputPlan(out, root, key, search=search,
                       parse_key=parse_cache.key if parse_cache is not None else "",
@@ -203,9 +204,9 @@ def resolved(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError) as exc:
-        why = getattr(exc, "strerror", None) or "符号链接循环"
-        raise BriefsiteError(path, 0, f"无法使用这个路径：{why}",
-                             hint="删除这个循环的符号链接，或换一个路径") from None
+        why = getattr(exc, "strerror", None) or _("a symlink loop")
+        raise BriefsiteError(path, 0, _("cannot use this path: {reason}").format(reason=why),
+                             hint=_("delete the symlink loop, or choose another path")) from None
 
 
 def bounded_jobs(jobs: int | None) -> int:
@@ -246,7 +247,8 @@ def resize_photos(archive: Archive, config: Config, problems: Problems, *, cache
     return photos
 def staged(items: Iterable[Rendered], progress, name: str) -> Iterator[Rendered]:
     """``items``, counted as a stage of the build's progress (files made)."""
-    with (progress or NoProgress()).stage(name, None, "个文件") as stage:
+    # Translators: what a stage of the build counts: "rendering pages: 120 files, 2.1 s".
+    with (progress or NoProgress()).stage(name, None, Nn_("file", "files")) as stage:
         for item in items:
             yield item
             stage.advance()

@@ -23,6 +23,8 @@ NUMBER = rf"(?:\d{{1,4}}|[{CN_NUMERAL}]{{1,6}})"
 
 _YEAR_CN = "[〇零○Ｏ一二三四五六七八九]{4}"
 _MD_CN = "[一二三四五六七八九十廿卅]{1,3}"
+# A date as the site prints it, 2024年5月10日 (site text: Chinese in every --lang).
+PRINTED_DATE = "{year}年{month}月{day}日"
 _DATE_PATTERNS = (
     # 2024年5月10日, 2024 年 5 月 10 日, 2024年5月10号
     re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
@@ -40,6 +42,13 @@ class DateMatch:
     start: int
     end: int
     text: str
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2024-05-10 -> 2024年5月10日, as printed on a bulletin."""
+    if value is None:
+        return ""
+    return PRINTED_DATE.format(year=value.year, month=value.month, day=value.day)
 
 
 def chinese_number(text: str) -> int | None:

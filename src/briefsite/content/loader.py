@@ -291,8 +291,8 @@ def decode(data: bytes, path: str) -> str:
         raise BriefsiteError(path, line, what, hint=hint)
     if "\x00" in text:
         raise BriefsiteError(path, text[: text.index("\x00")].count("\n") + 1,
-                             "file contains NUL bytes; is it a Word or PDF file rather than text?",
-                             hint="save or export it as plain text (UTF-8) and add the front-matter")
+                             _("file contains NUL bytes; is it a Word or PDF file rather than text?"),
+                             hint=_("save or export it as plain text (UTF-8) and add the front-matter"))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 from ..errors import BriefsiteError, Problems
 from ..files import read_regular
+from ..i18n import _
 
 # Magic bytes of the accepted formats (by content, never by name).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
@@ -37,6 +38,8 @@ MAX_ORIGINAL_BYTES = 200 * MB  # a printed bulletin's PDF is a few MB; a larger 
 # A file name that survives every static host and URL unchanged.
 FILE_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 PRINTED_NUMBER_RE = re.compile(r"^图\s*\d+")  # a caption that already carries 图N as printed
+# The number a caption is printed with (site text, Chinese in every --lang).
+FIGURE_LABEL = "图{number}"
 
 
 def sniff(head: bytes) -> str | None:
@@ -212,7 +215,8 @@ def inspect_image(path: Path, limits: Limits) -> ImageFile:
             raise _too_large(size, limits)
         data = read_regular(path, limits.max_bytes)  # never a FIFO or device, never past the limit
     except OSError as exc:
-        raise MediaError(f"无法读取照片：{exc.strerror} (cannot read image)", "检查文件是否存在、是否可读")
+        raise MediaError(_("cannot read image: {reason}").format(reason=exc.strerror),
+                         _("check that the file exists and that you may read it"))
     except BriefsiteError as exc:
         raise MediaError(exc.message, exc.hint)
     return inspect_data(data, path.name, limits)
@@ -225,17 +229,18 @@ def inspect_data(data: bytes, name: str, limits: Limits) -> ImageFile:
         raise _too_large(len(data), limits)
     kind = sniff(data[:16])
     if kind is None:
-        what = (f"{name} 是空文件 ({name} is empty)" if not data else
-                f"{name} 不是 JPEG、PNG、GIF 或 WebP 图片，按文件内容判断，与扩展名无关 "
-                f"({name} is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name))")
-        raise MediaError(what, "把照片另存为 JPEG 或 PNG，或改正引用中的文件名")
+        what = (_("{name} is empty") if not data else
+                _("{name} is not a JPEG, PNG, GIF or WebP image (judged by its content, not its name)"))
+        raise MediaError(what.format(name=name),
+                         _("save the photo as JPEG or PNG, or correct the file name in the reference"))
     from PIL import Image, UnidentifiedImageError  # only bulletins with photos need Pillow
 
     # Pillow's own guard against decompression bombs, at our limit: it
     # checks the header's size in Image.open, before any decoding (over the
     # limit it warns, which is an error here; over twice it raises).
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
-    too_many = MediaError("", "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_megapixels")
+    too_many = MediaError("", _("make the photo smaller (e.g. export it 2000 pixels wide), "
+                                "or raise image_max_megapixels in briefsite.yaml"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -246,7 +251,8 @@ def inspect_data(data: bytes, name: str, limits: Limits) -> ImageFile:
                 if width * height > limits.max_pixels:
                     raise _too_many(width * height, limits, too_many)
                 if width < 1 or height < 1:
-                    raise MediaError(f"照片没有像素 (image has no pixels: {width} x {height})", "重新导出照片")
+                    raise MediaError(_("image has no pixels: {width} x {height}").format(width=width, height=height),
+                                     _("export the photo again"))
                 orientation = image.getexif().get(0x0112, 1) if kind in ("JPEG", "PNG", "WEBP") else 1
     except MediaError:
         raise
@@ -254,23 +260,24 @@ def inspect_data(data: bytes, name: str, limits: Limits) -> ImageFile:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))  # "Image size (N pixels) exceeds limit ..."
         raise _too_many(int(claimed.group(1)) if claimed else 0, limits, too_many)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise MediaError(f"{name} 是损坏的 {kind} 文件 ({name} is a damaged {kind} file: {exc})",
-                         "重新导出或复制照片")
+        raise MediaError(_("{name} is a damaged {kind} file: {reason}").format(name=name, kind=kind, reason=exc),
+                         _("export or copy the photo again"))
     if orientation in (5, 6, 7, 8):  # rotated a quarter turn: shown the other way round
         width, height = height, width
     return ImageFile(name, kind, width, height, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 def _too_large(size: int, limits: Limits) -> MediaError:
-    return MediaError(f"照片 {human_size(size)}，超过 {limits.max_bytes / MB:.3g} MB 的上限 "
-                      f"(image is {human_size(size)}; the limit is {limits.max_bytes / MB:.3g} MB)",
-                      "缩小照片（如导出为 2000 像素宽），或在 briefsite.yaml 中调高 image_max_mb")
+    return MediaError(_("image is {size}; the limit is {limit} MB").format(size=human_size(size),
+                                                                            limit=f"{limits.max_bytes / MB:.3g}"),
+                      _("make the photo smaller (e.g. export it 2000 pixels wide), "
+                        "or raise image_max_mb in briefsite.yaml"))
 
 
 def _too_many(pixels: int, limits: Limits, error: MediaError) -> MediaError:
     count = f"{pixels / 1e6:.0f}" if pixels else "?"
-    error.message = (f"照片有 {count} 百万像素，超过 {limits.max_pixels / 1e6:g} 百万像素的上限 "
-                     f"(image is {count} megapixels; the limit is {limits.max_pixels / 1e6:g} megapixels)")
+    error.message = _("image is {count} megapixels; the limit is {limit} megapixels").format(
+        count=count, limit=f"{limits.max_pixels / 1e6:g}")
     error.args = (error.message,)
     return error
 
@@ -280,7 +287,8 @@ def caption_text(alt: str, number: int) -> str:
     alt = " ".join(alt.split())
     if PRINTED_NUMBER_RE.match(alt):
         return alt
-    return f"图{number} {alt}" if alt else f"图{number}"
+    label = FIGURE_LABEL.format(number=number)
+    return f"{label} {alt}" if alt else label
 
 
 def reference_name(target: str, stem: str) -> str | None:
@@ -312,23 +320,26 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
         line = body_line + ref.line
         name = reference_name(ref.target, folder.name)
         if name is None:
-            problems.error(shown, line, f"照片 {ref.target!r} 不是本期简报文件夹 {shown_folder} 中的文件 "
-                           f"(photo {ref.target!r} is not a file in the bulletin's folder {shown_folder})",
-                           f"把照片复制到 {shown_folder}，引用时只写文件名：![图注](photo-1.jpg)")
+            problems.error(shown, line, _("photo {target!r} is not a file in the bulletin's folder {folder}").format(
+                target=ref.target, folder=shown_folder),
+                           _("copy the photo to {folder} and reference it by its file name alone: "
+                             "![caption](photo-1.jpg)").format(folder=shown_folder))
             continue
         if not ref.alone:
-            problems.error(shown, line, f"照片 {name} 夹在一段文字中间 (photo {name} stands inside a paragraph of text)",
-                           "把 ![图注](…) 单独写一行，前后各空一行")
+            problems.error(shown, line, _("photo {name} stands inside a paragraph of text").format(name=name),
+                           _("put the ![caption](…) on a line of its own, with a blank line before and after"))
             continue
         if not FILE_NAME_RE.match(name):
-            problems.error(shown, line, f"照片文件名 {name!r} 不能用作网址 (photo file name {name!r} cannot be part of a URL)",
-                           "文件名只用英文字母、数字、'-'、'_' 和 '.'，如 photo-1.jpg，并相应修改引用")
+            problems.error(shown, line, _("photo file name {name!r} cannot be part of a URL").format(name=name),
+                           _("name files with English letters, digits, '-', '_' and '.' only, e.g. photo-1.jpg, "
+                             "and change the reference to match"))
             continue
         if name not in names:
             near = [n for n in names if n.lower() == name.lower()]
-            hint = (f"文件夹中有 {near[0]}：文件名的大小写要一致" if near else
-                    f"把照片放到 {shown_folder}{name}，或改正文件名")
-            problems.error(shown, line, f"{shown_folder} 中没有照片 {name} (photo {name} not found in {shown_folder})",
+            hint = (_("the folder has {file}: upper and lower case of the file name must match").format(file=near[0])
+                    if near else
+                    _("put the photo at {path}, or correct the file name").format(path=f"{shown_folder}{name}"))
+            problems.error(shown, line, _("photo {name} not found in {folder}").format(name=name, folder=shown_folder),
                            hint)
             continue
         used.add(name)  # referenced: reported here if broken, never as unused
@@ -342,9 +353,9 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
             problems.error(shown, line, f"{shown_folder}{name}: {image.message}", image.hint)
             continue
         if image.stem in stems and stems[image.stem] != name:
-            problems.error(shown, line, f"照片 {stems[image.stem]} 和 {name} 会以同一个名字发布 "
-                           f"(photos {stems[image.stem]} and {name} would be published under one name)",
-                           "给其中一张改名（如 photo-2.jpg）")
+            problems.error(shown, line, _("photos {first} and {second} would be published under one name").format(
+                first=stems[image.stem], second=name),
+                           _("rename one of them (e.g. photo-2.jpg)"))
             continue
         stems[image.stem] = name
         number = len(figures) + 1
@@ -356,14 +367,15 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
         if name in used or (original is not None and name == original.name):
             continue
         if sniff(_head(folder / name)) is not None:
-            problems.warning(f"{shown_folder}{name}", 0, f"照片未显示：{Path(shown).name} 没有引用它 "
-                             f"(photo not shown: {Path(shown).name} does not reference it)",
-                             f"在 {shown} 中照片所在位置加上 ![图注]({name})，或删除该文件")
+            problems.warning(f"{shown_folder}{name}", 0, _("photo not shown: {bulletin} does not reference it").format(
+                bulletin=Path(shown).name),
+                             _("add ![caption]({name}) in {file} where the photo belongs, or delete the file").format(
+                                 name=name, file=shown))
         elif name.rsplit(".", 1)[0] != ORIGINAL_STEM:
             problems.warning(f"{shown_folder}{name}", 0,
-                             "未发布：简报的文件夹只放照片（JPEG、PNG、GIF、WebP）和原件（original.pdf 或 original.docx）"
-                             " (not published: a bulletin's folder holds its photos and its original)",
-                             "把该文件移出 bulletins 文件夹，或删除")
+                             _("not published: a bulletin's folder holds only its photos (JPEG, PNG, GIF, WebP) "
+                               "and its original (original.pdf or original.docx)"),
+                             _("move the file out of the bulletins folder, or delete it"))
     return tuple(figures), original
 
 
@@ -386,25 +398,25 @@ def _original(folder: Path, shown_folder: str, names: list[str], problems: Probl
     for name in found:
         kind = ORIGINAL_KINDS.get("." + name.rsplit(".", 1)[-1].lower()) if "." in name else None
         if kind is None:
-            problems.warning(f"{shown_folder}{name}", 0, "未发布：原件须命名为 original.pdf 或 original.docx "
-                             "(not published: an original is original.pdf or original.docx)",
-                             "把原件另存为 PDF（或 .docx）并用这个名字")
+            problems.warning(f"{shown_folder}{name}", 0,
+                             _("not published: an original is named original.pdf or original.docx"),
+                             _("save the original as PDF (or .docx) under that name"))
             continue
         try:
             data = read_regular(folder / name, MAX_ORIGINAL_BYTES)
         except BriefsiteError as exc:
-            problems.error(f"{shown_folder}{name}", 0, f"无法读取原件 (cannot read the original)：{exc.message}",
-                           exc.hint)
+            problems.error(f"{shown_folder}{name}", 0, _("cannot read the original: {reason}").format(
+                reason=exc.message), exc.hint)
             continue
         if not sniff_original(data[:8], kind):
-            problems.error(f"{shown_folder}{name}", 0, f"{name} 不是 {kind} 文件，按内容判断 "
-                           f"({name} is not a {kind} file, judged by its content)",
-                           f"把原件另存为 {kind} 并用这个名字，或删除该文件")
+            problems.error(f"{shown_folder}{name}", 0, _("{name} is not a {kind} file, judged by its content").format(
+                name=name, kind=kind),
+                           _("save the original as {kind} under this name, or delete the file").format(kind=kind))
             continue
         if chosen is not None:
-            problems.warning(f"{shown_folder}{name}", 0, f"未发布：已发布 {chosen.name} 作为原件 "
-                             f"(not published: {chosen.name} is the original published)",
-                             "只保留一份原件（印发的那一份），删除另一份")
+            problems.warning(f"{shown_folder}{name}", 0, _("not published: {name} is the original published").format(
+                name=chosen.name),
+                             _("keep only one original (the one that was printed) and delete the other"))
             continue
         chosen = Original(name, kind, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
     return chosen
@@ -415,5 +427,5 @@ def read_original(shown: str, original: Original) -> bytes:
     path = bulletin_folder(Path(shown)) / original.name
     data = read_regular(path, MAX_ORIGINAL_BYTES)
     if hashlib.blake2b(data, digest_size=16).hexdigest() != original.hash:
-        raise BriefsiteError(path, 0, "原件在生成过程中被修改 (the original changed during the build)", hint="重新生成")
+        raise BriefsiteError(path, 0, _("the original changed during the build"), hint=_("build again"))
     return data

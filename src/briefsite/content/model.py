@@ -26,6 +26,9 @@ PRINTED_LABELS = {"报": "report", "报送": "report", "呈报": "report", "呈�
                   "送": "send", "主送": "send", "送达": "send",
                   "发": "distribute", "分送": "distribute", "发送": "distribute", "印送": "distribute",
                   "抄送": "cc", "抄报": "cc", "抄发": "cc"}
+# An issue's number as the site prints it (Chinese in every --lang, like the pages).
+ISSUE_LABEL = "第{number}期"
+TOTAL_ISSUE_LABEL = "总第{number}期"
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,9 @@ class Bulletin:
         """第N期 as printed, with 总第N期 when known."""
         parts = []
         if self.issue is not None:
-            parts.append(f"第{self.issue}期")
+            parts.append(ISSUE_LABEL.format(number=self.issue))
         if self.total_issue is not None:
-            parts.append(f"总第{self.total_issue}期")
+            parts.append(TOTAL_ISSUE_LABEL.format(number=self.total_issue))
         return " ".join(parts)
 
     @property

@@ -20,10 +20,12 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..content.archive import Archive
 from ..content.config import Config
+from ..content.dates import cn_date
 from ..content.markup import split_figures
 from ..content.media import widest_name
 from ..content.model import Bulletin
 from ..errors import BriefsiteError
+from ..i18n import _
 from .seo import summary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -43,6 +45,10 @@ class Feed:
     bulletins: tuple[Bulletin, ...]  # newest first, at most FEED_LIMIT
 
 
+# A city feed's subtitle (site text: Chinese in every --lang, like the pages).
+CITY_FEED_SUBTITLE = "{city}的工作简报"
+
+
 def city_feed_path(city_url: str) -> str:
     return f"{city_url}{SITE_FEED}"
 
@@ -53,7 +59,7 @@ def plan_feeds(archive: Archive, config: Config) -> list[Feed]:
                   archive.bulletins[:FEED_LIMIT])]
     for city in archive.cities:
         feeds.append(Feed(city_feed_path(city.url), city.url, f"{city.name} · {config.title}",
-                          f"{city.name}的工作简报", city.bulletins[:FEED_LIMIT]))
+                          CITY_FEED_SUBTITLE.format(city=city.name), city.bulletins[:FEED_LIMIT]))
     return feeds
 
 
@@ -75,9 +81,10 @@ def source_date_epoch() -> int:
         return 0
     if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) > MAX_EPOCH:
         raise BriefsiteError("SOURCE_DATE_EPOCH", 0,
-                             f"环境变量 SOURCE_DATE_EPOCH={text[:40]!r} 无效：应是 1970 年以来的秒数，"
-                             f"从 0 到 {MAX_EPOCH}（9999 年底）的整数",
-                             hint="例如 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)，或不设置它")
+                             _("the environment variable SOURCE_DATE_EPOCH={value!r} is not valid: it must be "
+                               "a whole number of seconds since 1970, from 0 to {limit} (the end of 9999)").format(
+                                 value=text[:40], limit=MAX_EPOCH),
+                             hint=_("e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or leave it unset"))
     return int(text)
 
 
@@ -109,7 +116,7 @@ def feed_id(feed: Feed, config: Config) -> str:
 
 
 def entry_title(bulletin: Bulletin) -> str:
-    label = bulletin.issue_label or f"{bulletin.date.year}年{bulletin.date.month}月{bulletin.date.day}日"
+    label = bulletin.issue_label or cn_date(bulletin.date)
     return f"{bulletin.title} {label}"
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +24,11 @@ from .. import __version__
 from ..content.archive import Archive
 from ..content.model import Bulletin, City, CityRef
 from ..content.config import Config
+from ..content.dates import cn_date
 from ..content.markup import split_figures
 from ..errors import BriefsiteError
 from ..files import MAX_THEME_FILE_BYTES, read_regular
+from ..i18n import _
 from .photos import Renditions, page_media
 from .seo import canonical, clean_path, summary
 from .timeline import city_timeline, months_by_year, site_timeline
@@ -76,8 +76,9 @@ def _inside_theme(path: Path, root: Path) -> None:
     except (OSError, RuntimeError):
         inside = False
     if not inside:
-        raise BriefsiteError(path, 0, f"主题文件是指向主题文件夹之外的符号链接（{_link_target(path)}），不予读取或发布",
-                             hint="把文件复制进主题文件夹，而不是链接到外面")
+        raise BriefsiteError(path, 0, _("theme file is a symlink to outside the theme folder ({target}); "
+                                        "it is neither read nor published").format(target=_link_target(path)),
+                             hint=_("copy the file into the theme folder instead of linking outside it"))
 
 
 def _link_target(path: Path) -> str:
@@ -113,7 +114,8 @@ class ThemeLoader(jinja2.BaseLoader):
                 source = data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise BriefsiteError(path, data[: exc.start].count(b"\n") + 1,
-                                     "模板文件不是 UTF-8 编码", hint="在编辑器中把它另存为 UTF-8") from None
+                                     _("template file is not UTF-8"),
+                                     hint=_("save it as UTF-8 in your editor")) from None
             mtime = path.stat().st_mtime_ns
 
             def uptodate(path: Path = path, mtime: int = mtime) -> bool:
@@ -234,13 +236,6 @@ def make_environment(config: Config, bytecode: jinja2.BytecodeCache | None = Non
     return env
 
 
-def cn_date(value: dt.date | None) -> str:
-    """2024-05-10 -> 2024年5月10日, as printed on a bulletin."""
-    if value is None:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 @jinja2.pass_context
 def url(context, target: str) -> str:
     """Link from the page being rendered to ``target`` (site-relative)."""
@@ -249,7 +244,7 @@ def url(context, target: str) -> str:
         # A macro imported without the page's context would silently link
         # relative to the site root from every page: fail the build instead.
         raise jinja2.TemplateRuntimeError(
-            "url() used without the page's context; import macros 'with context'")
+            _("url() used without the page's context; import macros 'with context'"))
     if target.startswith("#"):
         return target  # a place on this same page
     link = root + target.lstrip("/")
@@ -319,9 +314,12 @@ def _template_errors(page: Page) -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        raise BriefsiteError(exc.filename or exc.name, exc.lineno, f"template error: {exc.message}")
+        raise BriefsiteError(exc.filename or exc.name, exc.lineno,
+                             _("template error: {reason}").format(reason=exc.message))
     except RecursionError:
-        raise BriefsiteError(page.template, 0, f"模板无限递归（渲染 {page.path} 时）：某个模板 include、import 或 extends 了它自己",
-                             hint="检查主题中的 {% include %}、{% import %} 和 {% extends %}") from None
+        raise BriefsiteError(page.template, 0, _("templates recurse without end (rendering {page}): a template "
+                                                 "includes, imports or extends itself").format(page=page.path),
+                             hint=_("check the {% include %}, {% import %} and {% extends %} of the theme")) from None
     except jinja2.TemplateError as exc:
-        raise BriefsiteError(page.template, 0, f"template error while rendering {page.path}: {exc}")
+        raise BriefsiteError(page.template, 0, _("template error while rendering {page}: {reason}").format(
+            page=page.path, reason=exc))

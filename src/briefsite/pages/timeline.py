@@ -1,7 +1,8 @@
 """Bulletins per month, as the geometry of a bar chart drawn at build time.
 
 The chart is inline SVG in the page (no JavaScript needed to see it); the
-template only draws what is computed here. Every month from the first to the
+template (``timeline_chart`` in _macros.html) draws what is computed here and
+words it: the bars' labels and the sentence describing the chart. Every month from the first to the
 last is a slot on the axis, so gaps in reporting show as gaps; months with
 bulletins are bars linking to where that month's bulletins are listed.
 """
@@ -34,10 +35,6 @@ class Bar:
     width: int
     height: int
     target: str  # where the month's bulletins are listed; '' for an empty month
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年{self.month}月：{self.count}期"
 
 
 @dataclass(frozen=True)
@@ -72,18 +69,6 @@ class Timeline:
         for bar in self.bars:
             groups[bar.year].append(bar)
         return tuple((year, tuple(groups[year])) for year in sorted(groups, reverse=True))
-
-    @property
-    def description(self) -> str:
-        """One sentence saying what the chart shows, for readers who cannot see it."""
-        if self.first is self.last:
-            return f"{_month_name(self.first)}共{self.total}期简报。"
-        return (f"{_month_name(self.first)}至{_month_name(self.last)}共{self.total}期简报，"
-                f"最多的月份是{self.busiest.year}年{self.busiest.month}月（{self.busiest.count}期）。")
-
-
-def _month_name(month: Month) -> str:
-    return f"{month.year}年{month.month}月"
 
 
 def months_of(bulletins: Iterable[Bulletin]) -> tuple[Month, ...]:
