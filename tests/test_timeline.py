@@ -27,10 +27,15 @@ def files() -> dict[str, bytes]:
     return render()
 
 
-def described(t: timeline.Timeline) -> str:
-    """The sentence under the chart (and in its <desc>), as the theme words it."""
-    macros = make_environment(Config()).get_template("_macros.html").make_module({"root": ""})
-    page = Page(str(macros.timeline_chart(t, "每月简报数")))
+def drawn(t: timeline.Timeline, config: Config | None = None) -> Page:
+    """The chart as the theme draws it, in the site's language."""
+    macros = make_environment(config or Config()).get_template("_macros.html").make_module({"root": ""})
+    return Page(str(macros.timeline_chart(t, "每月简报数")))
+
+
+def described(t: timeline.Timeline, config: Config | None = None) -> str:
+    """The sentence under the chart (and in its <desc>)."""
+    page = drawn(t, config)
     assert page.find("p", class_="timeline-summary")[0].text == page.find("desc")[0].text
     return page.find("desc")[0].text
 
@@ -60,6 +65,12 @@ def test_slots_span_every_month_and_bars_carry_counts():
     assert all(s.x + s.width <= t.width for s in t.slots)
     assert [tick.label for tick in t.ticks] == ["2023", "2024"]
     assert described(t) == "2023年1月至2024年2月共5期简报，最多的月份是2023年1月（3期）。"
+    english = Config(language="en")
+    assert described(t, english) == ("January 2023 to February 2024: 5 bulletins; the busiest month was "
+                                      "January 2023 (3 issues).")
+    assert chart_bars(drawn(t, english)) == [("January 2023: 3 issues", "#m2023-01"),
+                                             ("April 2023: 1 issue", "#m2023-04"),
+                                             ("February 2024: 1 issue", "#m2024-02")]
     assert [year for year, _ in t.by_year] == [2024, 2023]
 
 
@@ -69,6 +80,7 @@ def test_a_short_archive_still_shows_a_year():
     assert (t.slots[-1].year, t.slots[-1].month) == (2024, 5)
     assert (t.slots[0].year, t.slots[0].month) == (2023, 6)
     assert described(t) == "2024年5月共1期简报。"
+    assert described(t, Config(language="en")) == "May 2024: 1 bulletin."
 
 
 def test_nothing_to_draw_gives_no_chart():
