@@ -55,7 +55,7 @@ def test_cache_lives_beside_the_source_not_in_the_site(project: Path):
 
 def test_cache_inside_the_output_folder_is_refused(project: Path):
     config = load_config(project / "briefsite.yaml")
-    with pytest.raises(BriefsiteError, match="inside the output folder"):
+    with pytest.raises(BriefsiteError, match="生成缓存会落在输出文件夹之内"):
         site.build(project / "bulletins", project / "site", config, **NO_SEARCH,
                    cache=project / "site" / "cache")
 
@@ -89,7 +89,7 @@ def test_damaged_body_pack_is_parsed_again(project: Path):
     theme = project / "theme"
     theme.mkdir()
     (theme / "bulletin.html").write_text(
-        (theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"),
+        (theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace('{{ _("Contents") }}', "目录"),
         encoding="utf-8")
     config = project / "briefsite.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
@@ -261,7 +261,7 @@ def test_serve_style_builds_follow_every_kind_of_change(project: Path):
     theme = project / "theme"
     theme.mkdir()
     (theme / "bulletin.html").write_text(
-        (theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace("导读", "目录"), encoding="utf-8")
+        (theme_dir() / "bulletin.html").read_text(encoding="utf-8").replace('{{ _("Contents") }}', "目录"), encoding="utf-8")
     config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
     build(project, cache=open_cache)
     assert (project / "site/sitemap.xml").is_file()

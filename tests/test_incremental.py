@@ -83,7 +83,7 @@ def test_template_change_gives_the_clean_site(built: Path):
     theme.mkdir()
     shipped = theme_dir() / "bulletin.html"
     (theme / "bulletin.html").write_text(
-        shipped.read_text(encoding="utf-8").replace("导读", "本期导读"), encoding="utf-8")
+        shipped.read_text(encoding="utf-8").replace('{{ _("Contents") }}', "本期导读"), encoding="utf-8")
     config = built / "briefsite.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "\ntemplates: theme\n", encoding="utf-8")
     build(built)

@@ -252,7 +252,7 @@ def test_refuses_an_output_folder_it_did_not_make(project):
     (project / "site" / "notes.txt").write_text("mine", encoding="utf-8")
     result = run_cli("serve", "--port", "0", cwd=project, timeout=60)
     assert result.code == 1
-    assert "refusing to overwrite it" in result.err
+    assert "不予覆盖" in result.err
     assert (project / "site" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 

@@ -23,7 +23,7 @@ NUMBER = rf"(?:\d{{1,4}}|[{CN_NUMERAL}]{{1,6}})"
 
 _YEAR_CN = "[〇零○Ｏ一二三四五六七八九]{4}"
 _MD_CN = "[一二三四五六七八九十廿卅]{1,3}"
-# A date as the site prints it, 2024年5月10日 (site text: Chinese in every --lang).
+# A date as bulletins print it, 2024年5月10日: their masthead and 印发 line.
 PRINTED_DATE = "{year}年{month}月{day}日"
 _DATE_PATTERNS = (
     # 2024年5月10日, 2024 年 5 月 10 日, 2024年5月10号

@@ -38,7 +38,7 @@ MAX_ORIGINAL_BYTES = 200 * MB  # a printed bulletin's PDF is a few MB; a larger 
 # A file name that survives every static host and URL unchanged.
 FILE_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 PRINTED_NUMBER_RE = re.compile(r"^图\s*\d+")  # a caption that already carries 图N as printed
-# The number a caption is printed with (site text, Chinese in every --lang).
+# The number a caption is printed with, as on the printed bulletin (whatever the language).
 FIGURE_LABEL = "图{number}"
 
 
@@ -320,8 +320,9 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
         line = body_line + ref.line
         name = reference_name(ref.target, folder.name)
         if name is None:
-            problems.error(shown, line, _("photo {target!r} is not a file in the bulletin's folder {folder}").format(
-                target=ref.target, folder=shown_folder),
+            problems.error(shown, line,
+                           _("photo {target!r} is not a file in the bulletin's folder {folder}").format(
+                               target=ref.target, folder=shown_folder),
                            _("copy the photo to {folder} and reference it by its file name alone: "
                              "![caption](photo-1.jpg)").format(folder=shown_folder))
             continue
@@ -353,8 +354,9 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
             problems.error(shown, line, f"{shown_folder}{name}: {image.message}", image.hint)
             continue
         if image.stem in stems and stems[image.stem] != name:
-            problems.error(shown, line, _("photos {first} and {second} would be published under one name").format(
-                first=stems[image.stem], second=name),
+            problems.error(shown, line,
+                           _("photos {first} and {second} would be published under one name").format(
+                               first=stems[image.stem], second=name),
                            _("rename one of them (e.g. photo-2.jpg)"))
             continue
         stems[image.stem] = name
@@ -367,8 +369,8 @@ def resolve(path: Path, shown: str, body_line: int, refs: tuple[FigureRef, ...],
         if name in used or (original is not None and name == original.name):
             continue
         if sniff(_head(folder / name)) is not None:
-            problems.warning(f"{shown_folder}{name}", 0, _("photo not shown: {bulletin} does not reference it").format(
-                bulletin=Path(shown).name),
+            problems.warning(f"{shown_folder}{name}", 0,
+                             _("photo not shown: {bulletin} does not reference it").format(bulletin=Path(shown).name),
                              _("add ![caption]({name}) in {file} where the photo belongs, or delete the file").format(
                                  name=name, file=shown))
         elif name.rsplit(".", 1)[0] != ORIGINAL_STEM:
@@ -405,17 +407,17 @@ def _original(folder: Path, shown_folder: str, names: list[str], problems: Probl
         try:
             data = read_regular(folder / name, MAX_ORIGINAL_BYTES)
         except BriefsiteError as exc:
-            problems.error(f"{shown_folder}{name}", 0, _("cannot read the original: {reason}").format(
-                reason=exc.message), exc.hint)
+            problems.error(f"{shown_folder}{name}", 0,
+                           _("cannot read the original: {reason}").format(reason=exc.message), exc.hint)
             continue
         if not sniff_original(data[:8], kind):
-            problems.error(f"{shown_folder}{name}", 0, _("{name} is not a {kind} file, judged by its content").format(
-                name=name, kind=kind),
+            problems.error(f"{shown_folder}{name}", 0,
+                           _("{name} is not a {kind} file, judged by its content").format(name=name, kind=kind),
                            _("save the original as {kind} under this name, or delete the file").format(kind=kind))
             continue
         if chosen is not None:
-            problems.warning(f"{shown_folder}{name}", 0, _("not published: {name} is the original published").format(
-                name=chosen.name),
+            problems.warning(f"{shown_folder}{name}", 0,
+                             _("not published: {name} is the original published").format(name=chosen.name),
                              _("keep only one original (the one that was printed) and delete the other"))
             continue
         chosen = Original(name, kind, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())

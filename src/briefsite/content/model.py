@@ -26,7 +26,7 @@ PRINTED_LABELS = {"报": "report", "报送": "report", "呈报": "report", "呈�
                   "送": "send", "主送": "send", "送达": "send",
                   "发": "distribute", "分送": "distribute", "发送": "distribute", "印送": "distribute",
                   "抄送": "cc", "抄报": "cc", "抄发": "cc"}
-# An issue's number as the site prints it (Chinese in every --lang, like the pages).
+# An issue's number as the bulletin prints it: the same on a site in any language.
 ISSUE_LABEL = "第{number}期"
 TOTAL_ISSUE_LABEL = "总第{number}期"
 

@@ -45,7 +45,7 @@ class Feed:
     bulletins: tuple[Bulletin, ...]  # newest first, at most FEED_LIMIT
 
 
-# A city feed's subtitle (site text: Chinese in every --lang, like the pages).
+# A city feed's subtitle: Chinese, like the bulletins the feed carries.
 CITY_FEED_SUBTITLE = "{city}的工作简报"
 
 
