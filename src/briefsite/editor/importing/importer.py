@@ -38,7 +38,7 @@ from briefsite.errors import BriefsiteError
 from briefsite.content.model import Bulletin
 from briefsite.i18n import N_, Nn_, _, ngettext
 from briefsite.editor.photos import (Prepared, check_free, keep_original, original_path, photo_paths,
-                                     prepare_photos, write_photos)
+                                     prepare_photos, remove_left_from_before, write_photos)
 from .closing import LABEL_RE, closing_kind, read_closing
 from .layout import Document, Line, clean_controls, is_red
 from .masthead import Masthead, Piece, is_title, read_masthead
@@ -992,6 +992,7 @@ class Written:
     source: str = ""
     photos: list[Path] = field(default_factory=list)  # the pictures written beside the bulletin
     original: Path | None = None  # the received document, kept beside it
+    removed: list[Path] = field(default_factory=list)  # an earlier import's pictures (--force)
 
     def report(self) -> list[str]:
         """One ``path:line: warning: …`` per fact not found or inferred, pointing into the new file."""
@@ -1041,6 +1042,11 @@ class Written:
                                     imported.decorations).format(count=imported.decorations))
         if self.original is not None:
             clauses.append(_("the received document kept as {path}").format(path=self.original))
+        if self.removed:
+            clauses.append(ngettext("removed {count} file an earlier import wrote ({names})",
+                                    "removed {count} files an earlier import wrote ({names})",
+                                    len(self.removed)).format(
+                count=len(self.removed), names=_(", ").join(path.name for path in self.removed)))
         if counts:
             lines = _(", ").join(ngettext(*FURNITURE_LINES[reason], n).format(count=n)
                                  for reason, n in counts.items())
@@ -1112,7 +1118,9 @@ def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
     photos = write_photos(path, imported.photos, force=force)
     if original is not None:
         keep_original(path, data, force=force)
-    return Written(path, imported, key_lines, str(raw), photos, original)
+    # Replacing a bulletin replaces what its import wrote beside it, too.
+    removed = remove_left_from_before(path, [*photos, *([original] if original else [])]) if force else []
+    return Written(path, imported, key_lines, str(raw), photos, original, removed)
 
 
 def _write(path: Path, content: str, force: bool) -> None:

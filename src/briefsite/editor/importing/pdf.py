@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
 from briefsite.content.media import Limits
-from briefsite.editor.photos import Photo, caption_like, is_decoration
+from briefsite.editor.photos import MAX_CAPTION, OUTLINE_START, Photo, caption_like, is_decoration
 from briefsite.i18n import _
 from .layout import CONTROL_RE, Document, Line, fold_radicals
 from .textshape import ends_sentence, is_wide, join_broken, nonspace
@@ -310,10 +310,46 @@ def _captions(printed: list[_Printed]) -> list[Photo]:
                                                                                       "rule")), None)
         if below is not None and below.kind == "text" and _is_caption(item, below):
             below.kind = "caption"
-            photo = replace(photo, caption=" ".join(below.text.split()))
+            caption = " ".join(below.text.split())
+            # A caption too long for one line goes on under it (a wrapped line is as
+            # wide as the text column; the next is set tight, in the same type).
+            column = _column_width(printed, item.page)
+            line = below
+            for after in printed[printed.index(below) + 1:]:
+                if after.page != item.page or after.kind == "furniture":
+                    continue
+                if after.kind != "text" or not _caption_goes_on(line, after, column, len(caption)):
+                    break
+                after.kind = "caption"
+                caption = join_broken(caption, " ".join(after.text.split()))
+                line = after
+            photo = replace(photo, caption=caption)
         item.figure = len(photos)
         photos.append(photo)
     return photos
+
+
+def _column_width(printed: list[_Printed], page: int) -> float:
+    """The width the text of ``page`` is set in: from its leftmost to its rightmost text line."""
+    lines = [p for p in printed if p.page == page and p.kind == "text"]
+    return max(p.x1 for p in lines) - min(p.x0 for p in lines) if lines else 0.0
+
+
+def _caption_goes_on(line: _Printed, after: _Printed, column: float, length: int) -> bool:
+    """``after`` is the next line of the caption ending with ``line``: ``line``
+    was wrapped (it fills the column), ``after`` follows it at line spacing,
+    in the same type and alignment, and the caption stays caption-sized."""
+    size = line.size or 10
+    wrapped = column > 0 and line.x1 - line.x0 >= 0.85 * column
+    tight = -0.5 * size <= after.top - line.bottom <= 1.5 * size  # line spacing up to 2.5
+    same_type = abs((after.size or 10) - size) <= 0.5 and after.bold == line.bold
+    middle, after_middle = (line.x0 + line.x1) / 2, (after.x0 + after.x1) / 2
+    # Both ends where the wrapped line's are (left-aligned), or centred under it;
+    # a body paragraph's first line is indented two characters.
+    aligned = abs(after.x0 - line.x0) <= 0.5 * size or abs(after_middle - middle) <= 0.5 * size
+    text = " ".join(after.text.split())
+    return (wrapped and tight and same_type and aligned and bool(text)
+            and length + len(text) <= 2 * MAX_CAPTION and not OUTLINE_START.match(text))
 
 
 def _is_caption(image: _Printed, line: _Printed) -> bool:
