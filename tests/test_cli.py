@@ -182,6 +182,8 @@ def test_every_error_of_several_broken_files_in_one_run(empty_project):
     assert files == sorted(files)
     assert all(re.match(r"bulletins/yiyang/[^:]+\.md:\d+: error: ", line) for line in errors)
     assert lines_of(result.err)[-1] == "build 失败：9 个错误，0 个警告；原来的网站没有改动"
+    english = run_cli("build", "--lang", "en", cwd=empty_project)
+    assert lines_of(english.err)[-1] == "build failed: 9 errors, 0 warnings; the previous site is unchanged"
 
 
 def test_one_file_with_several_problems_reports_them_all(empty_project):

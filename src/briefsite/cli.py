@@ -333,8 +333,10 @@ def _main(argv: list[str]) -> int:
             print(problem.format(), file=sys.stderr)
         errors = sum(1 for p in failed.problems if p.severity == "error")
         warnings = len(failed.problems) - errors
-        print(_("{command} failed: {errors} errors, {warnings} warnings").format(
-                  command=args.command, errors=errors, warnings=warnings)
+        print(_("{command} failed: {errors}, {warnings}").format(
+                  command=args.command,
+                  errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                  warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
               + (_(" (--strict: warnings count as errors)")
                  if warnings and getattr(args, "strict", False) else "")
               + (_("; the previous site is unchanged") if args.command == "build" else ""),
