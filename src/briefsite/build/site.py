@@ -135,7 +135,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     # clearing leftovers, staging, swapping (see lock.py).
     with build_lock(out, timeout=lock_timeout):
         output.clear_leftovers(out)  # even if this build turns out to change nothing
-        update = output.Update(out, spare_changes=plan.refresh().spare_changes)
+        plan.refresh()
+        update = output.Update(out, spare_changes=plan.spare_changes, spare_dirs=plan.spare_dirs)
         try:
             if plan.marker_doubted:
                 update.put(output.MARKER, output.MARKER_TEXT.encode("utf-8"))
@@ -166,7 +167,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         pages = sum(path.endswith(".html") for path in written.paths)
         counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
         plan.save(committed=committed, changed=update.changed, counts=counts,
-                  warnings=problems.warnings, search_pages=index.pages if index is not None else -1)
+                  warnings=problems.warnings, search_pages=index.pages if index is not None else -1,
+                  touched=update.touched, folders=update.folder_stats() if committed else None)
         photos.store.prune(photos.renditions)  # forget photos no longer published
     return Summary(*counts, seconds=clock.total(), warnings=problems.warnings, stages=clock.stages,
                    search=index, written=len(update.changed) if committed else 0,
