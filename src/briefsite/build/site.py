@@ -34,7 +34,7 @@ from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .plan import OutputPlan, Planned, render_key
-from .store import default_cache_dir
+from .store import default_cache_dir, gc_paused
 from .workers import CHUNK, default_jobs, iter_chunks
 
 if TYPE_CHECKING:
@@ -227,8 +227,9 @@ def load_archive(source: Path, config: Config, *, strict: bool = False,
     """
     problems = Problems()
     bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources, progress=progress)
-    archive = build_archive(bulletins, problems, show_drafts=drafts)
-    check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
+    with gc_paused():  # (the archive's indexes: long-lived, no garbage)
+        archive = build_archive(bulletins, problems, show_drafts=drafts)
+        check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems
