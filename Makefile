@@ -36,7 +36,7 @@ import: $(STAMP)
 LOCALE := src/briefsite/locale
 messages: $(STAMP)
 	$(BIN)/pybabel --quiet extract -F pyproject.toml --project briefsite --version 0 \
-		--no-wrap --sort-by-file -o $(LOCALE)/briefsite.pot src/briefsite
+		--no-wrap --sort-by-file -o $(LOCALE)/briefsite.pot src/briefsite templates
 	$(BIN)/pybabel --quiet update -i $(LOCALE)/briefsite.pot -d $(LOCALE) -D briefsite -l zh_CN \
 		--no-wrap --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(BIN)/pybabel --quiet compile -d $(LOCALE) -D briefsite -l zh_CN --statistics

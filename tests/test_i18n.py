@@ -31,7 +31,7 @@ def extracted(tmp_path_factory):
     """Every message in the source, extracted as `make messages` does."""
     pot = tmp_path_factory.mktemp("messages") / "briefsite.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "pyproject.toml"),
-                                "-o", str(pot), str(ROOT / "src/briefsite")])
+                                "-o", str(pot), str(ROOT / "src/briefsite"), str(ROOT / "templates")])
     return read_catalogue(pot)
 
 

@@ -268,9 +268,12 @@ function say(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, k) => (values[k] === undefined ? "" : String(values[k])));
 }
 
+// A date in the site's language: its form and the months' names come from
+// the page (data-date, data-months), translated with the site.
 function cnDate(iso) {
   const [y, m, d] = iso.split("-").map(Number);
-  return `${y}年${m}月${d}日`;
+  const m_ = messages();
+  return say(m_.date, { y, d, month: m_.months.split(",")[m - 1] });
 }
 
 function section(item, position) {
@@ -413,7 +416,7 @@ async function run(state) {
     throw e;
   }
   if (id !== runId) return;
-  const where = [state.city, state.year ? `${state.year}年` : ""].filter(Boolean).join("、");
+  const where = [state.city, state.year ? say(m.year, { y: state.year }) : ""].filter(Boolean).join(m.joiner);
   if (!results.length) {
     status.textContent = where ? say(m.noneFiltered, { q: state.q, where }) : say(m.none, { q: state.q });
     return;
@@ -422,7 +425,7 @@ async function run(state) {
   if (!terms.length) {
     status.textContent = say(m.listing, { n, where });
   } else {
-    const suffix = where ? `（${where}）` : "";
+    const suffix = where ? say(m.filtered, { where }) : "";
     status.textContent = say(order.ranked ? m.count : m.countMany, { n, q: state.q, where: suffix, k: RANK_LIMIT });
   }
   let shown = 0;

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .. import __version__
+from .. import __version__, i18n
 from ..content.config import Config
 from ..content.model import Bulletin
 from ..errors import BriefsiteError
@@ -69,7 +69,8 @@ def render_key(config: Config) -> str:
     """Everything every output depends on besides the bulletins."""
     return digest(code_key().encode(), config_key(config).encode(),
                   templates_key(template_folders(config)).encode(),
-                  os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+                  os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
+                  i18n.mo_file(i18n.CHINESE).read_bytes())  # the site's words (a corrected translation)
 
 
 def source_stats(paths: Iterable[Path]) -> list[tuple | None]:

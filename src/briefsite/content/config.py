@@ -52,8 +52,12 @@ _SUFFIXES = ("土家族苗族自治州", "自治州", "自治县", "地区", "�
 
 CONFIG_KEYS = ("title", "description", "base_url", "cities", "templates", "author", "newest_count",
                "earliest_date", "latest_date", "originals", "image_max_mb", "image_max_megapixels",
-               "distinct_series", "links")
+               "distinct_series", "links", "language")
 LINK_STYLES = ("folders", "files")
+# The language of the site's own words (navigation, headings, search page),
+# as an HTML lang value. The bulletins themselves are Chinese either way; the
+# masthead and 版记 stay as printed.
+SITE_LANGUAGES = ("zh-CN", "en")
 # Dates a bulletin may carry unless briefsite.yaml says otherwise: the
 # People's Republic's government bulletins, up to the end of this century.
 # 0001-01-01 or 9999-12-31 is a typo, and would make year lists and timelines
@@ -85,6 +89,7 @@ class Config:
     # every internal link names index.html, so the site works from a folder
     # or a USB stick opened in a browser (file://).
     links: str = "folders"
+    language: str = "zh-CN"
     path: Path | None = None
     # Publish each bulletin's original.pdf / original.docx beside its page (下载原件).
     originals: bool = False
@@ -298,6 +303,12 @@ def load_config(path: Path | None) -> Config:
               _("files: an offline copy (opened from a folder or a USB stick); folders: on a web server (the "
                 "default)"))
         links = "folders"
+    language = data.get("language", "zh-CN")
+    if language not in SITE_LANGUAGES:
+        error("language", _("language must be zh-CN or en, not {value!r}").format(value=language),
+              _("zh-CN: the site in Simplified Chinese (the default); en: its navigation and headings in "
+                "English"))
+        language = "zh-CN"
 
     config = Config(
         title=text_value("title", Config.title),
@@ -311,6 +322,7 @@ def load_config(path: Path | None) -> Config:
         latest_date=latest,
         distinct_series=tuple(sorted({" ".join(t.split()) for t in distinct})),
         links=links,
+        language=language,
         path=path,
         originals=originals,
         image_limits=limits,

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .. import __version__
+from .. import __version__, i18n
 from ..content.archive import Archive
 from ..content.model import Bulletin, City, CityRef
 from ..content.config import Config
@@ -223,8 +223,17 @@ def make_environment(config: Config, bytecode: jinja2.BytecodeCache | None = Non
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["cn_date"] = cn_date
+    # The site's own words come from the same catalogue as the messages, in
+    # the site's language (briefsite.yaml), whatever language the editor's
+    # terminal speaks.
+    english = config.language == "en"
+    env.install_gettext_translations(i18n.translations(i18n.ENGLISH if english else i18n.CHINESE),
+                                     newstyle=True)
+    env.filters["cn_date"] = cn_date  # as printed (masthead, 版记)
+    env.filters["date_label"] = english_date if english else cn_date
+    env.filters["month_label"] = english_month if english else cn_month
     env.filters["summary"] = summary
     env.filters["figure_slots"] = split_figures  # body HTML, with photo numbers where they stand
     env.globals["canonical_url"] = canonical_url
@@ -238,7 +247,26 @@ def cn_date(value: dt.date | None) -> str:
     """2024-05-10 -> 2024年5月10日, as printed on a bulletin."""
     if value is None:
         return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    return CN_DATE.format(year=value.year, month=value.month, day=value.day)
+
+
+CN_DATE = "{year}年{month}月{day}日"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+CN_MONTH = "{month}月"
+
+
+def english_date(value: dt.date | None) -> str:
+    """2024-05-10 -> 10 May 2024, for a site in English."""
+    return "" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def cn_month(month: int) -> str:
+    return CN_MONTH.format(month=month)
+
+
+def english_month(month: int) -> str:
+    return MONTHS[month - 1]
 
 
 @jinja2.pass_context

@@ -1,0 +1,72 @@
+"""The site in its language (briefsite.yaml's ``language``): Simplified
+Chinese by default, English on request, from the same gettext catalogue as
+the messages. The bulletins stay as printed: their masthead, text and 版记
+are Chinese whatever the site's language."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import run_cli
+
+# The site's own words, as a Chinese reader sees them on every page.
+CHINESE_CHROME = ("首页", "年度归档", "跳到正文", "由 briefsite 生成", "订阅更新（Atom）")
+ENGLISH_CHROME = ("Home", "Years", "Skip to content", "Made with briefsite", "Subscribe to updates (Atom)")
+
+
+def build(project, language: str | None):
+    config = project / "briefsite.yaml"
+    if language is not None:
+        config.write_text(config.read_text(encoding="utf-8") + f"language: {language}\n", encoding="utf-8")
+    result = run_cli("build", "--no-search", cwd=project)
+    assert result.code == 0, result.err
+    return project / "site"
+
+
+def read(site, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def test_the_site_is_chinese_by_default(project):
+    site = build(project, None)
+    home = read(site, "index.html")
+    assert '<html lang="zh-CN">' in home
+    assert all(word in home for word in CHINESE_CHROME)
+    assert "按城市浏览" in home and re.search(r"\d+期</span>", home)
+
+
+def test_english_site_speaks_english_around_the_printed_bulletin(project):
+    site = build(project, "en")
+    home = read(site, "index.html")
+    assert '<html lang="en">' in home and '<meta property="og:locale" content="en">' in home
+    assert all(word in home for word in ENGLISH_CHROME)
+    assert not any(word in home for word in CHINESE_CHROME)
+    assert re.search(r">\d+ issues?</span>", home)
+
+    page = read(site, "bulletins/yiyang/2024-05-10-1/index.html")
+    # The page's own words in English ...
+    assert "Cities</a> › " in page
+    assert "This is the first issue" in page and "All bulletins of 益阳市" in page
+    assert "上一期" not in page and "下一期" not in page and "已是" not in page
+    assert '<h2 id="toc-title">Contents</h2>' in page
+    assert '<span aria-current="page">10 May 2024</span>' in page
+    # ... the bulletin as printed.
+    assert '<p class="masthead-issue">第1期</p>' in page
+    assert ">2024年5月10日</time>" in page  # the masthead's date
+
+    city = read(site, "cities/yiyang/index.html")
+    assert "bulletins in all." in city and "Subscribe to 益阳市 (Atom)" in city
+    assert "按月分布" not in city and "月</h3>" not in city and "May</h3>" in city
+    year = read(site, "archive/2024/index.html")
+    assert "<h1>Bulletins of 2024</h1>" in year
+
+
+def test_an_unknown_site_language_is_refused_at_its_line(project):
+    config = project / "briefsite.yaml"
+    lines = config.read_text(encoding="utf-8").count("\n")
+    config.write_text(config.read_text(encoding="utf-8") + "language: fr\n", encoding="utf-8")
+    result = run_cli("build", "--no-search", cwd=project)
+    assert result.code == 1
+    assert f"briefsite.yaml:{lines + 1}: error: language 只能是 zh-CN 或 en，不能是 'fr'" in result.err
+    english = run_cli("build", "--no-search", "--lang", "en", cwd=project)
+    assert "language must be zh-CN or en, not 'fr'" in english.err
