@@ -11,7 +11,10 @@ import datetime as dt
 
 import pytest
 
+from briefsite import i18n
+from briefsite.editor.importing.closing import read_closing
 from briefsite.editor.importing.importer import convert
+from briefsite.editor.importing.layout import Line
 from briefsite.content.front_matter import split
 
 HEAD = "长沙市生态环境保护督察整改工作简报\n第 5 期\n长沙市督察整改办公室\n2024年6月3日\n\n"
@@ -179,3 +182,36 @@ def test_the_command_line_keeps_every_character_of_the_banji_and_check_accepts_i
     assert "785" in result.err  # the editor is told why the contact stayed in the text
     check = run_cli("check", cwd=tmp_path)
     assert check.code == 0, check.err
+
+
+def remarks(texts: list[str], masthead_doc_number: str | None = None) -> list[tuple]:
+    lines = [Line(no, text) for no, text in enumerate(texts, 1)]
+    return read_closing(lines, None, [], masthead_doc_number).remarks
+
+
+def test_what_stays_in_the_text_is_said_in_the_chosen_language():
+    """Each remark on a 版记 line kept in the text, whole, in Chinese by default and in English on request."""
+    second = ["报：市委办公室", "长督简〔2024〕5号", "长督简〔2024〕6号", "附件略"]
+    long_contact = ["报：市委办公室", "联系人：" + "张" * 600]
+    assert remarks(second[:2], "长督整专〔2024〕3号") == [
+        ("doc_number", "第 2 行的文号 长督简〔2024〕5号 保留在正文末尾，本期文号取版头所印的 长督整专〔2024〕3号",
+         "请核对哪个是本期简报的文号")]
+    assert remarks(second) == [
+        ("doc_number", "第 3 行的文号 长督简〔2024〕6号 保留在正文末尾，本期文号取版记前文所印的 长督简〔2024〕5号",
+         "请核对哪个是本期简报的文号"),
+        (None, "版记之后的第 4 行保留在正文末尾：附件略", "")]
+    assert remarks(long_contact) == [
+        (None, "联系方式共 604 字，超过 500 字的上限，保留在正文末尾", "如需作为 contact，请删减后移入 front-matter")]
+    with i18n.using(i18n.ENGLISH):
+        assert remarks(second[:2], "长督整专〔2024〕3号") == [
+            ("doc_number", "the document number 长督简〔2024〕5号 on line 2 was kept at the end of the text; the "
+             "bulletin's own is the one the masthead prints, 长督整专〔2024〕3号",
+             "check which is the bulletin's own document number")]
+        assert remarks(second) == [
+            ("doc_number", "the document number 长督简〔2024〕6号 on line 3 was kept at the end of the text; the "
+             "bulletin's own is the one printed before it in the closing block, 长督简〔2024〕5号",
+             "check which is the bulletin's own document number"),
+            (None, "line 4, after the closing block, was kept at the end of the text: 附件略", "")]
+        assert remarks(long_contact) == [
+            (None, "the contact line has 604 characters, more than the limit of 500: it was kept at the end of "
+             "the text", "to use it as contact, shorten it and move it into the front-matter")]

@@ -95,9 +95,13 @@ def test_a_damaged_word_picture_is_reported_and_its_caption_stays(empty_project:
     result = imported(empty_project, "received.docx", out.getvalue())
     assert body_of(empty_project)[2:5] == ["![图1 陈竞率队实地调研现场](photo-1.jpg)", SECOND, "南洞庭湖水质监测点"]
     assert sorted(p.name for p in (empty_project / FOLDER).iterdir()) == ["original.docx", "photo-1.jpg"]
-    assert "图片未导入：第 2 张图片" in result.err and "cannot be decoded" in result.err
+    assert "图片未导入：第 2 张图片：图片已损坏，无法解码：" in result.err
     assert "图片导入 1 张，未导入 1 张" in result.out
     assert run_cli("build", "--no-search", cwd=empty_project).code == 0
+    english = run_cli("import", "received.docx", "--force", "--lang", "en", cwd=empty_project)
+    assert english.code == 0, english.err
+    assert "picture 2: the picture is damaged and cannot be decoded: " in english.err
+    assert "无法解码" not in english.err
 
 
 def test_a_damaged_pdf_picture_is_reported_with_its_page(empty_project: Path, chromium):
@@ -117,7 +121,7 @@ def test_an_existing_photo_is_not_overwritten_and_nothing_is_written(empty_proje
     (empty_project / FOLDER / "photo-2.png").write_bytes(png(10, 10))
     (empty_project / "received.docx").write_bytes(to_docx(spec(jpeg(800, 600), png(600, 400))))
     result = run_cli("import", "received.docx", cwd=empty_project)
-    assert result.code == 1 and "photo-2.png" in result.err and "file exists" in result.err
+    assert result.code == 1 and "photo-2.png: error: 文件已存在，未覆盖" in result.err
     assert not (empty_project / BULLETIN).exists()
     assert sorted(p.name for p in (empty_project / FOLDER).iterdir()) == ["photo-2.png"]
     forced = run_cli("import", "--force", "received.docx", cwd=empty_project)

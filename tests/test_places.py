@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from briefsite import i18n
 from briefsite.content.config import Config
 from briefsite.errors import BriefsiteError
 from briefsite.editor.importing.importer import convert
@@ -148,3 +149,34 @@ def test_the_table_covers_every_level_and_is_the_same_each_time():
     assert len(table.lookup("鼓楼区")) >= 3  # 南京, 福州, 徐州, 开封: a county-level table
     counties = [m.divisions[0] for m in table.mentions("宁乡市浏阳市长沙县望城区")]
     assert [d.code for d in counties] == ["430182", "430181", "430121", "430112"]
+
+
+@pytest.mark.parametrize("where, text, document, cities, chinese, english", [
+    ("标题", "永州市配合督察工作简报", "", (), "标题以 永州市 开头", "the title begins with 永州市"),
+    ("发文单位", "长沙市生态环境局", "", (), "发文单位中的 长沙市", "长沙市 in the issuer"),
+    ("发文单位", "岳麓区生态环境局", "", (), "由发文单位中的 岳麓区 推定为 长沙市",
+     "inferred as 长沙市 from 岳麓区 in the issuer"),
+    ("标题", "朝阳区督察整改工作简报", "按照吉林省部署", (), "由标题中的 朝阳区 推定为 长春市（文中提到 吉林省）",
+     "inferred as 长春市 from 朝阳区 in the title (the text names 吉林省)"),
+    ("标题", "朝阳区督察整改工作简报", "", ("长春市",), "由标题中的 朝阳区 推定为 长春市（档案中已有 长春市）",
+     "inferred as 长春市 from 朝阳区 in the title (the archive already has 长春市)"),
+    ("标题", "某某市配合督察工作简报", "", (), "标题以 某某市 开头（行政区划表中没有这个名称，请核对）",
+     "the title begins with 某某市 (the table of administrative divisions has no such name: check it)"),
+])
+def test_how_the_city_was_found_is_said_in_the_chosen_language(where, text, document, cities, chinese, english):
+    """Each way of finding the city, whole, in Chinese by default and in English
+    on request (the caller names the part of the masthead in that language)."""
+    words = {"标题": "the title", "发文单位": "the issuer"}
+    options = {"known": {"永州市"}, "archive_cities": cities, "document": document}
+    assert find_city([(where, text)], **options).how == chinese
+    with i18n.using(i18n.ENGLISH):
+        assert find_city([(words[where], text)], **options).how == english
+
+
+def test_an_ambiguous_place_is_said_in_the_chosen_language():
+    with pytest.raises(AmbiguousPlace) as caught:
+        find_city([("标题", "朝阳区督察整改工作简报")])
+    assert str(caught.value) == "标题中的 朝阳区 有多处同名，分属 北京市、长春市"
+    with i18n.using(i18n.ENGLISH), pytest.raises(AmbiguousPlace) as caught:
+        find_city([("the title", "朝阳区督察整改工作简报")])
+    assert str(caught.value) == "朝阳区 in the title names places in several cities: 北京市, 长春市"

@@ -126,3 +126,27 @@ def test_missing_source(tmp_path: Path):
     result = run_cli("new", "--city", "益阳市", cwd=tmp_path)
     assert result.code == 1
     assert "bulletins: error: 找不到简报文件夹" in result.err
+
+
+def test_the_new_issue_speaks_the_chosen_language(project: Path):
+    """What `new` prints and writes for the editor (the issue, the draft line's
+    comment, the placeholders of an empty body): Chinese by default, English with --lang en."""
+    result = run_cli("new", "--city", "湖南省", "--date", "2017-05-16", cwd=project)
+    assert result.code == 0, result.err
+    assert "第16期，2017-05-16：草稿" in result.out
+    text = (project / "bulletins" / "hunan" / "2017-05-16-16.md").read_text(encoding="utf-8")
+    assert "draft: true  # 本期写好后删去这一行：草稿不发布\n" in text
+    assert text.endswith("---\n\n### （标题）\n\n（正文）\n")
+    english = run_cli("new", "--city", "湖南省", "--date", "2017-05-17", "--lang", "en", cwd=project)
+    assert english.code == 0, english.err
+    assert "issue 17, 2017-05-17: a draft (draft: true)" in english.out
+    text = (project / "bulletins" / "hunan" / "2017-05-17-17.md").read_text(encoding="utf-8")
+    assert "draft: true  # remove this line when the issue is finished: drafts are not published\n" in text
+    assert text.endswith("---\n\n### (headline)\n\n(text)\n")
+    unnumbered = run_cli("new", "--city", "株洲市", "--date", "2024-05-10", cwd=project)
+    assert "（无期号），2024-05-10：草稿" in unnumbered.out
+    unnumbered = run_cli("new", "--city", "株洲市", "--date", "2024-05-11", "--lang", "en", cwd=project)
+    assert "(no issue number), 2024-05-11: a draft" in unnumbered.out
+    unknown = run_cli("new", "--city", "长沙市", "--lang", "en", cwd=project)
+    assert "bulletins: error: no bulletin of 长沙市 found (cities here: " in unknown.err
+    assert "湖南省, " in unknown.err and "、" not in unknown.err

@@ -314,3 +314,30 @@ def test_ctrl_c_while_a_connection_thread_starts_stops_the_server(monkeypatch):
             server.process_request(None, ("127.0.0.1", 1))
     finally:
         server.server_close()
+
+
+def test_the_terminal_report_counts_in_the_chosen_language(tmp_path: Path, capsys, monkeypatch):
+    """One bulletin, one error: singular in English, the same words in Chinese."""
+    from types import SimpleNamespace
+
+    from briefsite import i18n
+    from briefsite.errors import BriefsiteError, BuildFailed
+    from briefsite.serve.server import Preview
+
+    monkeypatch.chdir(tmp_path)  # no briefsite.yaml: the default configuration
+
+    def one_bulletin(source, out, config):
+        return SimpleNamespace(bulletins=1, pages=3, warnings=[])
+
+    def one_error(source, out, config):
+        raise BuildFailed([BriefsiteError("bulletins/a.md", 2, "broken")])
+
+    for language, built, failed in [
+            (i18n.CHINESE, "已生成：1 期简报，3 个页面", "生成失败：1 个错误，浏览器中列出；改正并保存后会重新生成"),
+            (i18n.ENGLISH, "built: 1 bulletin, 3 pages", "build failed: 1 error; the browser shows it; fix and save "
+                                                         "to rebuild")]:
+        with i18n.using(language):
+            Preview(Path("bulletins"), Path("site"), None, one_bulletin).rebuild()
+            assert built in capsys.readouterr().out
+            Preview(Path("bulletins"), Path("site"), None, one_error).rebuild()
+            assert failed in capsys.readouterr().err

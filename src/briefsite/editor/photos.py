@@ -28,6 +28,7 @@ from ..content.media import (ORIGINAL_KINDS, ORIGINAL_STEM, Limits, MediaError, 
                              sniff, sniff_original)
 from ..build.store import write_bytes  # atomic: temp file + rename
 from ..errors import BriefsiteError
+from ..i18n import _, ngettext
 
 _EXT = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # A caption as printed under a photo: 图1 …, 图 2-1 …, 图：…, 图为…, 照片1 …, 附图 …
@@ -35,6 +36,7 @@ CAPTION_RE = re.compile(r"^(?:图|照片|附图|图片)\s*(?:[0-9０-９一二�
 MAX_CAPTION = 80  # characters: a longer line under a photo is body text
 SHORT_CAPTION = 40  # characters: a centred line without 图N this short may be a caption
 SENTENCE_END = "。！？；!?;"
+LEAD_IN = ("：", ":")  # a line ending so introduces what follows: not a caption
 OUTLINE_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[.．、])")
 # Pictures smaller than this on the page are decorations, not photos: a rule
 # drawn as a picture (the red line under a masthead), an emblem, a logo.
@@ -47,8 +49,9 @@ MIN_PIXELS = 24  # a picture fewer pixels wide or high is an icon or a line
 class Photo:
     """A picture as a document holds it, with the caption printed under it ('' if none).
 
-    ``where``: where it stands, for messages ("第 3 页"); ``problem``: why the
-    reader could not take its bytes out (then ``data`` is empty).
+    ``where``: where it stands, for messages ("第 3 页", in the editor's
+    language); ``problem``: why the reader could not take its bytes out (then
+    ``data`` is empty).
     """
 
     data: bytes
@@ -72,7 +75,7 @@ def caption_like(text: str, *, centred: bool, emphasised: bool = False, styled: 
     if styled:
         return True
     return (centred and not emphasised and len(t) <= SHORT_CAPTION and not OUTLINE_START.match(t)
-            and not any(ch in t for ch in SENTENCE_END) and not t.endswith(("：", ":")))
+            and not any(ch in t for ch in SENTENCE_END) and not t.endswith(LEAD_IN))
 
 
 def is_decoration(width_pt: float | None, height_pt: float | None, pixels: tuple[int, int] | None = None) -> bool:
@@ -111,18 +114,19 @@ def prepare_photos(photos: Sequence[Photo], limits: Limits = Limits()) -> list[P
     out: list[Prepared] = []
     kept = 0
     for index, photo in enumerate(photos, 1):
-        where = f"（{photo.where}）" if photo.where else ""
-        label = f"第 {index} 张图片{where}"
+        label = (_("picture {number} ({where})").format(number=index, where=photo.where) if photo.where
+                 else _("picture {number}").format(number=index))
         if photo.problem or not photo.data:
-            out.append(Prepared(photo, problem=f"{label}：{photo.problem or '没有图片数据 (no picture data)'}"))
+            out.append(Prepared(photo, problem=_("{picture}: {problem}").format(
+                picture=label, problem=photo.problem or _("no picture data"))))
             continue
         data, kind = photo.data, sniff(photo.data[:16])
         if kind is None:
             converted = _as_png(photo.data, limits)
             if converted is None:
-                out.append(Prepared(photo, problem=f"{label}（{_describe(photo.data)}）无法在网页上显示，"
-                                                   f"请另存为 JPEG 或 PNG 后手动加入 (not a picture briefsite "
-                                                   f"can show; add it by hand as JPEG or PNG)"))
+                out.append(Prepared(photo, problem=_("{picture} ({kind}) cannot be shown on a web page: save it "
+                                                     "as JPEG or PNG and add it by hand").format(
+                                                         picture=label, kind=_describe(photo.data))))
                 continue
             data, kind = converted, "PNG"
         name = f"photo-{kept + 1}.{_EXT[kind]}"
@@ -130,7 +134,8 @@ def prepare_photos(photos: Sequence[Photo], limits: Limits = Limits()) -> list[P
             inspect_data(data, name, limits)
             _decode(data, kind)
         except MediaError as exc:
-            out.append(Prepared(photo, problem=f"{label}：{exc.message}"))
+            out.append(Prepared(photo, problem=_("{picture}: {problem}").format(picture=label,
+                                                                                problem=exc.message)))
             continue
         kept += 1
         out.append(Prepared(photo, name, data))
@@ -147,8 +152,8 @@ def check_free(paths: Iterable[Path], force: bool) -> None:
     """Raise BriefsiteError for the first of ``paths`` that exists, unless ``force``."""
     for path in paths:
         if (path.exists() or path.is_symlink()) and not force:
-            raise BriefsiteError(path, 0, "文件已存在，未覆盖 (file exists; not overwritten)",
-                                 hint="先把它移走，或用 --force 导入")
+            raise BriefsiteError(path, 0, _("file exists; not overwritten"),
+                                 hint=_("move it away first, or import with --force"))
 
 
 def write_photos(bulletin: Path, prepared: Sequence[Prepared], *, force: bool = False) -> list[Path]:
@@ -192,8 +197,8 @@ def keep_original(bulletin: Path, data: bytes, *, force: bool = False) -> Path:
     the bulletin's folder (by its bytes); raises BriefsiteError for any other."""
     path = original_path(bulletin, data)
     if path is None:
-        raise BriefsiteError(bulletin, 0, "原件既不是 PDF 也不是 .docx 文件 (the original is neither a PDF nor a .docx file)",
-                             hint="手动保存原件，或导入 PDF / .docx 文件")
+        raise BriefsiteError(bulletin, 0, _("the original is neither a PDF nor a .docx file"),
+                             hint=_("keep the original by hand, or import a PDF or .docx file"))
     check_free([path], force)
     _write(path, data)
     return path
@@ -207,8 +212,8 @@ def _write(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(path, 0o666 & ~umask)
     except OSError as exc:
-        raise BriefsiteError(path, 0, f"无法写入 (cannot write: {exc.strerror})",
-                             hint="请检查文件夹的权限和磁盘空间") from None
+        raise BriefsiteError(path, 0, _("cannot write: {reason}").format(reason=exc.strerror),
+                             hint=_("check the folder's permissions and the free disk space")) from None
 
 
 def _as_png(data: bytes, limits: Limits) -> bytes | None:
@@ -232,10 +237,11 @@ def _as_png(data: bytes, limits: Limits) -> bytes | None:
 
 def _describe(data: bytes) -> str:
     if data[:4] == b"\x01\x00\x00\x00" and data[40:44] == b" EMF":
-        return "EMF 绘图"
+        return _("EMF drawing")
     if data[:4] == b"\xd7\xcd\xc6\x9a":
-        return "WMF 绘图"
-    return f"未知格式，{len(data)} 字节"
+        return _("WMF drawing")
+    return ngettext("unknown format, {count} byte", "unknown format, {count} bytes", len(data)).format(
+        count=len(data))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~<])")
@@ -257,8 +263,8 @@ def _decode(data: bytes, kind: str) -> None:
         with Image.open(io.BytesIO(data), formats=[kind]) as image:
             image.load()
     except Exception as exc:  # Pillow raises many kinds for damaged data
-        raise MediaError(f"图片已损坏，无法解码 (the picture is damaged and cannot be decoded: {exc})",
-                         "请从原件中另存该图片后手动加入") from None
+        raise MediaError(_("the picture is damaged and cannot be decoded: {error}").format(error=exc),
+                         _("save the picture out of the original and add it by hand")) from None
 
 
 

@@ -23,8 +23,9 @@ from briefsite.content.loader import load_all
 from briefsite.content.model import Bulletin
 from .importing.textshape import nonspace
 
-# The body of a new issue whose series has no sections: one headline, one paragraph.
-DEFAULT_BODY = "### （标题）\n\n（正文）"
+# The body of a new issue whose series has no sections: one headline, one
+# paragraph, each a placeholder in the editor's language.
+DEFAULT_BODY = "### {headline}\n\n{text}"
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class NextIssue:
 
     @property
     def issue_label(self) -> str:
-        return f"第{self.issue}期" if self.issue is not None else "(no issue number)"
+        if self.issue is None:
+            return _("(no issue number)")
+        return _("issue {number}").format(number=self.issue)
 
 
 def choose_series(bulletins: list[Bulletin], city: str, title: str | None,
@@ -49,7 +52,7 @@ def choose_series(bulletins: list[Bulletin], city: str, title: str | None,
     if not mine:
         cities = sorted({b.city for b in bulletins})
         raise BriefsiteError(source, 0, _("no bulletin of {city} found").format(city=city),
-                             hint=_("cities here: {cities}").format(cities="、".join(cities)) if cities
+                             hint=_("cities here: {cities}").format(cities=_(", ").join(cities)) if cities
                              else _("import the first issue with 'briefsite import' or write it by hand"))
     titles = sorted({b.title for b in mine})
     if title is not None:
@@ -116,11 +119,12 @@ def plan_next(source: Path, config: Config, city: str, title: str | None,
     if previous.contact:
         facts["contact"] = previous.contact
     facts["draft"] = True
-    comments = {"draft": "remove this line when the issue is finished: drafts are not published"}
+    comments = {"draft": _("remove this line when the issue is finished: drafts are not published")}
     front, _lines = render_front_matter(facts, comments)
 
     sections = tuple(h.text for h in previous.toc if h.level == 2)
-    body = "\n\n".join(f"## {markdown_text(s, heading=True)}" for s in sections) or DEFAULT_BODY
+    body = "\n\n".join(f"## {markdown_text(s, heading=True)}" for s in sections) \
+        or DEFAULT_BODY.format(headline=_("(headline)"), text=_("(text)"))
     name = f"{date.isoformat()}-{issue}.md" if issue is not None else f"{date.isoformat()}.md"
     path = source / config.city_slug(previous.city) / name
     plan = NextIssue(path, previous.title, issue, date, previous, sections, tuple(notes))

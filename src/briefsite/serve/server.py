@@ -44,7 +44,7 @@ import watchfiles
 
 from .. import i18n
 from ..build import output
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..content.config import Config, load_config
 from ..errors import BriefsiteError, BuildFailed
 from ..content.loader import is_ignored
@@ -147,7 +147,9 @@ class Preview:
                 summary = self._build(self.source, self.out, config, **options)
                 for warning in summary.warnings:
                     print(warning.format(), file=sys.stderr)
-                print(_("built{why}: {bulletins} bulletins, {pages} pages in {seconds} s").format(
+                print(ngettext("built{why}: {bulletins} bulletin, {pages} pages in {seconds} s",
+                               "built{why}: {bulletins} bulletins, {pages} pages in {seconds} s",
+                               summary.bulletins).format(
                     why=why, bulletins=summary.bulletins, pages=summary.pages,
                     seconds=f"{time.perf_counter() - started:.2f}"), flush=True)
                 pages = self.changed_pages(summary, changed)
@@ -167,8 +169,9 @@ class Preview:
                 for line in errors:
                     print(line, file=sys.stderr)
                 count = sum(1 for p in problems if p.severity == "error")
-                print(_("build failed{why}: {count} errors; the browser shows them; fix and save to rebuild")
-                      .format(why=why, count=count), file=sys.stderr, flush=True)
+                print(ngettext("build failed{why}: {count} error; the browser shows it; fix and save to rebuild",
+                               "build failed{why}: {count} errors; the browser shows them; fix and save to rebuild",
+                               count).format(why=why, count=count), file=sys.stderr, flush=True)
             with self._changed:
                 goto = urlsplit(pages[0]).path if self.follow and len(pages) == 1 and not errors else ""
                 self.state = BuildState(self.state.generation + 1, errors, goto)

@@ -20,6 +20,7 @@ from typing import Protocol, Sequence
 from briefsite.content.dates import find_dates
 from briefsite.content.loader import MAX_TEXT
 from briefsite.content.model import PRINTED_LABELS, RECIPIENT_LABELS
+from briefsite.i18n import _, ngettext
 from .masthead import DOC_NUMBER, ORG_ENDINGS, Piece
 from .textshape import MARKER_RE, fills_line, join_broken, nonspace, tidy
 
@@ -40,6 +41,13 @@ ENTRY_SEPARATOR = "，"
 # How a complete recipient's name ends: a body (…办公室, …管委会) or a person's post.
 NAME_ENDINGS = ORG_ENDINGS + ("书记", "长", "主任", "成员", "同志", "领导", "负责人", "部门", "单位",
                               "人大", "政协", "院", "会", "员", "所", "站", "队", "司", "社", "校", "团")
+# The reasons of the Pieces the 版记 consumes (the importer's account of every character).
+LABEL_PIECE = "版记 label"
+SEPARATOR_PIECE = "版记 separator"
+PRINTED_PIECE = "印发 date"
+# Characters that end a sentence: a line holding one inside is text, not a list of names.
+SENTENCE_MARKS = "。！？!?"
+ENTRY_END = "。"  # ends a 报/送 entry (and a sentence)
 
 
 class Line(Protocol):
@@ -90,8 +98,8 @@ def printed_before(text: str) -> str | None:
 
 def _entry_like(text: str) -> bool:
     """A line that may continue a 报/送 entry: a list of names, not a sentence."""
-    inner = text.rstrip("。.")
-    return len(nonspace(text)) <= 150 and not any(ch in "。！？!?" for ch in inner) \
+    inner = text.rstrip(ENTRY_END + ".")
+    return len(nonspace(text)) <= 150 and not any(ch in SENTENCE_MARKS for ch in inner) \
         and not MARKER_RE.match(text)
 
 
@@ -138,7 +146,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             label = nonspace(match.group("label"))
             kind = PRINTED_LABELS[label]
             key = kind if label == RECIPIENT_LABELS[kind] else label
-            dropped.append(Piece(ln.no, ln.text[: match.start("rest")], "版记 label"))
+            dropped.append(Piece(ln.no, ln.text[: match.start("rest")], LABEL_PIECE))
             rest = match.group("rest")
             entries.setdefault(key, []).append([(ln.no, rest, ln.text)] if rest else [])
             current = "label:" + key
@@ -147,11 +155,15 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             current = None
         elif kind == "doc_number":  # a second one, or the masthead printed the bulletin's own
             closing.body.append((ln.no, ln.text))
-            own = masthead_doc_number or closing.doc_number
-            where = "版头" if masthead_doc_number else "版记前文"
-            closing.remarks.append(("doc_number", f"第 {ln.no} 行的文号 {nonspace(ln.text)} 保留在正文末尾，本期文号取{where}所印的 "
-                                    f"{own} (a second 文号 was kept in the text)",
-                                    "请核对哪个是本期简报的文号 (check which is the bulletin's own)"))
+            if masthead_doc_number:
+                message = _("the document number {number} on line {line} was kept at the end of the text; the "
+                            "bulletin's own is the one the masthead prints, {own}")
+            else:
+                message = _("the document number {number} on line {line} was kept at the end of the text; the "
+                            "bulletin's own is the one printed before it in the closing block, {own}")
+            closing.remarks.append(("doc_number", message.format(
+                number=nonspace(ln.text), line=ln.no, own=masthead_doc_number or closing.doc_number),
+                _("check which is the bulletin's own document number")))
             current = None
         elif kind == "printed" and closing.printed is None:
             before = printed_before(ln.text)
@@ -160,7 +172,7 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             closing.printed = found.date
             closing.printed_by = tidy(before[: found.start] + " " + before[found.end:]) or None
             closing.printed_text = ln.text[len(before[: found.start]):].strip()
-            closing.printed_piece = Piece(ln.no, closing.printed_text, "印发 date")
+            closing.printed_piece = Piece(ln.no, closing.printed_text, PRINTED_PIECE)
             dropped.append(closing.printed_piece)
             current = None
         elif kind == "contact" or current == "contact":
@@ -170,8 +182,8 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             entries[current[6:]][-1].append((ln.no, ln.text, ln.text))
         else:
             closing.body.append((ln.no, ln.text))
-            closing.remarks.append((None, f"版记之后的第 {ln.no} 行保留在正文末尾：{ln.text} "
-                                    f"(line {ln.no} after the 版记 was kept at the end of the text)", ""))
+            closing.remarks.append((None, _("line {line}, after the closing block, was kept at the end of the "
+                                            "text: {text}").format(line=ln.no, text=ln.text), ""))
     for key, groups in entries.items():  # in the order first printed
         names = [n for group in groups for n in entry_names(group, width, dropped)]
         if names:
@@ -182,9 +194,12 @@ def read_closing(lines: Sequence[Line], width: int | None, dropped: list[Piece],
             closing.contact = text
         else:  # check rejects it as a masthead value: it stays in the text, whole
             closing.body.extend(contact)
-            closing.remarks.append((None, f"联系方式共 {len(text)} 字，超过 {MAX_TEXT} 字的上限，保留在正文末尾 "
-                                    f"(a contact of {len(text)} characters stays in the text; the limit is {MAX_TEXT})",
-                                    "如需作为 contact，请删减后移入 front-matter (shorten it to use it as contact)"))
+            closing.remarks.append((None, ngettext(
+                "the contact line has {count} character, more than the limit of {limit}: it was kept at the end "
+                "of the text",
+                "the contact line has {count} characters, more than the limit of {limit}: it was kept at the end "
+                "of the text", len(text)).format(count=len(text), limit=MAX_TEXT),
+                _("to use it as contact, shorten it and move it into the front-matter")))
     closing.body.sort()
     return closing
 
@@ -211,7 +226,7 @@ def entry_names(group: list[tuple[int, str, str]], width: int | None,
                 current = ""
         separators = text.count(ENTRY_SEPARATOR)
         if separators:
-            dropped.append(Piece(no, ENTRY_SEPARATOR * separators, "版记 separator"))
+            dropped.append(Piece(no, ENTRY_SEPARATOR * separators, SEPARATOR_PIECE))
         for j, part in enumerate(text.split(ENTRY_SEPARATOR)):
             if j > 0 and current:
                 names.append(current)
@@ -221,9 +236,9 @@ def entry_names(group: list[tuple[int, str, str]], width: int | None,
         names.append(current)
     cleaned = []
     for name in names:
-        stripped = name.rstrip("。")
+        stripped = name.rstrip(ENTRY_END)
         if stripped != name:
-            dropped.append(Piece(group[-1][0], name[len(stripped):], "版记 separator"))
+            dropped.append(Piece(group[-1][0], name[len(stripped):], SEPARATOR_PIECE))
         if stripped:
             cleaned.append(stripped)
     return cleaned

