@@ -131,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         series: dict[str, dict[str, list[bench.Run]]] = {v.name: {"cold": [], "edit": [], "nochange": []}
                                                           for v in versions}
         for v in versions:
+            # Every copy first: a hard link made later changes the ctime of the
+            # file it shares, and so every bulletin's stat in the other copy's
+            # cache (its next build would parse the whole corpus again).
             v.prepare(corpus)
+        for v in versions:
             series[v.name]["cold"].append(v.build())
             print(f"  {count}: {v.name} cold {series[v.name]['cold'][-1].cpu_seconds:.2f} s CPU", flush=True)
             v.edit()  # warm-up: also makes the spare site
