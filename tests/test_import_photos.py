@@ -127,3 +127,35 @@ def test_an_existing_photo_is_not_overwritten_and_nothing_is_written(empty_proje
     forced = run_cli("import", "--force", "received.docx", cwd=empty_project)
     assert forced.code == 0, forced.err
     assert (empty_project / FOLDER / "photo-2.png").read_bytes() == png(600, 400)
+
+
+LONG_CAPTION = "图1 益阳市委书记陈竞率队赴沅江市南洞庭湖湿地实地调研湿地保护修复和退养还湿工作推进情况现场"
+
+
+def test_a_pdf_caption_over_two_lines_is_taken_whole(empty_project: Path, chromium):
+    """A caption too long for one line wraps under the photo; both lines are
+    the caption, and the paragraph after it stays text."""
+    the_spec = Spec(blocks=[("headline", "陈竞调研湿地保护修复工作"), ("para", FIRST),
+                            ("photo", jpeg(800, 600), LONG_CAPTION), ("para", SECOND)])
+    data = print_pdf(chromium, to_html(the_spec), the_spec)
+    imported(empty_project, "received.pdf", data)
+    assert body_of(empty_project) == ["### 陈竞调研湿地保护修复工作", FIRST,
+                                      f"![{LONG_CAPTION}](photo-1.jpg)", SECOND]
+
+
+def test_reimport_with_force_leaves_only_the_new_imports_files(empty_project: Path):
+    """Re-importing a corrected document with --force replaces what the first
+    import wrote beside the bulletin: no stale photo-2 published unreferenced,
+    no second original stopping the build; a file the editor added stays."""
+    imported(empty_project, "received.docx", to_docx(spec(jpeg(800, 600), png(600, 400))))
+    (empty_project / FOLDER / "original.pdf").write_bytes(b"%PDF-1.4 an older rendition\n")  # kept by hand
+    (empty_project / FOLDER / "map.png").write_bytes(png(300, 200))  # the editor's own, not an import's
+    one_photo = Spec(blocks=[("headline", "陈竞调研湿地保护修复工作"), ("para", FIRST),
+                             ("photo", jpeg(800, 600), "图1 陈竞率队实地调研现场"), ("para", SECOND)])
+    (empty_project / "corrected.docx").write_bytes(to_docx(one_photo))
+    result = run_cli("import", "corrected.docx", "--force", cwd=empty_project)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (empty_project / FOLDER).iterdir()) == ["map.png", "original.docx", "photo-1.jpg"]
+    assert "删去先前导入留下的 2 个文件（original.pdf、photo-2.png）" in result.out
+    english = run_cli("import", "corrected.docx", "--force", "--lang", "en", cwd=empty_project)
+    assert english.code == 0 and "removed" not in english.out  # nothing left from before this time

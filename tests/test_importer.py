@@ -90,7 +90,7 @@ def test_seed_imports_to_the_hand_checked_bulletin(archive: Path, seed: str):
     got, body = front_matter(written)
     for key in missing:
         assert got[key] is None, key  # a placeholder check rejects, not a fake value
-        assert f"no {key} found" in result.err
+        assert f"原件中未找到 {key}" in result.err
     assert {k: v for k, v in got.items() if k not in missing} == \
         {k: v for k, v in expected.items() if k not in missing}
 
@@ -112,7 +112,7 @@ def test_seed_imports_to_the_hand_checked_bulletin(archive: Path, seed: str):
 def test_seed_without_masthead_needs_a_city(archive: Path):
     result = run_cli("import", str(SEEDS / "000_b8e25bc50ca186c5.txt"), cwd=archive)
     assert result.code == 1
-    assert "error: 标题和发文机关中都没有城市名 (no city found in the title or issuer) (请用 --city" in result.err
+    assert "error: 标题和发文机关中都没有城市名 (请用 --city 指定，例如 --city 株洲市)" in result.err
     assert not (archive / "bulletins" / "zhuzhou" / "undated.md").exists()
 
 
@@ -134,8 +134,9 @@ def test_partial_masthead_takes_title_from_the_series(archive: Path, tmp_path: P
     text = (archive / "bulletins" / "yongzhou" / "2024-03-13.md").read_text(encoding="utf-8")
     assert "title: 永州市配合湖南省生态环境保护督察工作简报  # inferred:" in text
     assert "yongzhou/2024-03-15-3.md" in text.split("\n")[1]
-    assert "warning: title inferred" in result.err
-    assert "no issue number found" in result.err
+    assert ("bulletins/yongzhou/2024-03-13.md:2: warning: title 是推断的：刊头只有编发单位和日期；"
+            "取自同一编发单位的系列（bulletins/yongzhou/2024-03-15-3.md） (请核对)") in result.err
+    assert "warning: 未找到期号" in result.err
 
     # Without an archive to look in, the title is reported missing instead.
     lonely = tmp_path / "lonely"
@@ -144,7 +145,7 @@ def test_partial_masthead_takes_title_from_the_series(archive: Path, tmp_path: P
     assert result.code == 0, result.err
     got, _ = front_matter(lonely / "bulletins" / "yongzhou" / "2024-03-13.md")
     assert got["title"] is None and got["issuer"] == "永州市配合湖南省生态环境保护督察协调联络组"
-    assert "no title found" in result.err
+    assert "warning: 原件中未找到 title" in result.err
 
 
 # ---------------------------------------------------------------- the command line
@@ -155,8 +156,7 @@ def test_refuses_to_overwrite_without_force(archive: Path):
     target.write_text("edited by hand\n", encoding="utf-8")
     result = run_cli("import", seed, cwd=archive)
     assert result.code == 1
-    assert result.err.strip() == ("bulletins/yiyang/2024-05-10-1.md: error: 文件已存在，未写入 "
-                                  "(file exists; nothing was written) (要覆盖请加 --force)")
+    assert result.err.strip() == "bulletins/yiyang/2024-05-10-1.md: error: 文件已存在，未写入 (要覆盖请加 --force)"
     assert target.read_text(encoding="utf-8") == "edited by hand\n"
     forced = run_cli("import", seed, "--force", cwd=archive)
     assert forced.code == 0, forced.err
@@ -198,7 +198,7 @@ def test_unusable_input_is_a_clear_error(tmp_path: Path, content: bytes, message
 def test_missing_input_file(tmp_path: Path):
     result = run_cli("import", "nope.txt", cwd=tmp_path)
     assert result.code == 1
-    assert result.err.strip() == "nope.txt: error: 文件不存在 (file not found) (请给出要导入的文件的路径)"
+    assert result.err.strip() == "nope.txt: error: 文件不存在 (请给出要导入的文件的路径)"
 
 
 # ---------------------------------------------------------------- encodings and layout
@@ -259,7 +259,7 @@ def test_cli_reports_dropped_furniture(tmp_path: Path):
     assert result.code == 0, result.err
     assert result.out.strip() == ("已写入 bulletins/yiyang/2024-05-12-3.md：3 个标题，3 段；"
                                   "删去 页码 3 行、页眉/眉题 2 行；城市 益阳市（标题以 益阳市 开头）")
-    assert "no recipients" not in result.err and "no issue number" not in result.err
+    assert "未找到版记" not in result.err and "未找到期号" not in result.err
 
 
 # ---------------------------------------------------------------- mastheads and dates
@@ -480,7 +480,7 @@ def test_a_control_character_in_a_masthead_value_is_refused_not_written():
 
 
 def test_convert_without_city_anywhere_raises():
-    with pytest.raises(BriefsiteError, match="no city found"):
+    with pytest.raises(BriefsiteError, match="标题和发文机关中都没有城市名"):
         convert("会议召开。\n")
 
 

@@ -31,6 +31,9 @@ from ..errors import BriefsiteError
 from ..i18n import _, ngettext
 
 _EXT = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# The names an import gives what it writes beside a bulletin.
+IMPORTED_PHOTO = re.compile(r"^photo-[1-9][0-9]*\.(?:" + "|".join(_EXT.values()) + r")$")
+ORIGINAL_NAMES = frozenset(f"{ORIGINAL_STEM}{suffix}" for suffix in ORIGINAL_KINDS)
 # A caption as printed under a photo: 图1 …, 图 2-1 …, 图：…, 图为…, 照片1 …, 附图 …
 CAPTION_RE = re.compile(r"^(?:图|照片|附图|图片)\s*(?:[0-9０-９一二三四五六七八九十]|[:：]|为)")
 MAX_CAPTION = 80  # characters: a longer line under a photo is body text
@@ -181,6 +184,35 @@ def store_photos(bulletin: Path, photos: Iterable[Photo], *, force: bool = False
     written = write_photos(bulletin, prepared, force=force)
     by_photo = [p.reference for p in prepared]
     return Stored([r for r in by_photo if r], by_photo, written, [p.problem for p in prepared if p.problem])
+
+
+def left_from_before(bulletin: Path, keep: Iterable[Path]) -> list[Path]:
+    """What an earlier import wrote into ``bulletin``'s folder and this one did
+    not: its photo-N pictures and the other kind of original. A re-import with
+    --force removes them: a stale photo-3.jpg would be published unreferenced,
+    and an original.pdf beside the new original.docx stops the build."""
+    folder = bulletin_folder(bulletin)
+    kept = {path.name for path in keep}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:  # no folder yet (or not a folder): nothing from before
+        return []
+    return [folder / entry.name for entry in entries
+            if entry.name not in kept and entry.is_file(follow_symlinks=False)
+            and (IMPORTED_PHOTO.match(entry.name) or entry.name in ORIGINAL_NAMES)]
+
+
+def remove_left_from_before(bulletin: Path, keep: Iterable[Path]) -> list[Path]:
+    """``left_from_before``, removed; the paths removed."""
+    removed = []
+    for path in left_from_before(bulletin, keep):
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise BriefsiteError(path, 0, _("cannot remove a file an earlier import wrote: {reason}").format(
+                reason=exc.strerror), hint=_("remove it by hand: nothing references it now")) from None
+        removed.append(path)
+    return removed
 
 
 def original_path(bulletin: Path, data: bytes) -> Path | None:

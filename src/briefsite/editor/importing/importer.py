@@ -36,8 +36,9 @@ from briefsite.content.config import KNOWN_CITY_SLUGS, Config
 from briefsite.content.dates import find_dates
 from briefsite.errors import BriefsiteError
 from briefsite.content.model import Bulletin
+from briefsite.i18n import N_, Nn_, _, ngettext
 from briefsite.editor.photos import (Prepared, check_free, keep_original, original_path, photo_paths,
-                                     prepare_photos, write_photos)
+                                     prepare_photos, remove_left_from_before, write_photos)
 from .closing import LABEL_RE, closing_kind, read_closing
 from .layout import Document, Line, clean_controls, is_red
 from .masthead import Masthead, Piece, is_title, read_masthead
@@ -63,6 +64,7 @@ GUIDE_RE = re.compile(r"^[【\[［〖]?\s*(?:本\s*期\s*(?:导\s*读|要\s*目|
 GUIDE_BULLET_RE = re.compile(r"^(?:[-*•·★☆▲△▶►●○◆◇■□◎]+\s*|\d{1,2}\s*[.、．)]\s*|[一二三四五六七八九十]+\s*、\s*)+")
 # A table of contents' dot leaders before a page number: "市领导调研……………… 2".
 LEADER_CHARS = ".．·•…⋯-—–"
+LEADER_SPACE = " \u3000\t"  # spaces (the full-width one too) that stand for leaders
 # Outline numbers of an article's parts, shallowest first (GB/T 9704: 一、 （一） 1. （1）).
 OUTLINE_RES = (
     re.compile(r"^[一二三四五六七八九十百]+\s*、"),
@@ -79,12 +81,24 @@ KEY_ORDER = ("title", "issue", "total_issue", "date", "issuer", "city", "recipie
              "doc_number", "printed", "printed_by", "contact", "draft")
 # What each required fact is, for the placeholder comment and the message.
 REQUIRED_WHAT = {
-    "title": "the 简报 name printed on the masthead",
-    "date": "the issue date printed on the masthead (YYYY-MM-DD)",
-    "issuer": "the body that issues the bulletin, printed under the title",
+    "title": N_("the bulletin's name printed on the masthead"),
+    "date": N_("the date printed on the masthead (YYYY-MM-DD)"),
+    "issuer": N_("the issuing body printed on the masthead"),
 }
-REQUIRED_CN = {"title": "刊头上的简报名称", "date": "刊头上的日期（YYYY-MM-DD）",
-               "issuer": "刊头上的编发单位"}
+# The marks a front-matter comment starts with (docs/format.md): the same in
+# every language, like ``error:``, so an editor (and a search) finds them.
+INFERRED = "inferred:"
+FILL_IN = "FILL IN:"
+# Words of a masthead marking that restrict who may read a bulletin.
+RESTRICTED_MARKS = ("内部", "注意保存", "外传", "保密")
+# What the city reader is told it looks in (places.py names them in its "how").
+# The parts a city is looked for in, named in the editor's language (places.py's messages).
+CITY_SOURCES = (N_("the title"), N_("the issuer"))
+EXAMPLE_CITY = "株洲市"  # for the hint when no city is found
+# Why a piece of the input was dropped (Piece.reason), where it is the 版记's or 导读's.
+PRINTED_BY_REASON = "印发 issuer"
+GUIDE_REASON = "导读"
+SECTION_HEADING = "## 【{name}】"
 # A paragraph never begins with these: a line starting so after a sentence's
 # end continues it across a page break ("…再行生产。\n\n并与投诉人…").
 CONTINUES = ("并", "以及", "的")
@@ -210,20 +224,20 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
         # GB/T 9704's 印发机关 is often the issuer's office (…督察整改办 under
         # …领导小组办公室): its own fact, shown on the 版记 as printed.
         facts["printed_by"] = printed_by
-        dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
+        dropped.append(Piece(closing.printed_piece.line, printed_by, PRINTED_BY_REASON))  # type: ignore
     elif printed_by and not issuer:
         issuer = printed_by
-        comments["issuer"] = "inferred: from the 印发 line (no issuer on the masthead)"
-        dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
+        comments["issuer"] = inferred(_("from the 印发 line (the masthead prints no issuer)"))
+        dropped.append(Piece(closing.printed_piece.line, printed_by, PRINTED_BY_REASON))  # type: ignore
     elif printed_by:
-        dropped.append(Piece(closing.printed_piece.line, printed_by, "印发 issuer"))  # type: ignore
+        dropped.append(Piece(closing.printed_piece.line, printed_by, PRINTED_BY_REASON))  # type: ignore
     placed = _place(title, issuer, city, config, archive, "\n".join(ln.text for ln in doc.lines))
     if placed is None:
-        raise BriefsiteError(None, 0, "标题和发文机关中都没有城市名 (no city found in the title or issuer)",
-                             hint="请用 --city 指定，例如 --city 株洲市 (pass --city, e.g. --city 株洲市)")
+        raise BriefsiteError(None, 0, _("no city name in the title or the issuer"),
+                             hint=_("give it with --city, e.g. --city {city}").format(city=EXAMPLE_CITY))
     city_name = placed.city
     if placed.inferred:
-        comments["city"] = f"inferred: {placed.how}"
+        comments["city"] = inferred(placed.how)
     title, issuer = _from_series(title, issuer, city_name, archive, comments)
 
     facts["title"] = title
@@ -245,29 +259,31 @@ def interpret(doc: Document, *, city: str | None = None, config: Config | None =
 
     for key, what in REQUIRED_WHAT.items():
         if facts.get(key) is None:
-            comments[key] = f"FILL IN: not found in the text ({what})"
-            notes.append(Note(key, f"原件中未找到 {key} (no {key} found in the text)",
-                              f"请把 null 改为{REQUIRED_CN[key]}，填好之前 briefsite check 不通过 "
-                              f"(in place of null, put {what})"))
+            comments[key] = fill_in(_("{what}, not found in the text").format(what=_(what)))
+            notes.append(Note(key, _("no {key} found in the text").format(key=key),
+                              _("in place of null, put {what}; until it is filled in, briefsite check "
+                                "fails").format(what=_(what))))
     _masthead_extras(head, facts, comments, notes)
     if head.issue is None:
-        notes.append(Note(None, "未找到期号 (no issue number found)",
-                          "原件若有期号，请加一行 issue: N，并把文件名改为 <日期>-N.md"))
+        notes.append(Note(None, _("no issue number found"),
+                          _("if the original prints one, add a line issue: N and rename the file to "
+                            "<date>-N.md")))
     if not closing.recipients:
-        notes.append(Note(None, "未找到版记的报、送、发、抄送 (no recipients (报/送/发/抄送) found)",
-                          "原件若有，请写在 recipients: 下"))
+        notes.append(Note(None, _("no recipients (报, 送, 发, 抄送) found in the 版记"),
+                          _("if the original has them, write them under recipients:")))
     for key, message, hint in closing.remarks:
         notes.append(Note(key, message, hint))
     for item in guide:
         if not any(nonspace(item) in nonspace(b) for b in blocks if b.startswith("#")):
-            notes.append(Note(None, f"导读条目“{item}”与正文标题都不相同，已删去 "
-                              f"(导读 item matches no headline and was dropped)",
-                              "页面的目录由正文标题生成，请核对标题 (the page builds its contents from the headings)"))
+            notes.append(Note(None, _("the 导读 item “{item}” matches no headline of the text and was "
+                                      "dropped").format(item=item),
+                              _("the page builds its contents from the headlines: check them")))
     for photo in photos:
         if photo.problem:
-            notes.append(Note(None, f"图片未导入：{photo.problem}",
-                              "图注（如有）留在正文中；如需这张图片，请另存为 JPEG 或 PNG 放进简报的文件夹，"
-                              "在原处写 ![图注](文件名) (the caption stays in the text; add the picture by hand)"))
+            notes.append(Note(None, _("picture not imported: {problem}").format(problem=photo.problem),
+                              _("its caption (if any) stays in the text; to have the picture, save it as "
+                                "JPEG or PNG in the bulletin's folder and write ![caption](file name) where "
+                                "it stood")))
     body = "\n\n".join(blocks)
     return Imported(facts, comments, body, notes, dropped, headings, paragraphs, tables,
                     photos, doc.decorations, placed.how)
@@ -288,13 +304,25 @@ def _masthead_extras(head: Masthead, facts: dict[str, object], comments: dict[st
         _add_comment(comments, "issuer", head.signer)
     if head.markings:
         printed = " ".join(head.markings)
-        _add_comment(comments, "title", f"版头另印有：{printed}")
+        _add_comment(comments, "title", _("the masthead also prints: {markings}").format(markings=printed))
         if head.classified:
             facts["draft"] = True
-            comments["draft"] = f"inferred: 版头标有密级 {head.classified}，公开档案不发布涉密简报；确认可以公开后删去此行"
-        elif any(word in printed for word in ("内部", "注意保存", "外传", "保密")):
-            notes.append(Note("title", f"版头印有 {printed} (the masthead is marked {printed})",
-                              "本档案公开发布，请确认这份简报可以公开 (the archive is public: check it may be published)"))
+            comments["draft"] = inferred(_("the masthead is marked with the classification {level}, and the "
+                                           "public archive publishes no classified bulletin; delete this line "
+                                           "once it is cleared for publication").format(level=head.classified))
+        elif any(word in printed for word in RESTRICTED_MARKS):
+            notes.append(Note("title", _("the masthead is marked {markings}").format(markings=printed),
+                              _("the archive is public: make sure this bulletin may be published")))
+
+
+def inferred(how: str) -> str:
+    """A front-matter comment saying from what a fact was inferred."""
+    return f"{INFERRED} {how}"
+
+
+def fill_in(what: str) -> str:
+    """A front-matter comment on a placeholder (null): what to fill in."""
+    return f"{FILL_IN} {what}"
 
 
 def _add_comment(comments: dict[str, str], key: str, text: str) -> None:
@@ -305,17 +333,16 @@ def _place(title: str | None, issuer: str | None, city: str | None, config: Conf
            archive: Sequence[Bulletin], text: str) -> Placed | None:
     """The bulletin's city: --city, else read from the title and issuer (see places.py)."""
     if city:
-        return Placed(city, "由 --city 指定", inferred=False)
+        return Placed(city, _("given with --city"), inferred=False)
     try:
-        return find_city([("标题", title or ""), ("发文单位", issuer or "")],
+        return find_city(list(zip(map(_, CITY_SOURCES), (title or "", issuer or ""))),
                          known=set(config.city_slugs) | set(KNOWN_CITY_SLUGS),
                          archive_cities={b.city for b in archive} | set(config.city_slugs),
                          document=text)
     except AmbiguousPlace as exc:
-        raise BriefsiteError(None, 0, f"{exc}，无法判断这份简报属于哪个城市 "
-                             f"({exc.name} names places in {len(exc.cities)} cities)",
-                             hint=f"请用 --city 指定，例如 --city {exc.cities[0]} "
-                                  f"(pass --city, e.g. --city {exc.cities[0]})") from None
+        raise BriefsiteError(None, 0, _("{ambiguity}: cannot tell which city this bulletin belongs "
+                                        "to").format(ambiguity=exc),
+                             hint=_("give it with --city, e.g. --city {city}").format(city=exc.cities[0])) from None
 
 
 def _furniture(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], list[Line]]:
@@ -566,7 +593,7 @@ def _drop_guide(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], li
     """
     if not lines or not GUIDE_RE.match(nonspace(lines[0].text)):
         return lines, []
-    dropped.append(Piece(lines[0].no, lines[0].text, "导读"))
+    dropped.append(Piece(lines[0].no, lines[0].text, GUIDE_REASON))
     items: list[str] = []
     i = 1
     while i < len(lines):
@@ -583,7 +610,7 @@ def _drop_guide(lines: list[Line], dropped: list[Piece]) -> tuple[list[Line], li
         items.append(item)
         i += 1
     for ln in lines[1:i]:
-        dropped.append(Piece(ln.no, ln.text, "导读"))
+        dropped.append(Piece(ln.no, ln.text, GUIDE_REASON))
     return lines[i:], items
 
 
@@ -600,9 +627,9 @@ def _without_leader(text: str) -> str:
     if end == len(t) or (end and t[end - 1].isdigit()):
         return text  # no page number, or more than three digits
     head = t[:end]
-    kept = head.rstrip(LEADER_CHARS + " \u3000\t")
+    kept = head.rstrip(LEADER_CHARS + LEADER_SPACE)
     run = head[len(kept):]
-    if sum(ch in LEADER_CHARS for ch in run) >= 2 or sum(ch in " \u3000\t" for ch in run) >= 2:
+    if sum(ch in LEADER_CHARS for ch in run) >= 2 or sum(ch in LEADER_SPACE for ch in run) >= 2:
         return kept
     return text
 
@@ -829,7 +856,7 @@ def _render_blocks(blocks: list[_Block], photos: Sequence[Prepared] = ()) -> tup
     headings = paragraphs = tables = 0
     for b in blocks:
         if b.kind == "section":
-            md.append(f"## 【{_escape_inline(b.text)}】")
+            md.append(SECTION_HEADING.format(name=_escape_inline(b.text)))
             headings += 1
         elif b.kind == "headline":
             md.append("### " + markdown_text(b.text, heading=True))
@@ -933,21 +960,28 @@ def _from_series(title: str | None, issuer: str | None, city: str,
         same = [b for b in mine if nonspace(b.issuer) == nonspace(issuer or "")]
         if len({b.title for b in same}) == 1:
             source = max(same, key=lambda b: b.sort_key)
-            comments["title"] = (f"inferred: the masthead shows only issuer and date; the series of "
-                                 f"the same issuer ({source.source})")
+            comments["title"] = inferred(_("the masthead prints only the issuer and the date; taken from the "
+                                           "series of the same issuer ({source})").format(source=source.source))
             return source.title, issuer
     else:
         same = [b for b in mine if b.title == title]
         if len({nonspace(b.issuer) for b in same}) == 1:
             source = max(same, key=lambda b: b.sort_key)
-            comments["issuer"] = f"inferred: the masthead shows no issuer; the same series ({source.source})"
+            comments["issuer"] = inferred(_("the masthead prints no issuer; taken from the same series "
+                                            "({source})").format(source=source.source))
             return title, source.issuer
     return title, issuer
 
 
-# What the summary names of the furniture it dropped, in Chinese first.
-FURNITURE_NAMES = {"page number": "页码", "running head": "页眉/眉题", "header": "页眉", "footer": "页脚",
-                   "rule": "分隔线", "导读": "导读"}
+# The furniture the summary counts, by Piece.reason: the lines dropped of each kind.
+FURNITURE_LINES = {
+    "page number": Nn_("{count} page-number line", "{count} page-number lines"),
+    "running head": Nn_("{count} running-head line", "{count} running-head lines"),
+    "header": Nn_("{count} page-header line", "{count} page-header lines"),
+    "footer": Nn_("{count} page-footer line", "{count} page-footer lines"),
+    "rule": Nn_("{count} rule", "{count} rules"),
+    GUIDE_REASON: Nn_("{count} line of the 导读", "{count} lines of the 导读"),
+}
 
 
 @dataclass(frozen=True)
@@ -958,6 +992,7 @@ class Written:
     source: str = ""
     photos: list[Path] = field(default_factory=list)  # the pictures written beside the bulletin
     original: Path | None = None  # the received document, kept beside it
+    removed: list[Path] = field(default_factory=list)  # an earlier import's pictures (--force)
 
     def report(self) -> list[str]:
         """One ``path:line: warning: …`` per fact not found or inferred, pointing into the new file."""
@@ -967,47 +1002,70 @@ class Written:
             out.append(BriefsiteError(self.path, line, note.message, hint=note.hint,
                                       severity="warning").format())
         for key, comment in self.imported.comments.items():
-            if comment.startswith("inferred:"):
+            if comment.startswith(INFERRED):
+                how = comment[len(INFERRED):].strip()
                 out.append(BriefsiteError(self.path, self.key_lines.get(key, 0),
-                                          f"{key} {comment}", hint="check it",
-                                          severity="warning").format())
+                                          _("{key} was inferred: {how}").format(key=key, how=how),
+                                          hint=_("check it"), severity="warning").format())
         return out
 
     def summary(self) -> str:
-        """One line: where it was written, what it holds, what was dropped, how the city was found, what to check."""
+        """One line of clauses: where it was written and what it holds, the pictures, what was
+        dropped, how the city was found, what to check. Each clause is one sentence."""
         imported = self.imported
         counts: dict[str, int] = {}
         for piece in imported.dropped:
-            if piece.reason in FURNITURE_NAMES:
+            if piece.reason in FURNITURE_LINES:
                 counts[piece.reason] = counts.get(piece.reason, 0) + 1
-        parts = [f"{imported.headings} 个标题", f"{imported.paragraphs} 段"]
+        headings = ngettext("{count} heading", "{count} headings", imported.headings).format(
+            count=imported.headings)
+        paragraphs = ngettext("{count} paragraph", "{count} paragraphs", imported.paragraphs).format(
+            count=imported.paragraphs)
         if imported.tables:
-            parts.append(f"{imported.tables} 个表格")
-        text = f"已写入 {self.path}：" + "，".join(parts)
-        if self.photos or imported.photos:
-            text += f"；图片导入 {len(self.photos)} 张"
-            if len(self.photos) < len(imported.photos):
-                text += f"，未导入 {len(imported.photos) - len(self.photos)} 张"
+            tables = ngettext("{count} table", "{count} tables", imported.tables).format(count=imported.tables)
+            clauses = [_("wrote {path}: {headings}, {paragraphs}, {tables}").format(
+                path=self.path, headings=headings, paragraphs=paragraphs, tables=tables)]
+        else:
+            clauses = [_("wrote {path}: {headings}, {paragraphs}").format(
+                path=self.path, headings=headings, paragraphs=paragraphs)]
+        kept, left_out = len(self.photos), len(imported.photos) - len(self.photos)
+        if left_out > 0:
+            clauses.append(ngettext("{kept} picture imported, {left} not imported",
+                                    "{kept} pictures imported, {left} not imported", kept).format(
+                kept=kept, left=left_out))
+        elif kept:
+            clauses.append(ngettext("{count} picture imported", "{count} pictures imported", kept).format(
+                count=kept))
         if imported.decorations:
-            text += f"；略去装饰小图 {imported.decorations} 个（分隔线、徽标等）"
+            clauses.append(ngettext("{count} small decorative picture left out (rules, logos and the like)",
+                                    "{count} small decorative pictures left out (rules, logos and the like)",
+                                    imported.decorations).format(count=imported.decorations))
         if self.original is not None:
-            text += f"；原件保存为 {self.original}"
+            clauses.append(_("the received document kept as {path}").format(path=self.original))
+        if self.removed:
+            clauses.append(ngettext("removed {count} file an earlier import wrote ({names})",
+                                    "removed {count} files an earlier import wrote ({names})",
+                                    len(self.removed)).format(
+                count=len(self.removed), names=_(", ").join(path.name for path in self.removed)))
         if counts:
-            text += "；删去 " + "、".join(f"{FURNITURE_NAMES[r]} {n} 行" for r, n in counts.items())
-        city = imported.facts.get("city")
-        text += f"；城市 {city}（{imported.city_how}）"
+            lines = _(", ").join(ngettext(*FURNITURE_LINES[reason], n).format(count=n)
+                                 for reason, n in counts.items())
+            clauses.append(_("dropped {lines}").format(lines=lines))
+        clauses.append(_("city {city} ({how})").format(city=imported.facts.get("city"), how=imported.city_how))
         check = []
         if imported.missing:
-            check.append("填写 " + "、".join(imported.missing) + "（现为 null，check 不通过）")
-        skipped = [p for p in imported.photos if p.problem]
+            check.append(_("fill in {keys} (null for now: check fails)").format(keys=_(", ").join(imported.missing)))
+        skipped = sum(1 for p in imported.photos if p.problem)
         if skipped:
-            check.append(f"图片 {len(skipped)} 张未导入（见上方警告），需手动加入")
-        inferred = [k for k, c in imported.comments.items() if c.startswith("inferred:")]
-        if inferred:
-            check.append("核对推断的 " + "、".join(inferred))
+            check.append(ngettext("{count} picture not imported (see the warnings above): add it by hand",
+                                  "{count} pictures not imported (see the warnings above): add them by hand",
+                                  skipped).format(count=skipped))
+        guessed = [k for k, c in imported.comments.items() if c.startswith(INFERRED)]
+        if guessed:
+            check.append(_("check the inferred {keys}").format(keys=_(", ").join(guessed)))
         if check:
-            text += "；需核对：" + "；".join(check)
-        return text
+            clauses.append(_("to check: {items}").format(items=_("; ").join(check)))
+        return _("; ").join(clauses)
 
 
 # The files a folder import takes, by name.
@@ -1028,11 +1086,11 @@ def read_document(path: Path, data: bytes | None = None, config: Config | None =
         from .word import read_legacy
         return read_legacy(path, data, name)
     if len(data) > MAX_TEXT:
-        raise BriefsiteError(path, 0, f"文本有 {len(data)} 字节，远大于一期简报 (the text is {len(data)} bytes)",
-                             hint="是否选错了文件？")
+        raise BriefsiteError(path, 0, _("the text has {size} bytes, far more than a bulletin").format(
+            size=len(data)), hint=_("is this the right file?"))
     text = decode_raw(data, name)
     if not text.strip():
-        raise BriefsiteError(path, 0, "文件是空的 (the file is empty)", hint="请把简报的文字粘贴进去")
+        raise BriefsiteError(path, 0, _("file is empty"), hint=_("paste the bulletin's text into it"))
     return read_text(text, name)
 
 
@@ -1060,33 +1118,35 @@ def import_file(raw: Path, out: Path, *, city: str | None, config: Config,
     photos = write_photos(path, imported.photos, force=force)
     if original is not None:
         keep_original(path, data, force=force)
-    return Written(path, imported, key_lines, str(raw), photos, original)
+    # Replacing a bulletin replaces what its import wrote beside it, too.
+    removed = remove_left_from_before(path, [*photos, *([original] if original else [])]) if force else []
+    return Written(path, imported, key_lines, str(raw), photos, original, removed)
 
 
 def _write(path: Path, content: str, force: bool) -> None:
-    """``write_new_file``, with what stops it said of the city folder, in Chinese first."""
+    """``write_new_file``, with what stops it said of the city folder."""
     folder = path.parent
     if folder.is_symlink() and not folder.exists():
-        raise BriefsiteError(folder, 0, "城市文件夹是失效的符号链接，未写入 (a dangling symlink)",
-                             hint="请删除或改正该链接后重新导入")
+        raise BriefsiteError(folder, 0, _("the city folder is a dangling symbolic link; nothing was written"),
+                             hint=_("delete or correct the link, then import again"))
     try:
         write_new_file(path, content, overwrite=force)
     except (FileExistsError, NotADirectoryError):
-        raise BriefsiteError(folder, 0, "不是文件夹，无法写入 (not a folder; nothing was written)",
-                             hint="请移走同名文件后重新导入") from None
+        raise BriefsiteError(folder, 0, _("not a folder; nothing can be written into it"),
+                             hint=_("move the file of that name away, then import again")) from None
     except OSError as exc:
-        raise BriefsiteError(folder, 0, f"无法写入该文件夹 (cannot write there: {exc.strerror})",
-                             hint="请检查文件夹的权限和磁盘空间") from None
+        raise BriefsiteError(folder, 0, _("cannot write into this folder: {reason}").format(reason=exc.strerror),
+                             hint=_("check the folder's permissions and the free disk space")) from None
 
 
 def check_out_folder(out: Path) -> None:
     """``--out`` must be a folder (or not exist yet): say so before reading anything."""
     if out.is_symlink() and not out.exists():
-        raise BriefsiteError(out, 0, "输出文件夹是失效的符号链接 (--out is a dangling symlink)",
-                             hint="请改正链接或换一个 --out")
+        raise BriefsiteError(out, 0, _("the output folder is a dangling symbolic link"),
+                             hint=_("correct the link, or give another --out"))
     if out.exists() and not out.is_dir():
-        raise BriefsiteError(out, 0, "--out 指向一个文件，不是文件夹 (--out is a file, not a folder)",
-                             hint="请给出简报库的文件夹，例如 --out bulletins")
+        raise BriefsiteError(out, 0, _("--out names a file, not a folder"),
+                             hint=_("give the folder of the bulletins, e.g. --out bulletins"))
 
 
 def expand_inputs(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
@@ -1142,12 +1202,15 @@ def write_new_file(path: Path, content: str, *, overwrite: bool = False) -> None
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise BriefsiteError(path, 0, "文件已存在，未写入 (file exists; nothing was written)",
-                                     hint="要覆盖请加 --force") from None
+                raise _exists(path) from None
             except OSError:  # no hard links on this file system: check, then move
                 if path.exists():
-                    raise BriefsiteError(path, 0, "文件已存在，未写入 (file exists; nothing was written)",
-                                         hint="要覆盖请加 --force") from None
+                    raise _exists(path) from None
                 os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _exists(path: Path) -> BriefsiteError:
+    return BriefsiteError(path, 0, _("the file exists already; nothing was written"),
+                          hint=_("to overwrite it, add --force"))

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 _DIGITS = "〇一二三四五六七八九"
+_UNITS = "十百千"
+_ZERO = "零"  # a zero inside a number: 一百零五
 _LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_LEGAL_UNITS = "拾佰仟"
 _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY = "子丑寅卯辰巳午未申酉戌亥"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -31,7 +34,7 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
-def chinese_counting(n: int, digits: str = _DIGITS, units: str = "十百千", *, legal: bool = False) -> str:
+def chinese_counting(n: int, digits: str = _DIGITS, units: str = _UNITS, *, legal: bool = False) -> str:
     """一, 十, 十一, 二十, 一百零五 (壹拾贰 in the legal form): how Word's
     chineseCounting and chineseLegalSimplified write n (< 10,000)."""
     if n <= 0 or n >= 10_000:
@@ -44,7 +47,7 @@ def chinese_counting(n: int, digits: str = _DIGITS, units: str = "十百千", *,
             zero = bool(parts)
             continue
         if zero:
-            parts.append("零")
+            parts.append(_ZERO)
             zero = False
         leading_ten = d == 1 and power == 10 and not parts and not legal  # 十一, not 一十一
         parts.append(("" if leading_ten else digits[d]) + unit)
@@ -65,8 +68,11 @@ def _roman(n: int) -> str:
     return "".join(out)
 
 
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
 def _full_width(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return str(n).translate(_FULL_WIDTH)
 
 
 def _digit_by_digit(n: int) -> str:
@@ -98,8 +104,8 @@ FORMATS = {
     "taiwaneseCountingThousand": chinese_counting,
     "ideographDigital": _digit_by_digit,
     "taiwaneseDigital": _digit_by_digit,
-    "chineseLegalSimplified": lambda n: chinese_counting(n, _LEGAL, "拾佰仟", legal=True),
-    "ideographLegalTraditional": lambda n: chinese_counting(n, _LEGAL, "拾佰仟", legal=True),
+    "chineseLegalSimplified": lambda n: chinese_counting(n, _LEGAL, _LEGAL_UNITS, legal=True),
+    "ideographLegalTraditional": lambda n: chinese_counting(n, _LEGAL, _LEGAL_UNITS, legal=True),
     "ideographTraditional": lambda n: _from(_HEAVENLY, n),
     "ideographZodiac": lambda n: _from(_EARTHLY, n),
 }

@@ -35,7 +35,8 @@ from dataclasses import dataclass, replace
 from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
 from briefsite.content.media import Limits
-from briefsite.editor.photos import Photo, caption_like, is_decoration
+from briefsite.editor.photos import MAX_CAPTION, OUTLINE_START, Photo, caption_like, is_decoration
+from briefsite.i18n import _
 from .layout import CONTROL_RE, Document, Line, fold_radicals
 from .textshape import ends_sentence, is_wide, join_broken, nonspace
 
@@ -87,10 +88,9 @@ def read_pdf(data: bytes, path: str, limits: Limits = Limits()) -> Document:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many kinds for a broken file
         if exc.__class__.__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError"):
-            raise BriefsiteError(path, 0, "PDF 有密码保护，无法读取 (the PDF is password-protected)",
-                                 hint="请向发文单位索取未加密的文件") from None
-        raise BriefsiteError(path, 0, "PDF 文件已损坏或无法读取 (a broken or unreadable PDF)",
-                             hint="请重新下载或另存该 PDF 后再导入") from None
+            raise BriefsiteError(path, 0, _("the PDF is password-protected and cannot be read"),
+                                 hint=_("ask the issuing body for an unencrypted file")) from None
+        raise _broken(path) from None
     try:
         with pdf:
             pictures, decorations = _pictures(data, pdf, limits)
@@ -99,26 +99,32 @@ def read_pdf(data: bytes, path: str, limits: Limits = Limits()) -> Document:
         raise
     except (PSException, PDFPasswordIncorrect, ValueError, KeyError, TypeError, AttributeError,
             IndexError, ZeroDivisionError, RecursionError):
-        raise BriefsiteError(path, 0, "PDF 文件已损坏或无法读取 (a broken or unreadable PDF)",
-                             hint="请重新下载或另存该 PDF 后再导入") from None
+        raise _broken(path) from None
     for p in printed:
         bad = CONTROL_RE.search(p.text + "".join(p.cells))
         if bad:
-            raise BriefsiteError(path, 0, f"第 {p.page} 页的文字{refusal(bad.group())[0]}",
-                                 hint="请从原件重新导出 PDF，或导入 Word 文件")
+            raise BriefsiteError(path, 0, _("the text of page {page} {problem}").format(
+                page=p.page, problem=refusal(bad.group())[0]),
+                hint=_("export the PDF again from the original, or import the Word file"))
     glyphs = "".join(p.text + "".join(p.cells) for p in printed)
     if glyphs.count("(cid:") * 8 > max(1, len(nonspace(glyphs))) // 2:
-        raise BriefsiteError(path, 0, "PDF 的字体没有文字映射，取不出文字，需要先做文字识别（OCR）再导入 "
-                             "(the PDF's fonts map glyphs to no text: it needs OCR)",
-                             hint="可用 ocrmypdf -l chi_sim --force-ocr 输入.pdf 输出.pdf，或索取 Word 原件")
+        raise BriefsiteError(path, 0, _("the PDF's fonts map their glyphs to no text, so no text can be taken "
+                                        "out: it needs text recognition (OCR) before it is imported"),
+                             hint=_("e.g. ocrmypdf -l chi_sim --force-ocr in.pdf out.pdf, or ask for the Word "
+                                    "original"))
     if not any(p.kind == "text" or p.kind == "table" for p in printed):
-        raise BriefsiteError(path, 0, "这个 PDF 没有文字层（扫描件），需要先做文字识别（OCR）再导入 "
-                             "(the PDF has no text layer: a scan needs OCR first)",
-                             hint="可用 ocrmypdf -l chi_sim 输入.pdf 输出.pdf 生成文字层")
+        raise BriefsiteError(path, 0, _("this PDF has no text layer (a scan): it needs text recognition (OCR) "
+                                        "before it is imported"),
+                             hint=_("e.g. ocrmypdf -l chi_sim in.pdf out.pdf gives it a text layer"))
     _mark_furniture(printed, geometry)
     photos = _captions(printed)
     lines, body_size = _paragraphs(printed, geometry)
     return Document(path, "pdf", lines, photos, body_size, decorations)
+
+
+def _broken(path: str) -> BriefsiteError:
+    return BriefsiteError(path, 0, _("the PDF file is damaged or cannot be read"),
+                          hint=_("download the PDF again or save it anew, then import it"))
 
 
 def _color(value) -> str | None:
@@ -229,8 +235,8 @@ def _pictures(data: bytes, plumbed, limits: Limits) -> tuple[list[_Picture], int
                 decorations += 1
                 continue
             pictures.append(_Picture(number, float(image["top"]), float(image["bottom"]), float(image["x0"]),
-                                     float(image["x1"]), Photo(b"", where=f"第 {number} 页",
-                                                               problem=UNREADABLE_PICTURE)))
+                                     float(image["x1"]), Photo(b"", where=_page(number),
+                                                               problem=_("the PDF's picture cannot be read"))))
 
     try:
         document = pdfium.PdfDocument(data)
@@ -240,7 +246,7 @@ def _pictures(data: bytes, plumbed, limits: Limits) -> tuple[list[_Picture], int
         return pictures, decorations
     try:
         for index in range(len(document)):
-            where = f"第 {index + 1} 页"
+            where = _page(index + 1)
             try:
                 page = document[index]
                 height = page.get_height()
@@ -266,7 +272,9 @@ def _pictures(data: bytes, plumbed, limits: Limits) -> tuple[list[_Picture], int
     return pictures, decorations
 
 
-UNREADABLE_PICTURE = "PDF 中的这张图片无法读取 (the PDF's picture cannot be read)"
+def _page(number: int) -> str:
+    """Where a picture stands, for the messages about it."""
+    return _("page {number}").format(number=number)
 
 
 def _picture(obj, pixels: tuple[int, int], where: str, limits: Limits) -> Photo:
@@ -274,9 +282,9 @@ def _picture(obj, pixels: tuple[int, int], where: str, limits: Limits) -> Photo:
     written as PNG, never decoded past the pixel limit."""
     width, height = pixels
     if width * height > limits.max_pixels:
-        return Photo(b"", where=where, problem=f"图片有 {width * height / 1e6:.0f} 百万像素，超过 "
-                     f"{limits.max_pixels / 1e6:g} 百万像素的上限 (the picture has {width} x {height} pixels, "
-                     f"over the limit)")
+        return Photo(b"", where=where, problem=_("the picture has {megapixels} megapixels, over the limit of "
+                                                 "{limit} megapixels").format(
+            megapixels=f"{width * height / 1e6:.0f}", limit=f"{limits.max_pixels / 1e6:g}"))
     try:
         if obj.get_filters(skip_simple=True) == ["DCTDecode"]:
             return Photo(bytes(obj.get_data(decode_simple=True)), where=where)
@@ -287,7 +295,7 @@ def _picture(obj, pixels: tuple[int, int], where: str, limits: Limits) -> Photo:
         picture.save(buffer, "PNG")
         return Photo(buffer.getvalue(), where=where)
     except Exception as exc:  # PDFium and Pillow raise many kinds for a damaged picture
-        return Photo(b"", where=where, problem=f"{UNREADABLE_PICTURE}：{exc}")
+        return Photo(b"", where=where, problem=_("the PDF's picture cannot be read: {reason}").format(reason=exc))
 
 
 def _captions(printed: list[_Printed]) -> list[Photo]:
@@ -302,10 +310,46 @@ def _captions(printed: list[_Printed]) -> list[Photo]:
                                                                                       "rule")), None)
         if below is not None and below.kind == "text" and _is_caption(item, below):
             below.kind = "caption"
-            photo = replace(photo, caption=" ".join(below.text.split()))
+            caption = " ".join(below.text.split())
+            # A caption too long for one line goes on under it (a wrapped line is as
+            # wide as the text column; the next is set tight, in the same type).
+            column = _column_width(printed, item.page)
+            line = below
+            for after in printed[printed.index(below) + 1:]:
+                if after.page != item.page or after.kind == "furniture":
+                    continue
+                if after.kind != "text" or not _caption_goes_on(line, after, column, len(caption)):
+                    break
+                after.kind = "caption"
+                caption = join_broken(caption, " ".join(after.text.split()))
+                line = after
+            photo = replace(photo, caption=caption)
         item.figure = len(photos)
         photos.append(photo)
     return photos
+
+
+def _column_width(printed: list[_Printed], page: int) -> float:
+    """The width the text of ``page`` is set in: from its leftmost to its rightmost text line."""
+    lines = [p for p in printed if p.page == page and p.kind == "text"]
+    return max(p.x1 for p in lines) - min(p.x0 for p in lines) if lines else 0.0
+
+
+def _caption_goes_on(line: _Printed, after: _Printed, column: float, length: int) -> bool:
+    """``after`` is the next line of the caption ending with ``line``: ``line``
+    was wrapped (it fills the column), ``after`` follows it at line spacing,
+    in the same type and alignment, and the caption stays caption-sized."""
+    size = line.size or 10
+    wrapped = column > 0 and line.x1 - line.x0 >= 0.85 * column
+    tight = -0.5 * size <= after.top - line.bottom <= 1.5 * size  # line spacing up to 2.5
+    same_type = abs((after.size or 10) - size) <= 0.5 and after.bold == line.bold
+    middle, after_middle = (line.x0 + line.x1) / 2, (after.x0 + after.x1) / 2
+    # Both ends where the wrapped line's are (left-aligned), or centred under it;
+    # a body paragraph's first line is indented two characters.
+    aligned = abs(after.x0 - line.x0) <= 0.5 * size or abs(after_middle - middle) <= 0.5 * size
+    text = " ".join(after.text.split())
+    return (wrapped and tight and same_type and aligned and bool(text)
+            and length + len(text) <= 2 * MAX_CAPTION and not OUTLINE_START.match(text))
 
 
 def _is_caption(image: _Printed, line: _Printed) -> bool:

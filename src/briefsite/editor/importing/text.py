@@ -12,10 +12,12 @@ from pathlib import Path
 
 from briefsite.errors import BriefsiteError
 from briefsite.files import read_regular, too_large
+from briefsite.i18n import _
 from .layout import PAGE_BREAK, Document, Line, clean_controls
 
 MAX_INPUT = 50 * 1024 * 1024  # bytes; a bulletin's PDF or Word file is at most some megabytes
 MAX_TEXT = 5 * 1024 * 1024  # bytes of plain text; a bulletin's text is some kilobytes
+IDEOGRAPHIC_SPACE = "\u3000"  # a full-width space: two columns of indent
 
 
 def read_input(path: Path, limit: int = MAX_INPUT) -> bytes:
@@ -28,7 +30,7 @@ def read_input(path: Path, limit: int = MAX_INPUT) -> bytes:
             raise too_large("-", len(data), limit)
         return data
     if not os.path.lexists(path):
-        raise BriefsiteError(path, 0, "文件不存在 (file not found)", hint="请给出要导入的文件的路径")
+        raise BriefsiteError(path, 0, _("file not found"), hint=_("give the path of the file to import"))
     return read_regular(path, limit)
 
 
@@ -41,15 +43,15 @@ def decode_raw(data: bytes, path: str) -> str:
     decodes, the line named is where the encoding that read furthest failed.
     """
     if data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise BriefsiteError(path, 0, "这是 PDF 或 Word 文件，不是文本 (a PDF or Word file, not text)",
-                             hint="请用 .pdf / .docx 扩展名保存后再导入")
+        raise BriefsiteError(path, 0, _("this is a PDF or Word file, not text"),
+                             hint=_("save it with the extension .pdf or .docx, then import it"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
-            raise BriefsiteError(path, line, "UTF-16 编码有误 (bad UTF-16)",
-                                 hint="请另存为 UTF-8 后重新导入") from None
+            raise BriefsiteError(path, line, _("the UTF-16 encoding is broken"),
+                                 hint=_("save it as UTF-8, then import it again")) from None
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -57,8 +59,8 @@ def decode_raw(data: bytes, path: str) -> str:
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise BriefsiteError(path, text[: text.index("\x00")].count("\n") + 1,
-                             "文件含有 NUL 字节，可能不是文本 (NUL bytes: not text)",
-                             hint="请导入 PDF/Word 原件，或把文字复制到 .txt 文件")
+                             _("the file holds NUL bytes: it may not be text"),
+                             hint=_("import the PDF or Word original, or copy the text into a .txt file"))
     return clean_controls(text, path)
 
 
@@ -83,9 +85,9 @@ def _decode_8bit(data: bytes, path: str) -> str:
         return decoded["big5"] if best is not None and best.encoding == "big5" else decoded["gb18030"]
     at = max(failures)
     line = data[:at].count(b"\n") + 1
-    raise BriefsiteError(path, line, f"第 {line} 行的字节既不是 UTF-8，也不是 GBK 或 Big5 "
-                         f"(line {line} is neither UTF-8 nor GBK/Big5: byte {data[at]:#04x})",
-                         hint="请把文字另存为 UTF-8 后重新导入")
+    raise BriefsiteError(path, line, _("the bytes of line {line} are neither UTF-8 nor GBK or Big5 (byte "
+                                       "{byte})").format(line=line, byte=f"{data[at]:#04x}"),
+                         hint=_("save the text as UTF-8, then import it again"))
 
 
 def read_text(text: str, path: str = "-") -> Document:
@@ -102,7 +104,7 @@ def read_text(text: str, path: str = "-") -> Document:
             if not stripped:
                 blank = True
                 continue
-            leading = sum(2 if ch == "\u3000" else 1 for ch in raw[: len(raw) - len(raw.lstrip())])
+            leading = sum(2 if ch == IDEOGRAPHIC_SPACE else 1 for ch in raw[: len(raw) - len(raw.lstrip())])
             lines.append(Line(no, stripped, blank, page=page, leading=leading))
             blank = False
     return Document(path, "text", lines)

@@ -31,16 +31,19 @@ from dataclasses import replace
 from briefsite.errors import BriefsiteError
 from briefsite.content.controlchars import refusal
 from briefsite.editor.photos import Photo, caption_like, is_decoration
+from briefsite.i18n import _
 from .layout import CONTROL_RE, Document, Line, clean_controls
 from .numbering import Numbering
 
-NOT_DOCX = "不是可读的 Word (.docx) 文件 (not a readable .docx file)"
 EMU_PER_PT = 12700
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _VML = "{urn:schemas-microsoft-com:vml}"
 _VML_SIZE_RE = re.compile(r"(width|height)\s*:\s*([\d.]+)\s*(pt|in|px|cm|mm)?", re.I)
 _VML_UNIT = {"pt": 1.0, "in": 72.0, "px": 0.75, "cm": 72 / 2.54, "mm": 72 / 25.4, "": 0.75}
 CONVERT = "soffice --headless --convert-to docx"
+# Word's built-in style names in a Chinese Word: 标题 (Title), 标题 1 … (Heading 1 …), 题注 (Caption).
+TITLE_STYLE = "标题"
+CAPTION_STYLE = "题注"
 
 
 def read_docx(data: bytes, path: str) -> Document:
@@ -50,7 +53,8 @@ def read_docx(data: bytes, path: str) -> Document:
 
         word = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
-        raise BriefsiteError(path, 0, NOT_DOCX, hint=f"请在 Word/WPS 中重新另存为 .docx ({exc})") from None
+        raise BriefsiteError(path, 0, _("not a readable Word (.docx) file"),
+                             hint=_("save it again as .docx in Word or WPS ({reason})").format(reason=exc)) from None
     return _Reader(word, path).document()
 
 
@@ -58,9 +62,10 @@ def read_legacy(source: Path, data: bytes, path: str) -> Document:
     """A .doc / .wps (OLE) file: through LibreOffice when installed, else how to convert it."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise BriefsiteError(path, 0, "这是旧版 Word/WPS 文件（.doc/.wps），请先转换为 .docx "
-                             "(a legacy .doc/.wps file: convert it to .docx first)",
-                             hint=f"{CONVERT} {source}，或在 Word/WPS 中“另存为” .docx")
+        raise BriefsiteError(path, 0, _("this is a legacy Word or WPS file (.doc/.wps): convert it to .docx "
+                                        "first"),
+                             hint=_("{command} {file}, or “Save as” .docx in Word or WPS").format(
+                                 command=CONVERT, file=source))
     with tempfile.TemporaryDirectory(prefix="briefsite-doc-") as tmp:
         copy = Path(tmp) / ("in" + (source.suffix or ".doc"))
         copy.write_bytes(data)
@@ -70,8 +75,9 @@ def read_legacy(source: Path, data: bytes, path: str) -> Document:
                            env={"HOME": tmp, "PATH": "/usr/bin:/bin"})
             converted = (Path(tmp) / "in.docx").read_bytes()
         except (subprocess.SubprocessError, OSError):
-            raise BriefsiteError(path, 0, "LibreOffice 未能转换该文件 (LibreOffice could not convert it)",
-                                 hint=f"请手动转换：{CONVERT} {source}") from None
+            raise BriefsiteError(path, 0, _("LibreOffice could not convert the file"),
+                                 hint=_("convert it by hand: {command} {file}").format(
+                                     command=CONVERT, file=source)) from None
     return read_docx(converted, path)
 
 
@@ -208,9 +214,9 @@ class _Reader:
         indent = paragraph.paragraph_format.first_line_indent
         role = None
         lowered = style_name.lower()
-        if lowered.startswith("heading") or style_name.startswith("标题") and style_name != "标题":
+        if lowered.startswith("heading") or style_name.startswith(TITLE_STYLE) and style_name != TITLE_STYLE:
             role = "headline"
-        elif lowered == "title" or style_name == "标题":
+        elif lowered == "title" or style_name == TITLE_STYLE:
             role = "title"
         for k, part in enumerate(text.split("\n")):
             if not part.strip():
@@ -248,10 +254,10 @@ class _Reader:
             alignment = self._style_alignment(style)
         bold = any(run.font.bold or (run.font.bold is None and self._style_value(style, "bold"))
                    for run in paragraph.runs if run.text.strip())
-        heading = style_name.lower().startswith(("heading", "title")) or style_name.startswith("标题")
+        heading = style_name.lower().startswith(("heading", "title")) or style_name.startswith(TITLE_STYLE)
         return not heading and caption_like(text, centred=alignment is not None and int(alignment) == 1,
                                             emphasised=bold,
-                                            styled=style_name.lower() == "caption" or style_name == "题注")
+                                            styled=style_name.lower() == "caption" or style_name == CAPTION_STYLE)
 
     def _figures(self, element, captions: bool = True) -> None:
         """Each picture of ``element`` (in document order) as a figure line; decorations counted."""
@@ -272,13 +278,13 @@ class _Reader:
                 self.decorations += 1
                 continue
             if rid is None:
-                photo = Photo(b"", problem="图片链接到文件之外，文档中没有图片数据 (a linked picture: the document "
-                                           "does not hold it)")
+                photo = Photo(b"", problem=_("the picture is linked from outside the file: the document does "
+                                             "not hold its data"))
             else:
                 try:
                     photo = Photo(self.word.part.related_parts[rid].blob)
                 except (KeyError, AttributeError):
-                    photo = Photo(b"", problem="文档中找不到这张图片的数据 (the document lacks this picture's data)")
+                    photo = Photo(b"", problem=_("the document lacks this picture's data"))
             self.photos.append(photo)
             self.lines.append(Line(len(self.lines) + 1, "", blank_before=True, role="figure",
                                    figure=len(self.photos) - 1, bold=False))
@@ -334,6 +340,7 @@ class _Reader:
         bad = CONTROL_RE.search(text.replace("\x0b", "\n"))
         if bad:
             where = len(self.lines) + 1
-            raise BriefsiteError(self.path, 0, f"第 {where} 段{refusal(bad.group())[0]}",
-                                 hint="请在 Word 中删去该字符后重新导入")
+            raise BriefsiteError(self.path, 0, _("paragraph {number} {problem}").format(
+                number=where, problem=refusal(bad.group())[0]),
+                hint=_("delete the character in Word, then import again"))
         return clean_controls(text, self.path).replace("\t", " ")
