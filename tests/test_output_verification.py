@@ -143,8 +143,35 @@ def test_a_damaged_output_folder_is_repaired_to_the_clean_build(project, damage)
     build(project)
     edit_bulletin(project, "第一次修改。")
     build(project)  # an incremental build: the record and the spare are in use
+    edit_bulletin(project, "第二次修改。")
+    build(project)  # its record made without walking the site (from the verified spare's)
     DAMAGE[damage](project / "site")
     assert_repaired(project)
+
+
+LIVE_DAMAGE = [name for name in DAMAGE if "spare" not in name and name != "rm -rf site"]
+
+
+@pytest.mark.parametrize("damage", LIVE_DAMAGE)
+def test_the_check_without_listing_finds_what_a_walk_finds(project, damage):
+    """verify() with the record's folders lists only the folders whose stat
+    changed; it must find every damaged and extra file a full walk finds."""
+    from briefsite.build.plan import load_output_state
+    from briefsite.build.verify import verify
+
+    for text in ("第一次修改。", "第二次修改。"):
+        build(project)
+        edit_bulletin(project, text)
+    build(project)
+    state = load_output_state(project / ".briefsite-cache", project / "site")
+    assert state.dirs and state.stats
+    site = project / "site"
+    assert verify(site, state.build_id, state.stats, state.dirs).intact
+    DAMAGE[damage](site)
+    quick = verify(site, state.build_id, state.stats, state.dirs)
+    walked = verify(site, state.build_id, state.stats)
+    assert quick.trusted and (quick.damaged or quick.extra)
+    assert (quick.damaged, quick.extra) == (walked.damaged, walked.extra)
 
 
 def test_a_restored_backup_is_not_taken_for_the_current_site(project):

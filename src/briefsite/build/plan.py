@@ -38,7 +38,7 @@ from ..pages.outputs import Output
 from ..pages.render import Page, read_theme_file, template_folders, theme_files
 from . import output, store
 from .store import digest
-from .verify import file_stats, new_build_id, stamp, verify
+from .verify import file_stat, new_build_id, stamp, tree_stats, verify
 
 
 def code_key() -> str:
@@ -314,6 +314,10 @@ class OutputState:
     search_pages: int = -1  # pages in the site's search index; -1: none or unknown
     build_id: str = ""  # stamped on the folder by the build (verify.stamp); '' where it cannot be
     stats: dict[str, tuple] = field(default_factory=dict)  # every live file's verify.file_stats
+    # Every live folder's verify.dir_stat, and the spare's: a folder whose stat
+    # is unchanged holds the same entries, so neither is listed (verify.py).
+    dirs: dict[str, tuple] = field(default_factory=dict)
+    spare_dirs: dict[str, tuple] = field(default_factory=dict)
 
 
 def output_state_file(root: Path, out: Path) -> Path:
@@ -395,6 +399,7 @@ class OutputPlan:
     # verify.py); they are rendered again or removed, never kept.
     doubt: frozenset[str] = frozenset()
     forgotten: bool = False  # the record was voided (the swap could happen)
+    live_dirs: dict | None = None  # the live folders' stats as refresh verified them
     files: dict[str, str] = field(default_factory=dict)  # this build's: path -> fingerprint or hash
     memo: dict = field(default_factory=dict, repr=False)  # fingerprints of shared lists, per build
 
@@ -404,12 +409,13 @@ class OutputPlan:
         self.doubt = frozenset()
         if state is not None:
             # Trusted only as far as the live folder still matches the record.
-            verdict = verify(self.out, state.build_id, state.stats)
+            verdict = verify(self.out, state.build_id, state.stats, getattr(state, "dirs", None))
             if not verdict.trusted:
                 state = None  # not the folder it describes: every page compared byte for byte
             else:
                 self.doubt = verdict.damaged | verdict.extra
         self.state = state
+        self.live_dirs = verdict.dirs if state is not None else None
         return self
 
     def nothing_changed(self, paths: list[Path], stats: list[tuple | None], *, strict: bool) -> bool:
@@ -444,6 +450,11 @@ class OutputPlan:
                 and state.spare_ino == output.inode(output.spare_folder(self.out))):
             return state.changed
         return None
+
+    @property
+    def spare_dirs(self) -> dict[str, tuple] | None:
+        """The spare folder's folders as recorded, when the spare is trusted."""
+        return getattr(self.state, "spare_dirs", None) if self.spare_changes is not None else None
 
     @property
     def live_files(self) -> set[str] | None:
@@ -495,22 +506,43 @@ class OutputPlan:
         their stats again, so the next build still trusts what it may."""
         if self.root is None or self.state is None or self.forgotten or self.doubt:
             return
-        save_output_state(self.root, self.out, dataclasses.replace(self.state, stats=file_stats(self.out)),
-                          self.known)
+        stats, dirs = tree_stats(self.out)
+        save_output_state(self.root, self.out, dataclasses.replace(self.state, stats=stats, dirs=dirs,
+                                                                   spare_dirs={}), self.known)
 
     def save(self, *, committed: bool, changed: Iterable[str], counts: tuple[int, int, int, int],
-             warnings: Iterable[BriefsiteError], search_pages: int) -> None:
-        """Record this build for the next one."""
+             warnings: Iterable[BriefsiteError], search_pages: int,
+             touched: Iterable[str] = (), folders: dict[str, tuple] | None = None) -> None:
+        """Record this build for the next one. ``touched``: the paths the
+        swapped-in site changed (``Update.touched``); ``folders``: its
+        folders' stats (``Update.folder_stats``), None if unknown."""
         if self.root is None:
             return
         state = self.state
+        old_dirs = getattr(state, "spare_dirs", None) or {}
         if committed:
             changed, spare_ino = frozenset(changed), output.inode(output.spare_folder(self.out))
+            # The folder swapped out is the next spare: the live one as verified.
+            spare_dirs = self.live_dirs or {}
         else:
             changed = state.changed if state else frozenset()
             spare_ino = state.spare_ino if state else -1
+            spare_dirs, folders = old_dirs, self.live_dirs
         # The folder is verified now: a new id on it, every file's stat as it is.
         build_id = stamp(self.out, new_build_id())
+        if state is not None and folders is not None:
+            # Every file this build did not touch is the live file it verified,
+            # its stat unchanged (a staged file sharing its inode moved no
+            # ctime): only the touched ones are stat-ed again, not the site.
+            stats = dict(state.stats)
+            for path in set(touched) | self.doubt | {output.MARKER}:
+                try:
+                    stats[path] = file_stat(os.lstat(self.out / path))
+                except OSError:
+                    stats.pop(path, None)
+            dirs = folders
+        else:
+            stats, dirs = tree_stats(self.out)
         save_output_state(self.root, self.out, OutputState(
             output.inode(self.out), spare_ino, self.files, changed, self.inputs, counts,
-            tuple(p.record() for p in warnings), search_pages, build_id, file_stats(self.out)), self.known)
+            tuple(p.record() for p in warnings), search_pages, build_id, stats, dirs, spare_dirs), self.known)

@@ -35,7 +35,7 @@ from .cache import ParseCache
 from .load import Sources, discover, load
 from .lock import DEFAULT_TIMEOUT, build_lock
 from .plan import OutputPlan, Planned, render_key
-from .store import default_cache_dir
+from .store import default_cache_dir, gc_paused
 from .workers import CHUNK, default_jobs, iter_chunks
 
 if TYPE_CHECKING:
@@ -136,7 +136,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
     # clearing leftovers, staging, swapping (see lock.py).
     with build_lock(out, timeout=lock_timeout):
         output.clear_leftovers(out)  # even if this build turns out to change nothing
-        update = output.Update(out, spare_changes=plan.refresh().spare_changes)
+        plan.refresh()
+        update = output.Update(out, spare_changes=plan.spare_changes, spare_dirs=plan.spare_dirs)
         try:
             if plan.marker_doubted:
                 update.put(output.MARKER, output.MARKER_TEXT.encode("utf-8"))
@@ -167,7 +168,8 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
         pages = sum(path.endswith(".html") for path in written.paths)
         counts = (len(archive.bulletins), len(archive.drafts), pages, len(written.paths))
         plan.save(committed=committed, changed=update.changed, counts=counts,
-                  warnings=problems.warnings, search_pages=index.pages if index is not None else -1)
+                  warnings=problems.warnings, search_pages=index.pages if index is not None else -1,
+                  touched=update.touched, folders=update.folder_stats() if committed else None)
         photos.store.prune(photos.renditions)  # forget photos no longer published
     return Summary(*counts, seconds=clock.total(), warnings=problems.warnings, stages=clock.stages,
                    search=index, written=len(update.changed) if committed else 0,
@@ -226,8 +228,9 @@ def load_archive(source: Path, config: Config, *, strict: bool = False,
     """
     problems = Problems()
     bulletins = load(source, config, problems, cache=cache, jobs=jobs, sources=sources, progress=progress)
-    archive = build_archive(bulletins, problems, show_drafts=drafts)
-    check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
+    with gc_paused():  # (the archive's indexes: long-lived, no garbage)
+        archive = build_archive(bulletins, problems, show_drafts=drafts)
+        check_integrity(archive, problems, config.distinct_series)  # series-level: gaps, order, links to drafts
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.items)
     return archive, problems

@@ -45,7 +45,7 @@ def check_integrity(archive: Archive, problems: Problems, distinct: tuple[str, .
     series = group_series(everything)
     for items in series.values():
         per_year = numbered_per_year(items)
-        if not any(Path(b.source).parent in broken_folders for b in items):
+        if not broken_folders or not any(Path(b.source).parent in broken_folders for b in items):
             check_gaps([b for b in items if not b.draft], [b for b in items if b.draft],
                        per_year, problems)
         check_order(items, per_year, problems)

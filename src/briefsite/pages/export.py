@@ -10,6 +10,7 @@ same for the same archive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Callable, Iterator
 
@@ -59,6 +60,19 @@ def record_json(bulletin: Bulletin, config: Config) -> bytes:
     # JSON strings never hold a raw newline, so this indents exactly as a
     # record nested two levels deep (data -> "bulletins" -> record).
     return ("    " + text.replace("\n", "\n    ")).encode("utf-8")
+
+
+def records_key(archive: Archive, config: Config, records: Callable[[Bulletin], bytes | None]) -> str:
+    """A hash of the records ``bulletins_json`` joins, in order: with the
+    config (in every fingerprint), the file's bytes follow from it."""
+    h = hashlib.blake2b(digest_size=16)
+    for b in archive.bulletins:
+        part = records(b)
+        if part is None:
+            part = record_json(b, config)
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
 
 
 def bulletins_json(archive: Archive, config: Config,

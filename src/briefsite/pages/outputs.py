@@ -76,13 +76,17 @@ def site_outputs(archive: Archive, config: Config, env: jinja2.Environment, *, s
     yield Output(SCHEMA_IN_SITE, None, schema_file().read_bytes)
     for feed in feeds.plan_feeds(archive, config):  # each reads up to 50 bodies
         yield Output(feed.path, feed, functools.partial(feeds.render_feed, feed, config))
-    # Its records follow from the bulletins' content hashes. Made as a stream
-    # (an iterator of bytes), like the sitemap: see build/site.py's write.
-    yield Output(export.EXPORT_PATH, (export.EXPORT_PATH, archive.bulletins),
+    # Made as a stream (an iterator of bytes), like the sitemap: see
+    # build/site.py's write. Its bytes follow from its records alone (with
+    # the config, in every fingerprint): an edit of a bulletin's text, which
+    # no record shows, leaves the file alone rather than streaming it again.
+    yield Output(export.EXPORT_PATH, (export.EXPORT_PATH, export.records_key(archive, config, records))
+                 if records is not None else (export.EXPORT_PATH, archive.bulletins),
                  functools.partial(export.bulletins_json_chunks, archive, config, records))
     if config.base_url:  # sitemap.xml (every page: reused when unchanged) and robots.txt
-        # Its pages follow from the bulletins (their URLs) and the other pages' paths.
-        yield Output("sitemap.xml", ("sitemap", tuple(p for p in pages if isinstance(p, str)), archive.bulletins),
+        # Its pages follow from the bulletins' URLs and dates and the other pages' paths.
+        yield Output("sitemap.xml", ("sitemap", tuple(p for p in pages if isinstance(p, str)),
+                                     seo.sitemap_key(archive.bulletins)),
                      functools.partial(_sitemap, pages, archive, config))
         yield Output("robots.txt", None, functools.partial(seo.robots_txt, config))
 

@@ -8,6 +8,7 @@ tells crawlers less.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Iterable, Iterator
 
@@ -82,6 +83,13 @@ def sitemap_chunks(pages: Iterable[tuple[str, str | None]], config: Config) -> I
         return
     batch.append("\n</urlset>\n")
     yield "".join(batch).encode("utf-8")
+
+
+def sitemap_key(bulletins) -> str:
+    """What the sitemap shows of the bulletins (each page's URL and date), as
+    one hash: an edit of a bulletin's text leaves the sitemap alone."""
+    text = "\n".join(f"{b.url}\t{b.date.isoformat()}" for b in bulletins)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _xml_text(text: str) -> str:
