@@ -64,7 +64,7 @@ def test_cache_lives_beside_the_source_not_in_the_site(project: Path):
 
 def test_cache_inside_the_output_folder_is_refused(project: Path):
     config = load_config(project / "briefsite.yaml")
-    with pytest.raises(BriefsiteError, match="inside the output folder"):
+    with pytest.raises(BriefsiteError, match="生成缓存会落在输出文件夹之内"):
         site.build(project / "bulletins", project / "site", config, **NO_SEARCH,
                    cache=project / "site" / "cache")
 
