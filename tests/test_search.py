@@ -18,7 +18,7 @@ import pytest
 from conftest import minimal, run_cli, write_bulletin
 
 from briefsite.build import search
-from briefsite.build.search import _read, canonical_filters, searchable, token, tokens
+from briefsite.build.search import read_data, canonical_filters, searchable, token, tokens
 
 
 def indexed(site: Path) -> dict[str, dict]:
@@ -169,8 +169,8 @@ def test_canonical_filters_sorts_values(project):
     canonical_filters(files)  # already canonical: a second pass changes nothing
     assert files == before
     entry = json.loads(files["pagefind-entry.json"])
-    meta = _read(files[f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta"])
-    filters = {name: _read(files[f"filter/{h}.pf_filter"]) for name, h in meta[3]}
+    meta = read_data(files[f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta"])
+    filters = {name: read_data(files[f"filter/{h}.pf_filter"]) for name, h in meta[3]}
     assert [v[0] for v in filters["城市"][1]] == sorted(["株洲市", "益阳市", "永州市"])
 
 

@@ -460,7 +460,7 @@ def canonical_filters(bundle: dict[str, bytes]) -> None:
     for language, info in languages.items():
         meta_path = f"pagefind.{info['hash']}.pf_meta"
         try:
-            meta = _read(bundle[meta_path])
+            meta = read_data(bundle[meta_path])
             filters = meta[3]
             if not (isinstance(filters, list)
                     and all(isinstance(f, list) and len(f) == 2 for f in filters)):
@@ -468,7 +468,7 @@ def canonical_filters(bundle: dict[str, bytes]) -> None:
             renamed = {}
             for pair in filters:
                 old = f"filter/{pair[1]}.pf_filter"
-                name, values = _read(bundle[old])
+                name, values = read_data(bundle[old])
                 data = _encode([name, sorted(values, key=lambda v: v[0])])
                 pair[1] = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
                 renamed[old] = (f"filter/{pair[1]}.pf_filter", _pack(data))
@@ -486,7 +486,8 @@ def canonical_filters(bundle: dict[str, bytes]) -> None:
                                                separators=(",", ":")).encode("utf-8")
 
 
-def _read(raw: bytes):
+def read_data(raw: bytes):
+    """The value of a Pagefind data file (gzip of "pagefind_dcd" and CBOR)."""
     raw = gzip.decompress(raw)
     if not raw.startswith(_MAGIC):
         raise ValueError("not a Pagefind data file")
