@@ -174,6 +174,20 @@ def test_canonical_filters_sorts_values(project):
     assert [v[0] for v in filters["城市"][1]] == sorted(["株洲市", "益阳市", "永州市"])
 
 
+def test_word_index_comes_in_small_chunks(project):
+    """A query fetches the chunk holding each of its characters: chunks of
+    INDEX_CHUNK_SIZE postings, not Pagefind's default 20,000 (a Pagefind that
+    ignored the setting would make one chunk of the seeds' ~15,000 postings)."""
+    assert run_cli("build", cwd=project).code == 0
+    bundle = project / "site" / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = read_data((bundle / f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta").read_bytes())
+    chunks = meta[2]  # [first word, last word, file hash] per chunk
+    postings = sum(len(tokens(p.read_text(encoding="utf-8"))) for p in (project / "bulletins").rglob("*.md"))
+    assert len(chunks) >= postings // search.INDEX_CHUNK_SIZE // 2 >= 3
+    assert all((bundle / "index" / f"{h}.pf_index").is_file() for _, _, h in chunks)
+
+
 def test_empty_archive_builds_with_search(empty_project):
     result = run_cli("build", cwd=empty_project)
     assert result.code == 0, result.err
