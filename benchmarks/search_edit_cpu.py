@@ -1,6 +1,9 @@
 """The CPU time of one edit's search step, which wall time hides on a busy machine.
 
-    PYTHONPATH=benchmarks/work/snapshot .venv/bin/python benchmarks/search_edit_cpu.py [EDITS]
+    PYTHONPATH=benchmarks/work/snapshot .venv/bin/python benchmarks/search_edit_cpu.py [EDITS [WORK [SIZE]]]
+
+(WORK: bench_search.py's --work folder, default benchmarks/work; SIZE: the
+corpus's, default 10000.)
 
 Run after ``bench_search.py --sizes 10000`` (its site, cache, corpus and
 code snapshot under benchmarks/work/; with the snapshot's code the cache
@@ -44,8 +47,11 @@ def timed_shard_files(*args, **kwargs):
 
 def main(argv: list[str]) -> int:
     edits = int(argv[0]) if argv else 3
+    work = Path(argv[1]) if len(argv) > 1 else WORK
+    size = int(argv[2]) if len(argv) > 2 else 10_000
+    corpus, out = work / f"corpus-{size}", work / f"briefsite-corpus-{size}"
     search.shard_files = timed_shard_files  # the build imports it at its search step
-    files = sorted((WORK / "corpus-10000" / "changsha").glob("*.md"))
+    files = sorted((corpus / "changsha").glob("*.md"))
     target = files[len(files) // 2]
     for number in range(edits):
         text = target.read_text(encoding="utf-8")
@@ -54,8 +60,7 @@ def main(argv: list[str]) -> int:
         load = os.getloadavg()[0]
         started = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            cli.main(["build", "--source", str(WORK / "corpus-10000"), "--config", str(WORK / "bench.yaml"),
-                      "--out", str(WORK / "briefsite-corpus-10000")])
+            cli.main(["build", "--source", str(corpus), "--config", str(work / "bench.yaml"), "--out", str(out)])
         wall, own, children = steps[-1]
         print(f"edit {number + 1} (load {load:.1f}): build {time.perf_counter() - started:.2f} s; search step "
               f"{wall:.2f} s wall, CPU {own + children:.2f} s (Python {own:.2f} + Pagefind {children:.2f})",
