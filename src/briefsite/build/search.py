@@ -64,8 +64,9 @@ SHARD_SIZE = 125
 # (Pagefind's default is 20,000), and a query fetches the chunk holding each
 # of its words in each shard searched. With one word per character a shard's
 # chunk of 20,000 postings holds dozens of characters, so most of what a query
-# fetched was other characters' postings: 2,000 cuts an unfiltered query's
-# download 3-5 times for a few more files. Pagefind reads it from the
+# fetched was other characters' postings: 2,000 cuts what a query downloads
+# 2-3 times even with shards of half the size, for twice the index files and
+# more (smaller) requests. Pagefind reads it from the
 # environment (PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, pagefind/src/options.rs):
 # a Pagefind that ignored it would only make bigger chunks, not other results.
 # docs/search.md has both measurements.
