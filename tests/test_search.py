@@ -19,7 +19,7 @@ from conftest import minimal, run_cli, write_bulletin
 
 from briefsite import i18n
 from briefsite.build import search
-from briefsite.build.search import _read, canonical_filters, searchable, token, tokens
+from briefsite.build.search import read_data, canonical_filters, searchable, token, tokens
 
 
 def indexed(site: Path) -> dict[str, dict]:
@@ -170,9 +170,23 @@ def test_canonical_filters_sorts_values(project):
     canonical_filters(files)  # already canonical: a second pass changes nothing
     assert files == before
     entry = json.loads(files["pagefind-entry.json"])
-    meta = _read(files[f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta"])
-    filters = {name: _read(files[f"filter/{h}.pf_filter"]) for name, h in meta[3]}
+    meta = read_data(files[f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta"])
+    filters = {name: read_data(files[f"filter/{h}.pf_filter"]) for name, h in meta[3]}
     assert [v[0] for v in filters["城市"][1]] == sorted(["株洲市", "益阳市", "永州市"])
+
+
+def test_word_index_comes_in_small_chunks(project):
+    """A query fetches the chunk holding each of its characters: chunks of
+    INDEX_CHUNK_SIZE postings, not Pagefind's default 20,000 (a Pagefind that
+    ignored the setting would make one chunk of the seeds' ~15,000 postings)."""
+    assert run_cli("build", cwd=project).code == 0
+    bundle = project / "site" / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = read_data((bundle / f"pagefind.{entry['languages'][search.LANGUAGE]['hash']}.pf_meta").read_bytes())
+    chunks = meta[2]  # [first word, last word, file hash] per chunk
+    postings = sum(len(tokens(p.read_text(encoding="utf-8"))) for p in (project / "bulletins").rglob("*.md"))
+    assert len(chunks) >= postings // search.INDEX_CHUNK_SIZE // 2 >= 3
+    assert all((bundle / "index" / f"{h}.pf_index").is_file() for _, _, h in chunks)
 
 
 def test_empty_archive_builds_with_search(empty_project):

@@ -60,12 +60,24 @@ SHARD_FILTER = "shard"  # a filter naming each bulletin's shard (see record_html
 CITY_FILTER = "城市"
 YEAR_FILTER = "年份"
 SHARDS_FILE = "shards.json"  # in BUNDLE: the shard folders, newest first, for the search page
-# Bulletins per shard: bounds the indexer's memory and the cost of one edit
-# (benchmarks/README.md has the measurements behind it).
-SHARD_SIZE = 250
+# Bulletins per shard: bounds the indexer's memory and the cost of one edit,
+# which is Pagefind indexing the edited bulletin's whole shard (linear in its
+# size); what an unfiltered query downloads grows with the number of shards.
+SHARD_SIZE = 125
+# Pagefind's word index is cut into chunks of about this many postings
+# (Pagefind's default is 20,000), and a query fetches the chunk holding each
+# of its words in each shard searched. With one word per character a shard's
+# chunk of 20,000 postings holds dozens of characters, so most of what a query
+# fetched was other characters' postings: 2,000 cuts what a query downloads
+# 2-3 times even with shards of half the size, for twice the index files and
+# more (smaller) requests. Pagefind reads it from the
+# environment (PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, pagefind/src/options.rs):
+# a Pagefind that ignored it would only make bigger chunks, not other results.
+# docs/search.md has both measurements.
+INDEX_CHUNK_SIZE = 2000
 # Changes whenever what this module gives Pagefind changes: part of every
 # shard's key, so an upgrade re-indexes everything.
-FORMAT = "briefsite-search-5 pagefind-1.5.2"
+FORMAT = f"briefsite-search-6 pagefind-1.5.2 shard-{SHARD_SIZE} chunk-{INDEX_CHUNK_SIZE}"
 RUNTIME_KEY = f"{FORMAT} runtime"  # the build's key of Pagefind's runtime files
 # Runtime files of Pagefind the search page loads from BUNDLE (one copy,
 # shared by every shard: merged indexes use the primary's WebAssembly).
@@ -381,8 +393,9 @@ def _bundle_path(path: str) -> str:
 
 
 def _service():
-    """Pagefind's service, with two changes to the Python API's reading of
-    the binary's replies (the launch is otherwise the library's own, 1.5.2):
+    """Pagefind's service, told INDEX_CHUNK_SIZE, with two changes to the
+    Python API's reading of the binary's replies (the launch is otherwise the
+    library's own, 1.5.2):
 
     - a reply may be a whole index (get_files), beyond the API's 2 MiB limit;
     - the API sleeps 0.1 s before reading each reply, so indexing took at
@@ -396,8 +409,9 @@ def _service():
 
     class Service(PagefindService):
         async def launch(self) -> "Service":
+            env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
             self._backend = await asyncio.create_subprocess_exec(
-                self._bin, "--service", cwd=os.getcwd(),
+                self._bin, "--service", cwd=os.getcwd(), env=env,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT, limit=1 << 30)
             self._poll_task = self._loop.create_task(self._wait_for_responses())
@@ -451,7 +465,7 @@ def canonical_filters(bundle: dict[str, bytes]) -> None:
     for language, info in languages.items():
         meta_path = f"pagefind.{info['hash']}.pf_meta"
         try:
-            meta = _read(bundle[meta_path])
+            meta = read_data(bundle[meta_path])
             filters = meta[3]
             if not (isinstance(filters, list)
                     and all(isinstance(f, list) and len(f) == 2 for f in filters)):
@@ -459,7 +473,7 @@ def canonical_filters(bundle: dict[str, bytes]) -> None:
             renamed = {}
             for pair in filters:
                 old = f"filter/{pair[1]}.pf_filter"
-                name, values = _read(bundle[old])
+                name, values = read_data(bundle[old])
                 data = _encode([name, sorted(values, key=lambda v: v[0])])
                 pair[1] = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
                 renamed[old] = (f"filter/{pair[1]}.pf_filter", _pack(data))
@@ -477,7 +491,8 @@ def canonical_filters(bundle: dict[str, bytes]) -> None:
                                                separators=(",", ":")).encode("utf-8")
 
 
-def _read(raw: bytes):
+def read_data(raw: bytes):
+    """The value of a Pagefind data file (gzip of "pagefind_dcd" and CBOR)."""
     raw = gzip.decompress(raw)
     if not raw.startswith(_MAGIC):
         raise ValueError("not a Pagefind data file")
