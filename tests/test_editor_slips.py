@@ -251,6 +251,9 @@ def test_no_arguments_print_help_and_a_mistyped_command_gets_a_suggestion(empty_
     assert result.out.startswith("用法：briefsite")
     for command in ("build", "check", "serve", "import", "new"):
         assert command in result.out
+    for lang in (("--lang", "en"), ("--lang=en",)):  # a language alone is still no command
+        english = run_cli(*lang, cwd=empty_project)
+        assert english.code == 0 and english.out.startswith("usage: briefsite"), english.err
     result = run_cli("biuld", cwd=empty_project)
     assert result.code == 2
     assert result.err == ("briefsite: error: 没有 biuld 这个命令；是否要运行 briefsite build？"

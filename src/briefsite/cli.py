@@ -312,6 +312,19 @@ def _chosen_language(argv: list[str]) -> str:
     return i18n.choose(known.lang if known.lang in i18n.CHOICES else None)
 
 
+def _without_lang(argv: list[str]) -> list[str]:
+    """``argv`` less its --lang option (``--lang en`` or ``--lang=en``)."""
+    rest, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("--lang="):
+            rest.append(arg)
+    return rest
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     with i18n.using(_chosen_language(argv)):
@@ -320,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     parser = make_parser()
-    if not argv:  # no command: the help, not argparse's terse error
+    if not _without_lang(argv):  # no command: the help, not argparse's terse error
         parser.print_help()
         return 0
     _suggest_command(parser, argv)
