@@ -304,36 +304,24 @@ def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
 COMMANDS = ("build", "check", "serve", "import", "new")
 
 
-def _chosen_language(argv: list[str]) -> str:
-    """--lang wherever it stands (the help must be made in it), else the locale."""
+def _split_lang(argv: list[str]) -> tuple[str | None, list[str]]:
+    """--lang wherever it stands (the help must be made in it), and the rest of the line."""
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang")
-    known, _rest = early.parse_known_args(argv)
-    return i18n.choose(known.lang if known.lang in i18n.CHOICES else None)
-
-
-def _without_lang(argv: list[str]) -> list[str]:
-    """``argv`` less its --lang option (``--lang en`` or ``--lang=en``)."""
-    rest, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--lang":
-            skip = True
-        elif not arg.startswith("--lang="):
-            rest.append(arg)
-    return rest
+    known, rest = early.parse_known_args(argv)
+    return known.lang, rest
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    with i18n.using(_chosen_language(argv)):
-        return _main(argv)
+    lang, rest = _split_lang(argv)
+    with i18n.using(i18n.choose(lang if lang in i18n.CHOICES else None)):  # else the locale
+        return _main(argv, command_given=bool(rest))
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], command_given: bool) -> int:
     parser = make_parser()
-    if not _without_lang(argv):  # no command: the help, not argparse's terse error
+    if not command_given:  # a language alone, or nothing: the help, not argparse's terse error
         parser.print_help()
         return 0
     _suggest_command(parser, argv)
