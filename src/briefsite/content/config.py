@@ -297,18 +297,21 @@ def load_config(path: Path | None) -> Config:
         error("distinct_series", _("distinct_series must be a list of titles, each line starting with '- '"),
               _("e.g. distinct_series: and on the next line '  - 益阳市工作快报'"))
         distinct = []
-    links = data.get("links", "folders")
-    if links not in LINK_STYLES:
-        error("links", _("links must be folders or files, not {value!r}").format(value=links),
-              _("files: an offline copy (opened from a folder or a USB stick); folders: on a web server (the "
-                "default)"))
-        links = "folders"
-    language = data.get("language", "zh-CN")
-    if language not in SITE_LANGUAGES:
-        error("language", _("language must be zh-CN or en, not {value!r}").format(value=language),
-              _("zh-CN: the site in Simplified Chinese (the default); en: its navigation and headings in "
-                "English"))
-        language = "zh-CN"
+
+    def choice_value(key: str, choices: tuple[str, ...], message: str, hint: str) -> str:
+        """One of ``choices`` (the first is the default); ``message`` takes {value}."""
+        value = data.get(key, choices[0])
+        if value not in choices:
+            error(key, message.format(value=value), hint)
+            return choices[0]
+        return value
+
+    links = choice_value("links", LINK_STYLES, _("links must be folders or files, not {value!r}"),
+                         _("files: an offline copy (opened from a folder or a USB stick); folders: on a web "
+                           "server (the default)"))
+    language = choice_value("language", SITE_LANGUAGES, _("language must be zh-CN or en, not {value!r}"),
+                            _("zh-CN: the site in Simplified Chinese (the default); en: its navigation and "
+                              "headings in English"))
 
     config = Config(
         title=text_value("title", Config.title),
