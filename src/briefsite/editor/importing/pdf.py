@@ -306,19 +306,21 @@ def _captions(printed: list[_Printed]) -> list[Photo]:
         if item.kind != "image" or item.photo is None:
             continue
         photo = item.photo
-        below = next((p for p in printed[k + 1:] if p.page == item.page and p.kind in ("text", "image", "table",
-                                                                                      "rule")), None)
+        at = next((j for j in range(k + 1, len(printed)) if printed[j].page == item.page
+                   and printed[j].kind in ("text", "image", "table", "rule")), None)
+        below = printed[at] if at is not None else None
         if below is not None and below.kind == "text" and _is_caption(item, below):
             below.kind = "caption"
             caption = " ".join(below.text.split())
             # A caption too long for one line goes on under it (a wrapped line is as
-            # wide as the text column; the next is set tight, in the same type).
+            # wide as the text column; the next follows at line spacing, in the same type).
             column = _column_width(printed, item.page)
             line = below
-            for after in printed[printed.index(below) + 1:]:
-                if after.page != item.page or after.kind == "furniture":
+            for after in printed[at + 1:]:
+                if after.kind == "furniture":
                     continue
-                if after.kind != "text" or not _caption_goes_on(line, after, column, len(caption)):
+                if after.page != item.page or after.kind != "text" or not _caption_goes_on(
+                        line, after, column, len(caption)):
                     break
                 after.kind = "caption"
                 caption = join_broken(caption, " ".join(after.text.split()))
