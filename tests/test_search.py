@@ -256,6 +256,51 @@ def test_incremental_index_is_the_clean_builds_and_touches_one_shard(project, mo
     assert shards == 2 and touched == {"2023-00", "2023-01"}
 
 
+def test_shards_indexed_at_once_give_the_same_index(project, monkeypatch):
+    """Shards indexed in parallel (one Pagefind per core) give the bytes of
+    shards indexed one by one: the published index does not depend on the
+    machine CI runs on."""
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
+
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    for day in range(1, 8):
+        write_bulletin(project, f"yiyang/2023-03-{day:02d}.md", minimal(issue=day + 1, date=f"2023-03-{day:02d}"))
+    config = load_config(project / "briefsite.yaml")
+    one = build(project / "bulletins", project / "one", config, cache=False, jobs=1)
+    two = build(project / "bulletins", project / "two", config, cache=False, jobs=2)
+    assert one.search.shards == two.search.shards >= 4
+    assert tree_digest(project / "one") == tree_digest(project / "two")
+
+
+def test_parallel_indexing_keeps_order_bounds_work_and_stops_at_an_error():
+    import threading
+    import time
+
+    running, most, started = [0], [0], []
+    lock = threading.Lock()
+
+    def work(item):
+        with lock:
+            started.append(item)
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.02 * (5 - item % 5))  # later items finish first
+        with lock:
+            running[0] -= 1
+        if item == 3:
+            raise ValueError("shard 3 failed")
+        return item * 10
+
+    results = search._in_order(work, list(range(10)), 2)
+    assert [next(results) for _ in range(3)] == [0, 10, 20]
+    with pytest.raises(ValueError, match="shard 3 failed"):
+        next(results)
+    assert most[0] == 2  # never more Pagefind processes than jobs
+    assert len(started) <= 6  # what follows the error is not started
+    assert list(search._in_order(lambda item: item + 1, [1, 2, 3], 1)) == [2, 3, 4]
+
+
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, "", "城市", b"\x00", [], [1, ["a", [2]]]])
 def test_cbor_round_trip(value):
     from briefsite.build.search import _decode, _encode

@@ -48,7 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help=_("skip the full-text search index (quicker previews; the search page "
                               "then says search is unavailable)"))
     build.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                       help=_("processes that parse changed bulletins (default and most: one per CPU)"))
+                       help=_("processes that parse changed bulletins, render pages and index search shards "
+                              "(default and most: one per CPU)"))
     build.add_argument("--no-cache", dest="cache", action="store_false",
                        help=_("ignore and leave alone .briefsite-cache/ (beside the source folder): "
                               "parse and render everything"))

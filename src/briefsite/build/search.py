@@ -36,6 +36,7 @@ import asyncio
 import gzip
 import hashlib
 import html
+import itertools
 import json
 import threading
 import time
@@ -265,13 +266,16 @@ def record_html(bulletin: Bulletin, shard: str) -> str:
 
 
 def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
-                timeout: float = TIMEOUT) -> Iterator[tuple[str, str, bytes | None]]:
+                timeout: float = TIMEOUT, jobs: int = 1) -> Iterator[tuple[str, str, bytes | None]]:
     """Every file of the search bundle as (path, key, bytes).
 
     ``previous`` maps the files of the live site to the keys they were
     written with (the last build's record); a file whose shard is unchanged
-    comes with ``None`` instead of bytes: keep the live one. Shards are
-    indexed one at a time, so memory is bounded by the largest shard.
+    comes with ``None`` instead of bytes: keep the live one. Up to ``jobs``
+    shards are indexed at once, each by its own Pagefind process (one such
+    process keeps one core busy), and their files come in shard order, so
+    memory is bounded by ``jobs`` shards and the output does not depend on
+    ``jobs``.
     """
     shards = plan_shards(bulletins)
     by_key: dict[str, list[str]] = {}  # the live files of each key (one pass: 10^5 files at 100k)
@@ -296,17 +300,43 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
             yield path, RUNTIME_KEY, None
     elif not todo:  # every shard kept: Pagefind's files from a one-bulletin index
         todo.append((None, Shard(shards[0].name, shards[0].bulletins[-1:], "")))
-    for prefix, shard in todo:
-        for path, data in _index_pagefind(shard, timeout, runtime=need_runtime):
+    runtimes = [need_runtime] + [False] * (len(todo) - 1)  # Pagefind's own files: once
+    indexed = _in_order(lambda item: _index_pagefind(item[0][1], timeout, runtime=item[1]),
+                        list(zip(todo, runtimes)), jobs)
+    for (prefix, shard), files in zip(todo, indexed):
+        for path, data in files:
             if path in RUNTIME_FILES:
                 yield f"{BUNDLE}/{path}", RUNTIME_KEY, data
             elif prefix is not None:
                 yield prefix + path, shard.key, data
-        need_runtime = False
     manifest = {"format": FORMAT, "primary": bool(shards), "names": [s.name for s in shards],
                 "shards": [s.folder[len(BUNDLE) + 1:] for s in shards[1:]]}
     yield (f"{BUNDLE}/{SHARDS_FILE}", "",
            json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _in_order(function, items: list, jobs: int) -> Iterator:
+    """``function(item)`` for each item, up to ``jobs`` at once in threads
+    (each waits on its own Pagefind process), results in the items' order.
+    At most ``jobs`` results are held ahead of the one awaited. The first
+    error is raised in order, and the calls not yet started are cancelled."""
+    if jobs <= 1 or len(items) < 2:
+        yield from map(function, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="briefsite-pagefind") as pool:
+        pending = [pool.submit(function, item) for item in items[:jobs]]
+        following = iter(items[jobs:])
+        try:
+            while pending:
+                result = pending.pop(0).result()
+                for item in itertools.islice(following, 1):
+                    pending.append(pool.submit(function, item))
+                yield result
+        finally:  # an error, Ctrl-C or a consumer that stopped: start nothing more
+            for future in pending:
+                future.cancel()
 
 
 def _index_pagefind(shard: Shard, timeout: float, *,

@@ -149,7 +149,7 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             planned = plan.consult(outputs)  # 4. plan outputs
             # 7. index search: the shards' files are written with the others
             # (6.), so the live files of unchanged shards are kept like pages.
-            indexing = SearchStep(archive, plan) if search else None
+            indexing = SearchStep(archive, plan, bounded_jobs(jobs)) if search else None
             page_workers = PageWorkers(archive, config, env, photos.renditions, bounded_jobs(jobs))
             written = write(itertools.chain(  # 5. render, 6. write
                 staged(render(planned, page_workers), progress, _("rendering pages")),
@@ -320,13 +320,14 @@ def write(rendered: Iterable[Rendered], update: output.Update, plan: OutputPlan)
 
 class SearchStep:
     """Step 7: the search index, written with the site's other files: the
-    shards whose bulletins changed are indexed again, the others' files kept
-    (search.shard_files). A shard with a live file missing, changed or
+    shards whose bulletins changed are indexed again (``jobs`` at once), the
+    others' files kept (search.shard_files). A shard with a live file missing, changed or
     unknown (the plan's doubt) is indexed again whole."""
 
-    def __init__(self, archive: Archive, plan: OutputPlan) -> None:
+    def __init__(self, archive: Archive, plan: OutputPlan, jobs: int = 1) -> None:
         self.archive = archive
         self.plan = plan
+        self.jobs = jobs  # shards indexed at once (search.shard_files)
         self.result: "SearchIndex | None" = None
 
     def rendered(self) -> Iterator[Rendered]:
@@ -338,7 +339,7 @@ class SearchStep:
         if doubted:
             previous = {p: k for p, k in previous.items() if k not in doubted}
         indexed = set()  # keys of the shards indexed by this build
-        for path, key, data in shard_files(self.archive.bulletins, previous):
+        for path, key, data in shard_files(self.archive.bulletins, previous, jobs=self.jobs):
             if key:  # kept next time while its shard's key stays the same
                 self.plan.files[path] = key
             if data is not None and key not in ("", RUNTIME_KEY):
