@@ -15,6 +15,7 @@ from site_helpers import Page, html_pages, render, repo_config, resolve
 
 A = "{http://www.w3.org/2005/Atom}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CITIES = {"hunan": 1, "yiyang": 1, "yongzhou": 2, "zhuzhou": 1}
 
 
@@ -64,7 +65,7 @@ def entry_pages(root: ET.Element, feed_path: str) -> list[str]:
 def test_site_feed_lists_every_bulletin_newest_first(files):
     root = parse(files["feed.xml"])
     check_atom(root)
-    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+    assert root.get(XML_LANG) == "zh-CN"
     pages = entry_pages(root, "feed.xml")
     assert pages == [
         "bulletins/yiyang/2024-05-10-1/index.html",
@@ -198,3 +199,26 @@ def test_feed_link_titles_name_the_city(files):
     page = Page(files["cities/yiyang/index.html"])
     titles = [l.attrs["title"] for l in page.find("link", rel="alternate", type="application/atom+xml")]
     assert any("益阳市" in t for t in titles)
+
+
+def test_city_feed_subtitle_is_in_the_sites_language(files):
+    """A feed reader shows the feed's subtitle: Chinese on a Chinese site,
+    English on a site in English (briefsite.yaml's ``language: en``), the
+    city's name as printed either way; the entries stay Chinese."""
+    chinese = parse(files["cities/yiyang/feed.xml"])
+    assert chinese.find(f"{A}subtitle").text == "益阳市的工作简报"
+    assert all(e.get(XML_LANG) is None for e in chinese.findall(f"{A}entry"))  # the feed's zh-CN holds
+
+    english_files = render(config=repo_config(language="en"))
+    for slug in CITIES:
+        root = parse(english_files[f"cities/{slug}/feed.xml"])
+        city = root.find(f"{A}entry/{A}category").get("label")
+        assert root.find(f"{A}subtitle").text == f"Bulletins of {city}"
+        assert root.get(XML_LANG) == "en"
+        assert {e.get(XML_LANG) for e in root.findall(f"{A}entry")} == {"zh-CN"}
+    site = parse(english_files["feed.xml"])
+    assert site.get(XML_LANG) == "en" and {e.get(XML_LANG) for e in site.findall(f"{A}entry")} == {"zh-CN"}
+    # The site's own title and description are briefsite.yaml's, as written.
+    assert site.find(f"{A}title").text == parse(files["feed.xml"]).find(f"{A}title").text
+    assert english_files["feed.xml"].replace(b'xml:lang="en"', b'xml:lang="zh-CN"').replace(
+        b'<entry xml:lang="zh-CN">', b"<entry>") == files["feed.xml"]

@@ -60,6 +60,16 @@ def test_english_site_speaks_english_around_the_printed_bulletin(project):
     year = read(site, "archive/2024/index.html")
     assert "<h1>Bulletins of 2024</h1>" in year
 
+    # The city's feed, as a feed reader lists it: its subtitle in English too.
+    feed = read(site, "cities/yiyang/feed.xml")
+    assert "<subtitle>Bulletins of 益阳市</subtitle>" in feed and "的工作简报" not in feed
+    assert 'xml:lang="en"' in feed and '<entry xml:lang="zh-CN">' in feed
+
+
+def test_a_chinese_sites_city_feed_is_chinese(project):
+    feed = read(build(project, None), "cities/yiyang/feed.xml")
+    assert "<subtitle>益阳市的工作简报</subtitle>" in feed and 'xml:lang="zh-CN"' in feed
+
 
 def test_an_unknown_site_language_is_refused_at_its_line(project):
     config = project / "briefsite.yaml"

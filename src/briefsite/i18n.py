@@ -34,6 +34,9 @@ CHINESE = "zh_CN"
 ENGLISH = "en"
 # --lang's values and the languages they choose.
 CHOICES = {"zh": CHINESE, "zh_CN": CHINESE, "en": ENGLISH}
+# briefsite.yaml's ``language`` (an HTML lang value) and the catalogue of the
+# site's own words (content/config.py's SITE_LANGUAGES).
+SITE_CATALOGUES = {"zh-CN": CHINESE, "en": ENGLISH}
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("briefsite_language", default=CHINESE)
 
@@ -59,6 +62,13 @@ def translations(language: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     with open(mo_file(language), "rb") as file:
         return gettext.GNUTranslations(file)
+
+
+def for_site(site_language: str) -> gettext.NullTranslations:
+    """The catalogue of a site's own words (pages, feeds) in the site's
+    language, briefsite.yaml's ``language``: whatever language the editor's
+    messages are in, which is why it is passed, not taken from the context."""
+    return translations(SITE_CATALOGUES[site_language])
 
 
 def language() -> str:

@@ -17,7 +17,7 @@ from html import escape
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from .. import __version__
+from .. import __version__, i18n
 from ..content.archive import Archive
 from ..content.config import Config
 from ..content.dates import cn_date
@@ -25,7 +25,7 @@ from ..content.markup import split_figures
 from ..content.media import widest_name
 from ..content.model import Bulletin
 from ..errors import BriefsiteError
-from ..i18n import _
+from ..i18n import N_, _
 from .seo import summary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -45,8 +45,11 @@ class Feed:
     bulletins: tuple[Bulletin, ...]  # newest first, at most FEED_LIMIT
 
 
-# A city feed's subtitle: Chinese, like the bulletins the feed carries.
-CITY_FEED_SUBTITLE = "{city}的工作简报"
+# A city feed's subtitle, in the site's language (briefsite.yaml's
+# ``language``) like the pages' own words; the city's name as printed.
+CITY_FEED_SUBTITLE = N_("Bulletins of {city}")
+# The language of the bulletins themselves (the entries), whatever the site's.
+BULLETIN_LANGUAGE = "zh-CN"
 
 
 def city_feed_path(city_url: str) -> str:
@@ -54,12 +57,16 @@ def city_feed_path(city_url: str) -> str:
 
 
 def plan_feeds(archive: Archive, config: Config) -> list[Feed]:
-    """The site's feed, then one per city in slug order."""
+    """The site's feed, then one per city in slug order. The site feed's
+    title and description are briefsite.yaml's, as the pages show them; a
+    city feed's subtitle is in the site's language."""
+    words = i18n.for_site(config.language)
     feeds = [Feed(SITE_FEED, "", config.title, config.description,
                   archive.bulletins[:FEED_LIMIT])]
     for city in archive.cities:
         feeds.append(Feed(city_feed_path(city.url), city.url, f"{city.name} · {config.title}",
-                          CITY_FEED_SUBTITLE.format(city=city.name), city.bulletins[:FEED_LIMIT]))
+                          words.gettext(CITY_FEED_SUBTITLE).format(city=city.name),
+                          city.bulletins[:FEED_LIMIT]))
     return feeds
 
 
@@ -139,7 +146,9 @@ def render_feed(feed: Feed, config: Config) -> bytes:
     # Plain tag names and an explicit xmlns: ElementTree would otherwise
     # invent ns0: prefixes (valid, but unreadable for people and some readers).
     root = ET.Element("feed", {"xmlns": ATOM_NS})
-    root.set(XML_LANG, "zh-CN")
+    # The feed's own words in the site's language, like the pages' <html lang>;
+    # on a site in another language the entries say they are Chinese.
+    root.set(XML_LANG, config.language)
     root.set(XML_BASE, base or "../" * feed.path.count("/") or "./")
     sub(root, "id", feed_id(feed, config))
     sub(root, "title", feed.title)
@@ -155,6 +164,8 @@ def render_feed(feed: Feed, config: Config) -> bytes:
 
     for b in feed.bulletins:
         entry = sub(root, "entry")
+        if config.language != BULLETIN_LANGUAGE:
+            entry.set(XML_LANG, BULLETIN_LANGUAGE)
         sub(entry, "id", entry_id(b, config))
         sub(entry, "title", entry_title(b))
         sub(entry, "link", rel="alternate", type="text/html", href=link(b.url))

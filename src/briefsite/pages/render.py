@@ -232,8 +232,7 @@ def make_environment(config: Config, bytecode: jinja2.BytecodeCache | None = Non
     # the site's language (briefsite.yaml), whatever language the editor's
     # terminal speaks.
     english = config.language == "en"
-    env.install_gettext_translations(i18n.translations(i18n.ENGLISH if english else i18n.CHINESE),
-                                     newstyle=True)
+    env.install_gettext_translations(i18n.for_site(config.language), newstyle=True)
     env.filters["cn_date"] = cn_date  # as printed (masthead, 版记)
     env.filters["date_label"] = english_date if english else cn_date
     env.filters["month_label"] = english_month if english else cn_month
