@@ -91,7 +91,7 @@ class Build:
 
 def search_seconds(output: str) -> float:
     # The build's report, in Chinese (the default) or English (--lang en).
-    found = re.search(r"(?:search index \d+ pages in|检索索引 \d+ 个页面，用时) ([\d.]+) (?:s|秒)", output)
+    found = re.search(r"(?:Search index: \d+ pages in|检索索引 \d+ 个页面，用时) ([\d.]+) (?:s|秒)", output)
     return float(found.group(1)) if found else float("nan")
 
 

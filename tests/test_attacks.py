@@ -127,7 +127,7 @@ def test_bulletins_under_ignored_folders_are_counted_and_named(empty_project):
         args = [command] + (["--no-search"] if command == "build" else [])
         result = run_cli(*args, cwd=empty_project)
         assert result.code == 0, result.err
-        assert f"按文件名忽略 {len(folders)} 个：" in result.out, result.out
+        assert f"另有 {len(folders)} 个文件按文件名忽略：" in result.out, result.out
         assert "#old/2024-05-11-2.md" in result.out
 
 

@@ -39,13 +39,50 @@ def test_build_and_check_print_a_one_line_summary(empty_project):
     write_bulletin(empty_project, "yiyang/2024-05-11-2.md", minimal(2, "2024-05-11"))
     result = check(empty_project)
     assert result.code == 0, result.err
-    assert re.fullmatch(r"已检查 2 期简报（草稿 0 期），\d+ 个页面，用时 \d+\.\d\d 秒："
-                        r"没有错误，0 个警告\n", result.out)
+    assert re.fullmatch(r"已检查 2 期简报、\d+ 个页面，用时 \d+\.\d\d 秒。没有错误，0 个警告。\n", result.out)
     result = run_cli("build", cwd=empty_project)
     assert result.code == 0, result.err
-    assert re.match(r"已生成 2 期简报（跳过草稿 0 期），\d+ 个页面，用时 \d+\.\d\d 秒", result.out)
-    assert len(lines_of(result.out)) == 1
+    assert re.fullmatch(r"已生成 2 期简报，共 \d+ 个页面，输出到 site/，用时 \d+\.\d\d 秒。"
+                        r"检索索引 2 个页面，用时 \d+\.\d\d 秒。本次建立了 1 个检索索引分片。\n", result.out)
     assert (empty_project / "site/bulletins/yiyang/2024-05-11-2/index.html").is_file()
+    # In English the same sentences, each whole.
+    english = run_cli("build", "--lang", "en", cwd=empty_project)
+    assert re.fullmatch(r"Built 2 bulletins: \d+ pages in site/, in \d+\.\d\d s\. Search index: 2 pages in "
+                        r"\d+\.\d\d s\. This build indexed 1 shard of the search index\.\n", english.out), english.out
+    # Nothing changed: the shard is kept, and not mentioned.
+    english = run_cli("build", "--lang", "en", cwd=empty_project)
+    assert re.fullmatch(r"Built 2 bulletins: \d+ pages in site/, in \d+\.\d\d s\. "
+                        r"Search index: 2 pages in \d+\.\d\d s\.\n", english.out), english.out
+    english = check(empty_project, "--lang", "en")
+    assert re.fullmatch(r"Checked 2 bulletins and \d+ pages in \d+\.\d\d s\. No errors, 0 warnings\.\n",
+                        english.out), english.out
+
+
+def test_the_summary_says_what_was_left_out_in_sentences_of_its_own(empty_project):
+    """Drafts, files ignored by name, no search index: each a sentence of its
+    own after the summary's first, on the same line, in either language."""
+    write_bulletin(empty_project, "yiyang/2024-05-10-1.md", minimal(1))
+    write_bulletin(empty_project, "yiyang/2024-05-11-2.md",
+                   minimal(2, "2024-05-11").replace("city: 益阳市", "city: 益阳市\ndraft: true"))
+    write_bulletin(empty_project, "yiyang/.#2024-05-10-1.md", "editor lock file")
+    time = r"\d+\.\d\d"
+    result = run_cli("build", "--no-search", cwd=empty_project)
+    assert re.fullmatch(rf"已生成 1 期简报，共 \d+ 个页面，输出到 site/，用时 {time} 秒。跳过草稿 1 期。"
+                        r"另有 1 个文件按文件名忽略：\.#2024-05-10-1\.md。未建检索索引（--no-search）。\n",
+                        result.out), result.out
+    result = run_cli("build", "--no-search", "--lang", "en", cwd=empty_project)
+    assert re.fullmatch(rf"Built 1 bulletin: \d+ pages in site/, in {time} s\. 1 draft was skipped\. "
+                        r"1 other file was ignored by its name: \.#2024-05-10-1\.md\. "
+                        r"No search index was built \(--no-search\)\.\n", result.out), result.out
+    write_bulletin(empty_project, "yiyang/2024-05-11-2.md~", "editor backup")
+    result = check(empty_project)
+    assert re.fullmatch(rf"已检查 1 期简报、\d+ 个页面，用时 {time} 秒。另检查了草稿 1 期。"
+                        r"另有 2 个文件按文件名忽略：\.#2024-05-10-1\.md、2024-05-11-2\.md~。没有错误，0 个警告。\n",
+                        result.out), result.out
+    result = check(empty_project, "--lang", "en")
+    assert re.fullmatch(rf"Checked 1 bulletin and \d+ pages in {time} s\. 1 draft was checked as well\. "
+                        r"2 other files were ignored by their names: \.#2024-05-10-1\.md, 2024-05-11-2\.md~\. "
+                        r"No errors, 0 warnings\.\n", result.out), result.out
 
 
 # (file, content, expected message line) — one per bad input of the contract.
@@ -148,8 +185,8 @@ def test_each_bad_input_is_reported_at_its_line_with_exit_status_1(empty_project
         assert any(line.startswith(expected) for line in lines_of(result.err)), result.err
         assert "Traceback" not in result.err
         last = lines_of(result.err)[-1]
-        assert re.fullmatch(rf"{command} 失败：\d+ 个错误，\d+ 个警告"
-                            + ("；原来的网站没有改动" if command == "build" else ""), last)
+        assert re.fullmatch(rf"{command} 失败：\d+ 个错误，\d+ 个警告。"
+                            + ("原来的网站没有改动。" if command == "build" else ""), last)
     assert not (empty_project / "site").exists()
 
 
@@ -181,9 +218,9 @@ def test_every_error_of_several_broken_files_in_one_run(empty_project):
     files = [line.split(":")[0] for line in errors]
     assert files == sorted(files)
     assert all(re.match(r"bulletins/yiyang/[^:]+\.md:\d+: error: ", line) for line in errors)
-    assert lines_of(result.err)[-1] == "build 失败：9 个错误，0 个警告；原来的网站没有改动"
+    assert lines_of(result.err)[-1] == "build 失败：9 个错误，0 个警告。原来的网站没有改动。"
     english = run_cli("build", "--lang", "en", cwd=empty_project)
-    assert lines_of(english.err)[-1] == "build failed: 9 errors, 0 warnings; the previous site is unchanged"
+    assert lines_of(english.err)[-1] == "build failed: 9 errors, 0 warnings. The previous site is unchanged."
 
 
 def test_one_file_with_several_problems_reports_them_all(empty_project):
@@ -296,10 +333,12 @@ def test_markdown_files_with_another_extension_are_reported(empty_project):
     assert result.code == 0, result.err
     assert lines_of(result.err) == [
         "bulletins/yiyang/2024-05-11-2.MD: warning: 没有读取：只有以“.md”结尾的文件才是简报 (把它改名为 2024-05-11-2.md)"]
-    assert "没有错误，1 个警告" in result.out
+    assert "没有错误，1 个警告。" in result.out
     strict = check(empty_project, "--strict")
     assert strict.code == 1
-    assert lines_of(strict.err)[-1] == "check 失败：0 个错误，1 个警告（--strict：警告也算错误）"
+    assert lines_of(strict.err)[-1] == "check 失败：0 个错误，1 个警告。使用了 --strict，警告也算作错误。"
+    english = check(empty_project, "--strict", "--lang", "en")
+    assert lines_of(english.err)[-1] == "check failed: 0 errors, 1 warning. With --strict, warnings count as errors."
 
 
 def test_missing_source_folder(tmp_path):

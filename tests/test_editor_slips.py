@@ -155,7 +155,7 @@ def test_a_broken_series_member_gives_no_follow_on_gap_warning(empty_project):
     assert result.code == 1
     assert err_lines(result) == [
         "bulletins/yiyang/2024-05-11-2.md:4: error: date '2024年5月11日' 不是规范的日期：应写成 YYYY-MM-DD (写作 2024-05-11)",
-        "check 失败：1 个错误，0 个警告"]
+        "check 失败：1 个错误，0 个警告。"]
 
 
 def test_yaml_tab_is_called_a_tab(empty_project):

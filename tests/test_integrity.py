@@ -53,7 +53,7 @@ def test_strict_turns_the_gap_into_a_failure(empty_project):
     result = check(empty_project, "--strict")
     assert result.code == 1
     assert "缺少第 2 期" in result.err
-    assert "check 失败：0 个错误，1 个警告（--strict：警告也算错误）" in result.err
+    assert "check 失败：0 个错误，1 个警告。使用了 --strict，警告也算作错误。" in result.err
     assert result.out == ""
 
 

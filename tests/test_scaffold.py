@@ -32,7 +32,7 @@ def test_next_issue_copies_the_series(project: Path):
     assert run_cli("check", cwd=project).code == 0
     build = run_cli("build", cwd=project)
     assert build.code == 0, build.err
-    assert "（跳过草稿 1 期）" in build.out
+    assert "。跳过草稿 1 期。" in build.out
     assert not (project / "site" / "bulletins" / "yiyang" / "2024-05-11-2").exists()
 
 

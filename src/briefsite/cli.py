@@ -148,13 +148,16 @@ def cmd_build(args) -> int:
     summary = build(args.source, args.out, config, strict=args.strict, lock_timeout=args.lock_timeout,
                     search=args.search, cache=args.cache, jobs=args.jobs, progress=Progress())
     _report_warnings(summary.warnings)
-    print(ngettext("built {bulletins} bulletin ({drafts} drafts skipped{ignored}), {pages} pages in "
-                   "{seconds} s; {search} -> {out}/",
-                   "built {bulletins} bulletins ({drafts} drafts skipped{ignored}), {pages} pages in "
-                   "{seconds} s; {search} -> {out}/", summary.bulletins)
-          .format(bulletins=summary.bulletins, drafts=summary.drafts, ignored=_ignored(summary, args.source),
-                  pages=summary.pages, seconds=f"{summary.seconds:.2f}", search=_search_report(summary.search),
-                  out=args.out))
+    # One line of whole sentences, each its own message: the ones with
+    # nothing to say (no drafts, no file ignored, no shard indexed) left out.
+    print(i18n.sentences(
+        ngettext("Built {bulletins} bulletin: {pages} pages in {out}/, in {seconds} s.",
+                 "Built {bulletins} bulletins: {pages} pages in {out}/, in {seconds} s.", summary.bulletins)
+        .format(bulletins=summary.bulletins, pages=summary.pages, out=args.out, seconds=f"{summary.seconds:.2f}"),
+        ngettext("{count} draft was skipped.", "{count} drafts were skipped.", summary.drafts)
+        .format(count=summary.drafts) if summary.drafts else "",
+        _ignored(summary, args.source),
+        *_search_report(summary.search)))
     return 0
 
 
@@ -173,24 +176,31 @@ def _relative(path: Path, source: Path) -> str:
 
 
 def _ignored(summary, source: Path) -> str:
-    """', 2 ignored by name: .#a.md, b.md~': editor leftovers are never read,
-    and the summary says so, so no bulletin is passed over unseen."""
+    """'2 other files were ignored by their names: .#a.md, b.md~.': editor
+    leftovers are never read, and the summary says so, so no bulletin is
+    passed over unseen. Empty when there are none."""
     if not summary.ignored:
         return ""
     names = [_relative(p, source) for p in summary.ignored]
     comma = _(", ")
     shown = comma.join(names[:3]) + (comma + "…" if len(names) > 3 else "")
-    return ngettext(", {count} ignored by name: {names}", ", {count} ignored by name: {names}",
+    return ngettext("{count} other file was ignored by its name: {names}.",
+                    "{count} other files were ignored by their names: {names}.",
                     len(names)).format(count=len(names), names=shown)
 
 
-def _search_report(index) -> str:
+def _search_report(index) -> tuple[str, ...]:
+    """The search step's sentences: the index, and the shards this build
+    indexed anew (none when every shard was kept)."""
     if index is None:
-        return _("search index skipped (--no-search)")
-    shards = ngettext(" ({shards} shard indexed)", " ({shards} shards indexed)",
-                      index.shards).format(shards=index.shards) if index.shards else ""
-    return _("search index {pages} pages in {seconds} s{shards}").format(
-        pages=index.pages, seconds=f"{index.seconds:.2f}", shards=shards)
+        return (_("No search index was built (--no-search)."),)
+    report = _("Search index: {pages} pages in {seconds} s.").format(pages=index.pages,
+                                                                    seconds=f"{index.seconds:.2f}")
+    if not index.shards:
+        return (report,)
+    return (report, ngettext("This build indexed {shards} shard of the search index.",
+                             "This build indexed {shards} shards of the search index.",
+                             index.shards).format(shards=index.shards))
 
 
 def cmd_check(args) -> int:
@@ -199,12 +209,15 @@ def cmd_check(args) -> int:
     config = load_config(args.config)
     summary = check(args.source, config, strict=args.strict)
     _report_warnings(summary.warnings)
-    print(ngettext("checked {bulletins} bulletin ({drafts} drafts{ignored}), {pages} pages in {seconds} s: "
-                   "no errors, {warnings} warnings",
-                   "checked {bulletins} bulletins ({drafts} drafts{ignored}), {pages} pages in {seconds} s: "
-                   "no errors, {warnings} warnings", summary.bulletins)
-          .format(bulletins=summary.bulletins, drafts=summary.drafts, ignored=_ignored(summary, args.source),
-                  pages=summary.pages, seconds=f"{summary.seconds:.2f}", warnings=len(summary.warnings)))
+    print(i18n.sentences(
+        ngettext("Checked {bulletins} bulletin and {pages} pages in {seconds} s.",
+                 "Checked {bulletins} bulletins and {pages} pages in {seconds} s.", summary.bulletins)
+        .format(bulletins=summary.bulletins, pages=summary.pages, seconds=f"{summary.seconds:.2f}"),
+        ngettext("{count} draft was checked as well.", "{count} drafts were checked as well.", summary.drafts)
+        .format(count=summary.drafts) if summary.drafts else "",
+        _ignored(summary, args.source),
+        ngettext("No errors, {count} warning.", "No errors, {count} warnings.", len(summary.warnings))
+        .format(count=len(summary.warnings))))
     return 0
 
 
@@ -335,13 +348,14 @@ def _main(argv: list[str], command_given: bool) -> int:
             print(problem.format(), file=sys.stderr)
         errors = sum(1 for p in failed.problems if p.severity == "error")
         warnings = len(failed.problems) - errors
-        print(_("{command} failed: {errors}, {warnings}").format(
-                  command=args.command,
-                  errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
-                  warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
-              + (_(" (--strict: warnings count as errors)")
-                 if warnings and getattr(args, "strict", False) else "")
-              + (_("; the previous site is unchanged") if args.command == "build" else ""),
+        # Two counts, each with its own plural, listed in one sentence.
+        print(i18n.sentences(
+            _("{command} failed: {errors}, {warnings}.").format(
+                command=args.command,
+                errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)),
+            _("With --strict, warnings count as errors.") if warnings and getattr(args, "strict", False) else "",
+            _("The previous site is unchanged.") if args.command == "build" else ""),
               file=sys.stderr)
         return 1
     except BriefsiteError as error:

@@ -84,6 +84,19 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_language.get()).ngettext(singular, plural, n)
 
 
+def sentences(*parts: str) -> str:
+    """Whole sentences, each translated on its own, as one line (the empty
+    ones left out): a space after an English full stop, none after a Chinese
+    one. Each sentence is a message of its own, so a translator never has to
+    fit a fragment into another language's word order."""
+    line = ""
+    for part in parts:
+        if part:
+            # Translators: two sentences in a row on one line; Chinese needs no space after 。
+            line = _("{sentence} {next}").format(sentence=line, next=part) if line else part
+    return line
+
+
 def choose(option: str | None = None, environ: Mapping[str, str] | None = None) -> str:
     """``--lang`` if given, else the first locale variable set, in gettext's
     order (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): English when it names English
