@@ -292,13 +292,13 @@ def test_parallel_indexing_keeps_order_bounds_work_and_stops_at_an_error():
             raise ValueError("shard 3 failed")
         return item * 10
 
-    results = search._in_order(work, list(range(10)), 2)
+    results = search.in_order(work, list(range(10)), 2)
     assert [next(results) for _ in range(3)] == [0, 10, 20]
     with pytest.raises(ValueError, match="shard 3 failed"):
         next(results)
     assert most[0] == 2  # never more Pagefind processes than jobs
     assert len(started) <= 6  # what follows the error is not started
-    assert list(search._in_order(lambda item: item + 1, [1, 2, 3], 1)) == [2, 3, 4]
+    assert list(search.in_order(lambda item: item + 1, [1, 2, 3], 1)) == [2, 3, 4]
 
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, "", "城市", b"\x00", [], [1, ["a", [2]]]])

@@ -301,7 +301,7 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     elif not todo:  # every shard kept: Pagefind's files from a one-bulletin index
         todo.append((None, Shard(shards[0].name, shards[0].bulletins[-1:], "")))
     runtimes = [need_runtime] + [False] * (len(todo) - 1)  # Pagefind's own files: once
-    indexed = _in_order(lambda item: _index_pagefind(item[0][1], timeout, runtime=item[1]),
+    indexed = in_order(lambda item: _index_pagefind(item[0][1], timeout, runtime=item[1]),
                         list(zip(todo, runtimes)), jobs)
     for (prefix, shard), files in zip(todo, indexed):
         for path, data in files:
@@ -315,7 +315,7 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
            json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _in_order(function, items: list, jobs: int) -> Iterator:
+def in_order(function, items: list, jobs: int) -> Iterator:
     """``function(item)`` for each item, up to ``jobs`` at once in threads
     (each waits on its own Pagefind process), results in the items' order.
     At most ``jobs`` results are held ahead of the one awaited. The first
