@@ -273,32 +273,22 @@ def test_shards_indexed_at_once_give_the_same_index(project, monkeypatch):
     assert tree_digest(project / "one") == tree_digest(project / "two")
 
 
-def test_parallel_indexing_keeps_order_bounds_work_and_stops_at_an_error():
-    import threading
-    import time
+def test_pagefind_failing_in_a_worker_is_a_clear_error_and_keeps_the_site(project, monkeypatch):
+    """Shards indexed by the worker pool report a Pagefind that cannot run
+    as the build's own error, and the previous site stays whole."""
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
+    from briefsite.errors import BriefsiteError
 
-    running, most, started = [0], [0], []
-    lock = threading.Lock()
-
-    def work(item):
-        with lock:
-            started.append(item)
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(0.02 * (5 - item % 5))  # later items finish first
-        with lock:
-            running[0] -= 1
-        if item == 3:
-            raise ValueError("shard 3 failed")
-        return item * 10
-
-    results = search.in_order(work, list(range(10)), 2)
-    assert [next(results) for _ in range(3)] == [0, 10, 20]
-    with pytest.raises(ValueError, match="shard 3 failed"):
-        next(results)
-    assert most[0] == 2  # never more Pagefind processes than jobs
-    assert len(started) <= 6  # what follows the error is not started
-    assert list(search.in_order(lambda item: item + 1, [1, 2, 3], 1)) == [2, 3, 4]
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+    config = load_config(project / "briefsite.yaml")
+    assert build(project / "bulletins", project / "site", config, cache=False).search.shards >= 3
+    before = tree_digest(project / "site")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(project / "no-such-pagefind"))
+    with pytest.raises(BriefsiteError) as caught:
+        build(project / "bulletins", project / "site", config, cache=False, jobs=2)
+    assert "检索：无法运行 Pagefind（" in str(caught.value)
+    assert tree_digest(project / "site") == before
 
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, "", "城市", b"\x00", [], [1, ["a", [2]]]])

@@ -36,7 +36,6 @@ import asyncio
 import gzip
 import hashlib
 import html
-import itertools
 import json
 import threading
 import time
@@ -48,6 +47,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from ..errors import BriefsiteError
 from ..i18n import _
 from ..content.model import Bulletin
+from .workers import iter_chunks
 
 BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site root
 # The index's language: "und" (undetermined), because its words are single
@@ -272,10 +272,11 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     ``previous`` maps the files of the live site to the keys they were
     written with (the last build's record); a file whose shard is unchanged
     comes with ``None`` instead of bytes: keep the live one. Up to ``jobs``
-    shards are indexed at once, each by its own Pagefind process (one such
-    process keeps one core busy), and their files come in shard order, so
-    memory is bounded by ``jobs`` shards and the output does not depend on
-    ``jobs``.
+    shards are indexed at once by the build's worker processes, each with
+    its own Pagefind process (one Pagefind process keeps one core busy, and
+    the records and Pagefind's replies cost Python ~1.5 ms a bulletin, which
+    threads would serialise); their files come in shard order, so the output
+    does not depend on ``jobs``.
     """
     shards = plan_shards(bulletins)
     by_key: dict[str, list[str]] = {}  # the live files of each key (one pass: 10^5 files at 100k)
@@ -301,8 +302,11 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     elif not todo:  # every shard kept: Pagefind's files from a one-bulletin index
         todo.append((None, Shard(shards[0].name, shards[0].bulletins[-1:], "")))
     runtimes = [need_runtime] + [False] * (len(todo) - 1)  # Pagefind's own files: once
-    indexed = in_order(lambda item: _index_pagefind(item[0][1], timeout, runtime=item[1]),
-                        list(zip(todo, runtimes)), jobs)
+    # One shard per task in the build's worker pool: a worker makes the
+    # records, talks to its own Pagefind process and sends back the files.
+    # (Workers get the shards through fork and are sent their positions.)
+    indexed = iter_chunks(_index_shards, list(range(len(todo))), jobs,
+                          [shard for _, shard in todo], runtimes, timeout, chunk=1)
     for (prefix, shard), files in zip(todo, indexed):
         for path, data in files:
             if path in RUNTIME_FILES:
@@ -315,28 +319,11 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
            json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def in_order(function, items: list, jobs: int) -> Iterator:
-    """``function(item)`` for each item, up to ``jobs`` at once in threads
-    (each waits on its own Pagefind process), results in the items' order.
-    At most ``jobs`` results are held ahead of the one awaited. The first
-    error is raised in order, and the calls not yet started are cancelled."""
-    if jobs <= 1 or len(items) < 2:
-        yield from map(function, items)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="briefsite-pagefind") as pool:
-        pending = [pool.submit(function, item) for item in items[:jobs]]
-        following = iter(items[jobs:])
-        try:
-            while pending:
-                result = pending.pop(0).result()
-                for item in itertools.islice(following, 1):
-                    pending.append(pool.submit(function, item))
-                yield result
-        finally:  # an error, Ctrl-C or a consumer that stopped: start nothing more
-            for future in pending:
-                future.cancel()
+def _index_shards(positions: list[int], shards: list[Shard], runtimes: list[bool],
+                  timeout: float) -> list[list[tuple[str, bytes]]]:
+    """``_index_pagefind`` of the shards at ``positions`` (with Pagefind's
+    runtime files where ``runtimes`` says): a task of the worker pool."""
+    return [_index_pagefind(shards[i], timeout, runtime=runtimes[i]) for i in positions]
 
 
 def _index_pagefind(shard: Shard, timeout: float, *,
