@@ -6,6 +6,7 @@ are Chinese whatever the site's language."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from conftest import run_cli
 
@@ -80,3 +81,38 @@ def test_an_unknown_site_language_is_refused_at_its_line(project):
     assert f"briefsite.yaml:{lines + 1}: error: language 只能是 zh-CN 或 en，不能是 'fr'" in result.err
     english = run_cli("build", "--no-search", "--lang", "en", cwd=project)
     assert "language must be zh-CN or en, not 'fr'" in english.err
+
+
+def test_switching_the_language_on_the_same_cache_switches_every_word(project):
+    """The site's words are put into the templates when they are compiled,
+    and compiled templates are kept in the build cache: switching the
+    language back and forth must never serve one language's compiled words
+    in the other."""
+    config = project / "briefsite.yaml"
+    chinese = config.read_text(encoding="utf-8")
+    for language in ("zh-CN", "en", "zh-CN", "en"):
+        config.write_text(chinese + f"language: {language}\n", encoding="utf-8")
+        assert run_cli("build", "--no-search", cwd=project).code == 0
+        home = read(project / "site", "index.html")
+        words, others = (ENGLISH_CHROME, CHINESE_CHROME) if language == "en" else (CHINESE_CHROME, ENGLISH_CHROME)
+        assert all(word in home for word in words), language
+        assert not any(word in home for word in others), language
+
+
+def test_a_theme_may_use_underscore_as_a_name(project):
+    """A user's template that uses ``_`` as a variable (a throwaway loop
+    variable) is rendered as Jinja renders it, and its _() calls still
+    translate."""
+    theme = project / "theme"
+    theme.mkdir()
+    base = (Path(__file__).resolve().parents[1] / "templates" / "base.html").read_text(encoding="utf-8")
+    marker = '<a class="skip-link"'
+    assert marker in base
+    (theme / "base.html").write_text(base.replace(
+        marker, '{% for _ in ["甲", "乙"] %}<i class="u">{{ _ }}</i>{% endfor %}' + marker), encoding="utf-8")
+    config = project / "briefsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "templates: theme\n", encoding="utf-8")
+    assert run_cli("build", "--no-search", cwd=project).code == 0
+    home = read(project / "site", "index.html")
+    assert '<i class="u">甲</i><i class="u">乙</i>' in home
+    assert all(word in home for word in CHINESE_CHROME)

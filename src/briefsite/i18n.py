@@ -71,6 +71,15 @@ def for_site(site_language: str) -> gettext.NullTranslations:
     return translations(SITE_CATALOGUES[site_language])
 
 
+def site_catalogue_key(site_language: str) -> str:
+    """Names the catalogue ``for_site`` gives, by its content: templates
+    compiled with its words (pages/render.py) are kept under this key."""
+    catalogue = SITE_CATALOGUES[site_language]
+    if catalogue == ENGLISH:
+        return ENGLISH
+    return f"{catalogue}-{hashlib.sha256(mo_file(catalogue).read_bytes()).hexdigest()[:16]}"
+
+
 def language() -> str:
     """The language messages are made in, here and now."""
     return _language.get()

@@ -12,6 +12,7 @@ never a wrong page or a crash.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -28,8 +29,15 @@ MAX_BYTES = 16 * 1024 * 1024  # a compiled template is some KB; a bigger file is
 class CheckedBytecodeCache(jinja2.BytecodeCache):
     """A ``jinja2.BytecodeCache`` whose files carry a checksum."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, salt: str = "") -> None:
         self.folder = folder
+        # What compiled code depends on besides the template's source: the
+        # site's catalogue, whose words are put in at compile time.
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        key = super().get_cache_key(name, filename)
+        return hashlib.sha1(f"{self.salt}\0{key}".encode()).hexdigest() if self.salt else key
 
     def _path(self, bucket: Bucket) -> Path:
         return self.folder / f"{bucket.key}{SUFFIX}"

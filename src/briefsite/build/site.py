@@ -23,6 +23,7 @@ from ..content.archive import Archive, build_archive
 from ..content.config import Config
 from ..content.integrity import check_integrity
 from ..errors import BriefsiteError, BuildFailed, Problems
+from .. import i18n
 from ..i18n import Nn_, _
 from ..progress import NoProgress
 from ..pages.outputs import BULLETIN_TEMPLATE, Output, bulletin_pages, site_outputs
@@ -142,7 +143,9 @@ def build(source: Path, out: Path, config: Config, *, strict: bool = False,
             if plan.marker_doubted:
                 update.put(output.MARKER, output.MARKER_TEXT.encode("utf-8"))
             # Compiled templates, verified by checksum before use (bytecode.py).
-            env = make_environment(config, CheckedBytecodeCache(plan.root / "templates") if plan.root else None)
+            bytecode = (CheckedBytecodeCache(plan.root / "templates", i18n.site_catalogue_key(config.language))
+                        if plan.root else None)
+            env = make_environment(config, bytecode)
             outputs = site_outputs(archive, config, env, search=search,
                                    records=parse_cache.record if parse_cache else None,
                                    renditions=photos.renditions, photo_bytes=photos.data)
