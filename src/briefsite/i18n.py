@@ -72,12 +72,9 @@ def for_site(site_language: str) -> gettext.NullTranslations:
 
 
 def site_catalogue_key(site_language: str) -> str:
-    """Names the catalogue ``for_site`` gives, by its content: templates
+    """``catalogue_key`` of the catalogue ``for_site`` gives: templates
     compiled with its words (pages/render.py) are kept under this key."""
-    catalogue = SITE_CATALOGUES[site_language]
-    if catalogue == ENGLISH:
-        return ENGLISH
-    return f"{catalogue}-{hashlib.sha256(mo_file(catalogue).read_bytes()).hexdigest()[:16]}"
+    return catalogue_key(SITE_CATALOGUES[site_language])
 
 
 def language() -> str:
@@ -151,11 +148,12 @@ def in_context(function: Callable) -> Callable:
     return lambda *args, **kwargs: context.run(function, *args, **kwargs)
 
 
-def catalogue_key() -> str:
-    """The language and its catalogue's bytes, for caches that keep messages
-    as text (the parse cache's warnings): another language or a corrected
-    translation is never served an old message."""
-    chosen = _language.get()
+def catalogue_key(language: str | None = None) -> str:
+    """The language (default: the messages') and its catalogue's bytes, for
+    caches that keep its words as text (the parse cache's warnings, compiled
+    templates): another language or a corrected translation is never served
+    an old message."""
+    chosen = language or _language.get()
     data = b"" if chosen == ENGLISH else mo_file(chosen).read_bytes()
     return hashlib.blake2b(chosen.encode() + b"\0" + data, digest_size=16).hexdigest()
 
