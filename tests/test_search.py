@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -270,6 +271,42 @@ def test_shards_indexed_at_once_give_the_same_index(project, monkeypatch):
     one = build(project / "bulletins", project / "one", config, cache=False, jobs=1)
     two = build(project / "bulletins", project / "two", config, cache=False, jobs=2)
     assert one.search.shards == two.search.shards >= 4
+    assert tree_digest(project / "one") == tree_digest(project / "two")
+
+
+def test_pagefind_processes_at_once_are_bounded(project, monkeypatch):
+    """However many cores a CI machine has, no more than MAX_INDEXERS
+    Pagefind processes (each holding a shard's index) run at once: the search
+    step's memory does not grow with the machine."""
+    from pagefind_bin_extended import get_executable
+
+    from briefsite.content.config import load_config
+    from briefsite.build.site import build
+
+    log = project / "pagefind.log"
+    wrapper = project / "pagefind"
+    # Runs the real binary and logs when it starts and ends (the build ends
+    # it with SIGTERM, which the wrapper passes on).
+    wrapper.write_text(f"""#!{sys.executable}
+import signal, subprocess, sys
+with open({str(log)!r}, "a") as f: f.write("start\\n")
+child = subprocess.Popen([{str(get_executable())!r}] + sys.argv[1:])
+signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+status = child.wait()
+with open({str(log)!r}, "a") as f: f.write("end\\n")
+sys.exit(0)
+""", encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+    monkeypatch.setattr(search, "MAX_INDEXERS", 1)
+    config = load_config(project / "briefsite.yaml")
+    summary = build(project / "bulletins", project / "one", config, cache=False, jobs=2)
+    events = log.read_text(encoding="utf-8").split()
+    assert summary.search.shards >= 3 and events.count("start") == summary.search.shards
+    assert events == ["start", "end"] * summary.search.shards  # one after another
+    monkeypatch.setattr(search, "MAX_INDEXERS", 2)
+    two = build(project / "bulletins", project / "two", config, cache=False, jobs=2)
     assert tree_digest(project / "one") == tree_digest(project / "two")
 
 

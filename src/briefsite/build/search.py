@@ -76,6 +76,10 @@ SHARD_SIZE = 125
 # a Pagefind that ignored it would only make bigger chunks, not other results.
 # docs/search.md has both measurements.
 INDEX_CHUNK_SIZE = 2000
+# Shards indexed at once at most, whatever --jobs and the machine's cores:
+# each worker runs a Pagefind process holding one shard's index (~110 MB at
+# its peak, docs/search.md), so the search step stays within ~450 MB.
+MAX_INDEXERS = 4
 # Changes whenever what this module gives Pagefind changes: part of every
 # shard's key, so an upgrade re-indexes everything.
 FORMAT = f"briefsite-search-6 pagefind-1.5.2 shard-{SHARD_SIZE} chunk-{INDEX_CHUNK_SIZE}"
@@ -272,7 +276,7 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     ``previous`` maps the files of the live site to the keys they were
     written with (the last build's record); a file whose shard is unchanged
     comes with ``None`` instead of bytes: keep the live one. Up to ``jobs``
-    shards are indexed at once by the build's worker processes, each with
+    (at most MAX_INDEXERS) shards are indexed at once by the build's worker processes, each with
     its own Pagefind process (one Pagefind process keeps one core busy, and
     the records and Pagefind's replies cost Python ~1.5 ms a bulletin, which
     threads would serialise); their files come in shard order, so the output
@@ -305,7 +309,7 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     # One shard per task in the build's worker pool: a worker makes the
     # records, talks to its own Pagefind process and sends back the files.
     # (Workers get the shards through fork and are sent their positions.)
-    indexed = iter_chunks(_index_shards, list(range(len(todo))), jobs,
+    indexed = iter_chunks(_index_shards, list(range(len(todo))), min(jobs, MAX_INDEXERS),
                           [shard for _, shard in todo], runtimes, timeout, chunk=1)
     for (prefix, shard), files in zip(todo, indexed):
         for path, data in files:
