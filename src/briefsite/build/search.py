@@ -276,11 +276,11 @@ def shard_files(bulletins: Sequence[Bulletin], previous: Mapping[str, str], *,
     ``previous`` maps the files of the live site to the keys they were
     written with (the last build's record); a file whose shard is unchanged
     comes with ``None`` instead of bytes: keep the live one. Up to ``jobs``
-    (at most MAX_INDEXERS) shards are indexed at once by the build's worker processes, each with
-    its own Pagefind process (one Pagefind process keeps one core busy, and
-    the records and Pagefind's replies cost Python ~1.5 ms a bulletin, which
-    threads would serialise); their files come in shard order, so the output
-    does not depend on ``jobs``.
+    shards (at most MAX_INDEXERS) are indexed at once by the build's worker
+    processes, each with its own Pagefind process (one Pagefind process keeps
+    one core busy, and the records and Pagefind's replies cost Python
+    ~1.5 ms a bulletin, which threads would serialise); their files come in
+    shard order, so the output does not depend on ``jobs``.
     """
     shards = plan_shards(bulletins)
     by_key: dict[str, list[str]] = {}  # the live files of each key (one pass: 10^5 files at 100k)
