@@ -249,3 +249,25 @@ def test_import_of_control_characters_and_whitespace_never_crashes_and_stays_lin
         if code == 1:
             assert re.search(r"^\S+?(:\d+)?: error: ", err, re.M), err
     assert times[2] < 8 * 3 * max(times[1], 0.02), times
+
+
+# Characters near every edge of what controlchars refuses: the C0/C1
+# controls, surrogates, the noncharacters of every plane and their
+# neighbours, and ordinary Chinese text around them.
+_EDGES = [chr(c) for c in (0x00, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1F, 0x20, 0x7E, 0x7F, 0x9F, 0xA0,
+                           0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFDCF, 0xFDD0, 0xFDEF, 0xFDF0, 0xFFFD)]
+_EDGES += [chr(plane << 16 | low) for plane in range(17) for low in (0xFFFD, 0xFFFE, 0xFFFF)]
+_EDGES += [chr(plane << 16) for plane in range(1, 17)] + ["𠮷", "中", "文", "\n"]
+
+
+@SETTINGS
+@given(text=st.lists(st.one_of(st.sampled_from(_EDGES), st.characters()), max_size=60).map("".join),
+       pos=st.integers(min_value=0, max_value=60))
+def test_the_quick_control_character_check_finds_what_the_rule_refuses(text, pos):
+    """A body is checked with a fast first pass (controlchars.first_forbidden):
+    it finds exactly the character the rule (FORBIDDEN) names, from any
+    position, astral characters included."""
+    from briefsite.content import controlchars
+
+    quick, rule = controlchars.first_forbidden(text, pos), controlchars.FORBIDDEN.search(text, pos)
+    assert (quick and (quick.start(), quick.group())) == (rule and (rule.start(), rule.group()))

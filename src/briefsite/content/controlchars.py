@@ -31,8 +31,21 @@ def normalise_layout(body: str) -> str:
     return body
 
 
-def first_forbidden(text: str) -> re.Match | None:
-    return FORBIDDEN.search(text)
+# FORBIDDEN's first pass, which every bulletin body takes: its forbidden
+# characters of the Basic Multilingual Plane and any character beyond it
+# (rare in Chinese text; only its noncharacters are refused). FORBIDDEN's 32
+# astral noncharacters, as literals in one class, made every search ~8 x
+# slower: ~0.3 ms for a 3,000-character body, a tenth of a cold build.
+_SUSPECT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      "\U00010000-\U0010ffff]")
+
+
+def first_forbidden(text: str, pos: int = 0) -> re.Match | None:
+    """The first character of ``text`` from ``pos`` on that FORBIDDEN matches."""
+    match = _SUSPECT.search(text, pos)
+    while match is not None and match.group() > "\uffff" and ord(match.group()) & 0xFFFE != 0xFFFE:
+        match = _SUSPECT.search(text, match.end())  # an astral character that is text
+    return match
 
 
 def describe(char: str) -> str:

@@ -707,7 +707,7 @@ def _clean_text(shown: str, fields: dict[str, Field], text: str, body_start: int
                 problems.error(shown, field.line, message, hint)
                 clean = False
                 break
-    found = controlchars.FORBIDDEN.search(text, body_start)
+    found = controlchars.first_forbidden(text, body_start)
     if found:
         message, hint = controlchars.refusal(found.group())
         problems.error(shown, text.count("\n", 0, found.start()) + 1, message, hint)
