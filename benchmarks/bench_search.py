@@ -87,6 +87,8 @@ class Build:
     search_seconds: float  # the search step, as the build reports it
     pagefind_rss: int  # Pagefind's binary alone
     rewritten: int = -1  # files of the output folder an edit rewrote
+    peak_pss: int = 0  # the process tree's PSS: forked workers' shared pages counted once
+    cpu_seconds: float = 0.0  # the process tree's user + system time
 
 
 def search_seconds(output: str) -> float:
@@ -98,7 +100,8 @@ def search_seconds(output: str) -> float:
 def build(bs: "bench.Briefsite") -> Build:
     with PagefindPeak(str(bs.out)) as pagefind:
         run = bench.measure(bs.argv())
-    return Build(run.seconds, run.peak_rss, search_seconds(run.output), pagefind.peak)
+    return Build(run.seconds, run.peak_rss, search_seconds(run.output), pagefind.peak,
+                 peak_pss=run.peak_pss, cpu_seconds=run.cpu_seconds)
 
 
 def edit(bs: "bench.Briefsite", number: int) -> Build:
@@ -175,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             cold.append(build(bs))
             c = cold[-1]
             line = (f"  run {i + 1} (load {os.getloadavg()[0]:.1f}): briefsite {c.seconds:.1f} s "
-                    f"(search step {c.search_seconds:.1f} s), tree {c.peak_rss / 1e6:.0f} MB, "
+                    f"(search step {c.search_seconds:.1f} s), {c.cpu_seconds:.1f} s CPU, "
+                    f"tree {c.peak_rss / 1e6:.0f} MB RSS, {c.peak_pss / 1e6:.0f} MB PSS, "
                     f"Pagefind {c.pagefind_rss / 1e6:.0f} MB")
             print(line, flush=True)
         edit(bs, 0)  # the first rebuild after a cold build also makes the spare site (output.py)
@@ -197,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             "cold_s": median(r.seconds for r in cold),
             "cold_search_s": median(r.search_seconds for r in cold),
             "cold_rss_mb": median(r.peak_rss for r in cold) / 1e6,
+            "cold_pss_mb": median(r.peak_pss for r in cold) / 1e6,
+            "cold_cpu_s": median(r.cpu_seconds for r in cold),
             "cold_pagefind_rss_mb": median(r.pagefind_rss for r in cold) / 1e6,
             "edit_s": median(r.seconds for r in edits),
             "edit_search_s": median(r.search_seconds for r in edits),
