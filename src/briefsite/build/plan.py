@@ -70,7 +70,7 @@ def render_key(config: Config) -> str:
     return digest(code_key().encode(), config_key(config).encode(),
                   templates_key(template_folders(config)).encode(),
                   os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
-                  i18n.mo_file(i18n.CHINESE).read_bytes())  # the site's words (a corrected translation)
+                  i18n.site_catalogue_key(config.language).encode())  # the site's words (a corrected translation)
 
 
 def source_stats(paths: Iterable[Path]) -> list[tuple | None]:

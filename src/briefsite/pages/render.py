@@ -223,7 +223,8 @@ class ConstantGettext(jinja2.ext.Extension):
 
     A template's ``_()`` goes through three calls of Jinja's runtime (the
     alias, the newstyle gettext, the catalogue) and a Markup format on every
-    use: ~22 per bulletin page, 12 % of a cold build's CPU. A call with one
+    use: ~22 per bulletin page, ~10 % of parsing and rendering (``briefsite
+    check`` over 1,000 bulletins, benchmarks/README.md). A call with one
     string literal and nothing else is replaced by what it would give (the
     translation as markup, %-formatted without variables: newstyle's
     semantics); calls with variables are left to the runtime. A template
@@ -235,7 +236,7 @@ class ConstantGettext(jinja2.ext.Extension):
     def filter_stream(self, stream: jinja2.lexer.TokenStream):
         tokens = list(stream)
         translations = getattr(self.environment, "site_translations", None)
-        calls = [i for i, t in enumerate(tokens) if t.type == "name" and t.value == "_"]
+        calls = {i for i, t in enumerate(tokens) if t.type == "name" and t.value == "_"}
         if (translations is None or self.environment.autoescape is not True
                 or any(i + 1 >= len(tokens) or tokens[i + 1].type != "lparen" for i in calls)):
             return iter(tokens)
