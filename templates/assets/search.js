@@ -33,6 +33,10 @@ const ASCII_ALNUM = /^[A-Za-z0-9]$/;
 const OTHER_LETTER = /^\p{Lo}$/u;
 const RANK_LIMIT = 50; // matches ranked by occurrences (each needs its fragment); beyond, newest first
 const PAGE_SIZE = 20;
+// The filter each merged shard gets (Pagefind's mergeFilter, made in the
+// browser: nothing to download), which keeps a search to some shards.
+const SHARD = "briefsite-shard";
+const MAX_CHUNK_FETCHES = 512; // index chunks a batch of shards may ask for at once (see Scan)
 const EXCERPT_BEFORE = 14; // characters shown before a match
 const EXCERPT_LENGTH = 60;
 const LEADING_PUNCTUATION = /^[，。、；：！？）》」』】〕,.;:!?)\]}…—·]$/;
@@ -92,10 +96,9 @@ export function parseQuery(query) {
   return terms;
 }
 
-let pagefindReady = null;
+let indexReady = null;
 let shardNames = []; // every shard, newest first (search.py's plan_shards)
 let shardFolders = {}; // shard name -> its folder, for the shards merged on demand
-const merged = new Map(); // shard name -> its merge into the primary (a promise), once asked for
 
 function indexBase() {
   const form = document.getElementById("search-form");
@@ -107,26 +110,64 @@ function shardYear(name) {
   return name.split("-")[0];
 }
 
-async function loadPagefind() {
-  if (!pagefindReady) {
-    pagefindReady = (async () => {
+/* The index's manifest and Pagefind's module, once per page; null for an
+ * archive without bulletins (nothing to search). */
+async function loadIndex() {
+  if (!indexReady) {
+    indexReady = (async () => {
       const base = indexBase();
       const response = await fetch(base + "shards.json");
       if (!response.ok) throw new Error(`shards.json: HTTP ${response.status}`);
       const manifest = await response.json();
-      if (!manifest.primary) return null; // an archive without bulletins: nothing to search
+      if (!manifest.primary) return null;
       shardNames = manifest.names;
       manifest.names.slice(1).forEach((name, i) => {
         shardFolders[name] = manifest.shards[i];
       });
-      const pagefind = await import(base + "pagefind.js");
-      await pagefind.options({ basePath: base, excerptLength: 0, highlightParam: null });
-      await pagefind.init();
-      merged.set(manifest.names[0], Promise.resolve()); // the newest shard is the primary index
-      return pagefind;
+      return await import(base + "pagefind.js");
     })();
   }
-  return pagefindReady;
+  return indexReady;
+}
+
+/* A Pagefind instance of its own for one search: its primary index is the
+ * newest shard (in the bundle's folder, beside Pagefind's WebAssembly), and
+ * it merges the other shards as the search needs them. Pagefind searches
+ * every shard merged into an instance, so a search that shared an instance
+ * with the searches before it would search, and fetch chunks from, every
+ * shard they had merged, all at once. */
+async function openIndex(module) {
+  const pagefind = module.createInstance({ basePath: indexBase() });
+  await pagefind.init();
+  await pagefind.options({ excerptLength: 0, highlightParam: null, mergeFilter: { [SHARD]: shardNames[0] } });
+  const merged = new Map([[shardNames[0], Promise.resolve()]]); // name -> its merge (a promise)
+  return { pagefind, merged };
+}
+
+/* The instance of the last search that ended, kept for the next one: the
+ * shards it merged (and the chunks and fragments it fetched) serve again. */
+let spareIndex = null;
+
+function spare(index) {
+  if (spareIndex && spareIndex !== index) spareIndex.pagefind.destroy();
+  spareIndex = index;
+}
+
+/* The spare instance, if a search of ``words`` distinct words over the
+ * shards ``names`` can use it: the shards of ``names`` it holds must be the
+ * first ones (they make the search's first batch, which must come before
+ * the rest in time), and searching all it holds must stay within
+ * MAX_CHUNK_FETCHES. Taken, it is no longer spare. */
+function reusable(names, words) {
+  const index = spareIndex;
+  if (!index) return null;
+  spareIndex = null;
+  const held = names.filter((name) => index.merged.has(name)).length;
+  if (names.slice(0, held).every((name) => index.merged.has(name)) && index.merged.size * words <= MAX_CHUNK_FETCHES) {
+    return index;
+  }
+  index.pagefind.destroy();
+  return null;
 }
 
 /* The shards a search with these filters must look in: a year's shards for
@@ -138,32 +179,36 @@ function shardsFor(filters) {
 /* Merge the shards a search needs, on first need: what a query downloads
  * is one index chunk per character per merged shard, so a year's search
  * fetches that year's chunks only (docs/search.md has the figures). */
-async function mergeShards(pagefind, names) {
+async function mergeShards(index, names) {
   const base = indexBase();
   for (const name of names) {
-    if (!merged.has(name)) merged.set(name, pagefind.mergeIndex(base + shardFolders[name] + "/"));
+    if (!index.merged.has(name)) {
+      index.merged.set(name, index.pagefind.mergeIndex(base + shardFolders[name] + "/", { mergeFilter: { [SHARD]: name } }));
+    }
   }
-  await Promise.all(names.map((name) => merged.get(name)));
+  await Promise.all(names.map((name) => index.merged.get(name)));
 }
 
-function pagefindFilters(filters) {
+/* Pagefind's filters for a search in the shards ``names``. */
+function pagefindFilters(filters, names) {
   const out = {};
   if (filters.city) out["城市"] = filters.city;
   if (filters.year) out["年份"] = String(filters.year);
-  if (filters.shard) out["shard"] = filters.shard;
+  out[SHARD] = names.length === 1 ? names[0] : { any: names };
   return out;
 }
 
-/* Every bulletin matching the query and filters, newest first (Pagefind's
- * results, not yet loaded). With no terms, every bulletin the filters allow. */
-async function matching(terms, filters) {
-  const pagefind = await loadPagefind();
-  if (!pagefind) return [];
-  await mergeShards(pagefind, filters.shard ? [filters.shard] : shardsFor(filters));
-  const options = { filters: pagefindFilters(filters), sort: { date: "desc" } };
-  if (!terms.length) {
-    return (await pagefind.search(null, options)).results;
-  }
+/* The bulletins of the shards ``names`` (merged already) that match the
+ * query and filters; with no terms, every bulletin the filters allow.
+ * Pagefind sorts each shard's results by date, so the results of one shard
+ * come newest first; it merges shards by score. A result's id is unique
+ * within its shard only (Pagefind's 28-bit hash of the page: some 19 pairs
+ * of the 100,000 bulletins share one), so results are never matched up
+ * across shards by id: the terms' results are intersected within one batch
+ * of shards, and each batch is searched on its own. */
+async function matchIn(pagefind, terms, filters, names) {
+  const options = { filters: pagefindFilters(filters, names), sort: { date: "desc" } };
+  if (!terms.length) return (await pagefind.search(null, options)).results;
   let kept = null;
   let order = null;
   for (const words of terms) {
@@ -180,12 +225,119 @@ async function matching(terms, filters) {
   return order.filter((r) => kept.has(r.id));
 }
 
-/* The same matches newest first, found lazily shard by shard: Pagefind
- * sorts each shard's results by date but merges shards by score, and the
- * shards are contiguous in time, newest first. */
-async function* newestFirst(terms, filters) {
-  for (const shard of shardsFor(filters)) {
-    for (const result of await matching(terms, { ...filters, shard })) yield result;
+/* One search over the archive, shard by shard, newest first. The shards are
+ * merged and searched in batches that double (1, 2, 4, … up to a bound),
+ * each batch with a filter that keeps the search to its own shards. The
+ * newest matches are known after the first small download, so the page
+ * lists them while older shards are still searched, and the count grows to
+ * its exact value batch by batch. At 100,000 bulletins an unfiltered query
+ * searches some 800 shards; waiting for all of them before showing
+ * anything took 16 s, and asking for all their chunks at once lost a third
+ * of the requests (docs/search.md). */
+class Scan {
+  constructor(terms, filters) {
+    this.terms = terms;
+    this.filters = filters;
+    this.batches = []; // { names, results }, in the shards' order
+    this.total = 0;
+    this.done = false;
+    this.closed = false;
+    this.index = null; // its own Pagefind instance (openIndex), once opened
+    this.error = null;
+    this.waiting = [];
+    this.finished = this.run();
+  }
+
+  async run() {
+    try {
+      const module = await loadIndex();
+      const names = module ? shardsFor(this.filters) : [];
+      // Each merged shard fetches one index chunk per distinct word of the
+      // query, all at once; Chromium fails requests beyond a few thousand
+      // in flight (net::ERR_INSUFFICIENT_RESOURCES), and Pagefind then
+      // searches without the chunk, silently: so a batch is bounded.
+      const words = new Set(this.terms.flat()).size || 1;
+      const most = Math.max(1, Math.floor(MAX_CHUNK_FETCHES / words));
+      if (!names.length) return;
+      this.index = reusable(names, words) || (await openIndex(module));
+      const pagefind = this.index.pagefind;
+      // The first batch: the shards the index holds already (see reusable).
+      const first = Math.max(1, names.filter((name) => this.index.merged.has(name)).length);
+      for (let i = 0, size = first; i < names.length; i += size, size = Math.min(2 * size, most)) {
+        const batch = names.slice(i, i + size);
+        if (this.closed) break;
+        await mergeShards(this.index, batch);
+        const results = await matchIn(pagefind, this.terms, this.filters, batch);
+        this.batches.push({ names: batch, results });
+        this.total += results.length;
+        this.wake();
+      }
+    } catch (e) {
+      this.error = e;
+    } finally {
+      this.done = true;
+      this.wake();
+    }
+  }
+
+  wake() {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /* The k-th batch once searched; null when there is none (the scan is over). */
+  async batch(k) {
+    while (k >= this.batches.length && !this.done) await new Promise((resolve) => this.waiting.push(resolve));
+    if (this.error) throw this.error;
+    return this.batches[k] || null;
+  }
+
+  /* Stop searching and free the instance: a newer search replaced this one. */
+  close() {
+    this.closed = true;
+    const release = () => {
+      if (this.index && !this.error) spare(this.index);
+      else if (this.index) this.index.pagefind.destroy();
+    };
+    if (this.done) release();
+    else this.finished.then(release);
+  }
+
+  async complete() {
+    await this.finished;
+    if (this.error) throw this.error;
+    return this;
+  }
+
+  /* Listed newest first (not ranked): with no terms, or with more matches
+   * than are ranked, which the count may show before the scan is over. */
+  get newestFirst() {
+    return !this.terms.length || this.total > RANK_LIMIT;
+  }
+
+  results() {
+    return this.batches.flatMap((b) => b.results);
+  }
+}
+
+/* The scan's matches newest first, lazily: shard by shard within each batch
+ * of more than one shard (its results come by score). */
+async function* newestFirst(scan) {
+  for (let k = 0; ; k++) {
+    const batch = await scan.batch(k);
+    if (!batch) return;
+    if (batch.names.length === 1 || !batch.results.length) {
+      yield* batch.results;
+      continue;
+    }
+    let left = batch.results.length;
+    for (const name of batch.names) {
+      const results = await matchIn(scan.index.pagefind, scan.terms, scan.filters, [name]);
+      yield* results;
+      left -= results.length;
+      if (!left) break;
+    }
   }
 }
 
@@ -220,14 +372,15 @@ async function describe(result, terms) {
   return { result, data, facts, chars, headings, hits, score: hits.length + 3 * inHeading };
 }
 
-/* Matches in ranking order: by occurrences (a headline's count more), newest
- * first among equals, for up to RANK_LIMIT matches; more than that are listed
- * newest first, as ranking them would mean downloading each one. */
-async function ranked(results, terms, filters) {
-  if (!terms.length || results.length > RANK_LIMIT) {
-    return { items: null, newest: newestFirst(terms, filters), ranked: false };
-  }
-  const described = await Promise.all(results.map((r) => describe(r, terms)));
+/* The scan's matches in page order: ranked by occurrences (a headline's
+ * count more), newest first among equals, for up to RANK_LIMIT matches of a
+ * finished scan; else newest first, as ranking them would mean downloading
+ * each one. */
+async function ordered(scan) {
+  if (scan.newestFirst) return { items: null, newest: newestFirst(scan), ranked: false };
+  await scan.complete();
+  if (scan.newestFirst) return { items: null, newest: newestFirst(scan), ranked: false };
+  const described = await Promise.all(scan.results().map((r) => describe(r, scan.terms)));
   described.sort((a, b) => b.score - a.score || newer(a, b));
   return { items: described, ranked: true };
 }
@@ -250,14 +403,18 @@ async function take(order, count) {
 
 /* For tests and other scripts: the URLs of every match, in page order. */
 async function find(query, filters = {}) {
-  const terms = parseQuery(query || "");
-  const results = await matching(terms, filters);
-  const order = await ranked(results, terms, filters);
-  const urls = [];
-  for (const item of await take(order, Infinity)) {
-    urls.push(new URL((item.data || (await item.result.data())).url, window.location.href).pathname);
+  const scan = new Scan(parseQuery(query || ""), filters);
+  try {
+    await scan.complete();
+    const order = await ordered(scan);
+    const urls = [];
+    for (const item of await take(order, Infinity)) {
+      urls.push(new URL((item.data || (await item.result.data())).url, window.location.href).pathname);
+    }
+    return urls;
+  } finally {
+    scan.close();
   }
-  return urls;
 }
 
 // ---- the page -------------------------------------------------------------
@@ -382,9 +539,12 @@ function known(select, value) {
 }
 
 let runId = 0;
+let shownScan = null; // the search the page shows, closed when the next one starts
 
 async function run(state) {
   const id = ++runId;
+  if (shownScan) shownScan.close();
+  shownScan = null;
   const m = messages();
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
@@ -406,39 +566,63 @@ async function run(state) {
     return;
   }
   status.textContent = m.loading;
-  let results;
+  const scan = new Scan(terms, state);
+  shownScan = scan;
+  const where = [state.city, state.year ? say(m.year, { y: state.year }) : ""].filter(Boolean).join(m.joiner);
+  // The final count, once every shard has been searched.
+  const final = () => {
+    const n = scan.total;
+    if (!n) return where ? say(m.noneFiltered, { q: state.q, where }) : say(m.none, { q: state.q });
+    if (!terms.length) return say(m.listing, { n, where });
+    const suffix = where ? say(m.filtered, { where }) : "";
+    return say(scan.newestFirst ? m.countMany : m.count, { n, q: state.q, where: suffix, k: RANK_LIMIT });
+  };
+  const progress = () => say(m.searching, { n: scan.total });
+  let seen = 0; // batches whose count the status shows
   let order;
   try {
-    results = await matching(terms, state);
-    order = await ranked(results, terms, state);
+    // Wait until the order of the list is settled and its first page known:
+    // newest first with a page of matches found, or the scan over.
+    while (!(scan.newestFirst && scan.total >= PAGE_SIZE)) {
+      const batch = await scan.batch(seen);
+      if (id !== runId) return;
+      if (!batch) break;
+      seen++;
+      if (scan.total) status.textContent = progress();
+    }
+    order = await ordered(scan);
   } catch (e) {
     if (id === runId) status.textContent = m.unavailable;
     throw e;
   }
   if (id !== runId) return;
-  const where = [state.city, state.year ? say(m.year, { y: state.year }) : ""].filter(Boolean).join(m.joiner);
-  if (!results.length) {
-    status.textContent = where ? say(m.noneFiltered, { q: state.q, where }) : say(m.none, { q: state.q });
+  if (!scan.total) {
+    status.textContent = final();
     return;
   }
-  const n = results.length;
-  if (!terms.length) {
-    status.textContent = say(m.listing, { n, where });
-  } else {
-    const suffix = where ? say(m.filtered, { where }) : "";
-    status.textContent = say(order.ranked ? m.count : m.countMany, { n, q: state.q, where: suffix, k: RANK_LIMIT });
-  }
+  status.textContent = scan.done ? final() : progress();
   let shown = 0;
   const showMore = async () => {
+    more.hidden = true;
     const page = await take(order, PAGE_SIZE);
     shown += page.length;
     const items = await Promise.all(page.map((item) => (item.data ? item : describe(item.result, terms))));
     if (id !== runId) return;
     for (const item of items) list.append(renderResult(item));
-    more.hidden = shown >= n;
+    more.hidden = scan.done && shown >= scan.total;
   };
   more.onclick = () => showMore();
   await showMore();
+  // The older shards, searched on while the first page is read.
+  for (;;) {
+    const batch = await scan.batch(seen);
+    if (id !== runId) return;
+    if (!batch) break;
+    seen++;
+    status.textContent = progress();
+  }
+  status.textContent = final();
+  more.hidden = shown >= scan.total;
 }
 
 function fromAddress() {
@@ -458,7 +642,7 @@ function fillForm(state) {
 function start() {
   const form = document.getElementById("search-form");
   if (!form) return;
-  window.briefsiteSearch = { find, parseQuery, tokens, ready: loadPagefind() };
+  window.briefsiteSearch = { find, parseQuery, tokens, ready: loadIndex() };
   window.briefsiteSearch.ready.catch(() => {
     document.getElementById("search-status").textContent = messages().unavailable;
   });

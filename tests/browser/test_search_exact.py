@@ -15,6 +15,7 @@ nowhere.
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -215,6 +216,109 @@ def test_generated_archive_lists_newest_first_across_shards(playwright_browser, 
             assert keys == sorted(keys, reverse=True), (query, filters)
         page.close()
     assert errors == []
+
+
+def test_first_results_are_listed_while_older_shards_are_searched(playwright_browser, corpus_site):
+    """A query matching many bulletins lists its newest matches from the
+    newest shard, without waiting for the others (at 100,000 bulletins an
+    unfiltered query searches ~800 shards); the count says the search goes
+    on, and becomes the exact total once every shard has answered."""
+    source, out = corpus_site
+    archive, _ = load_archive(source, load_config(None))
+    newest = sorted(archive.bulletins, key=lambda b: (b.date, b.issue or 0), reverse=True)
+    matches = [b for b in newest if "督察" in searchable(b.loaded().text)]
+    assert len(matches) > 125  # more than the newest shard holds
+    held, released = [], []
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        base_path = "/" + url.split("/", 3)[3]
+        # Every request for an older shard waits until released below.
+        older = lambda u: "/pagefind/20" in u  # noqa: E731 (a shard's folder: pagefind/<year>-<run>/)
+        page.route(older, lambda route: route.continue_() if released else held.append(route))
+        page.goto(url + "search/?q=督察")
+        page.wait_for_selector(".search-result")
+        status = page.locator("#search-status")
+        assert status.inner_text().startswith("正在检索更早的简报……已找到 ")
+        links = page.eval_on_selector_all(".search-result h2 a", "as => as.map(a => a.pathname)")
+        assert links == [f"{base_path}{b.url}" for b in matches[:20]]
+        assert held  # the older shards were asked for, and are still unanswered
+        released.append(True)
+        while held:
+            held.pop().continue_()
+        page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('正在')")
+        assert status.inner_text() == f"找到 {len(matches)} 期简报包含“督察”。结果超过 50 期，从新到旧排列。"
+        page.locator("#search-more").click()
+        page.wait_for_function("() => document.querySelectorAll('.search-result').length >= 40")
+        links = page.eval_on_selector_all(".search-result h2 a", "as => as.map(a => a.pathname)")
+        assert links == [f"{base_path}{b.url}" for b in matches[:40]]
+        page.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def many_shards_site(tmp_path_factory):
+    """A generated archive of 300 bulletins in shards of two: ~150 shards, as
+    a 20,000-bulletin archive has in shards of 125; with index chunks of 20
+    postings, each character's postings come in a chunk of their own, as
+    they do in full shards."""
+    from briefsite.build import search
+    from briefsite.build.site import build
+
+    root = tmp_path_factory.mktemp("many-shards")
+    source = root / "bulletins"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "300", str(source)],
+                   check=True, capture_output=True, timeout=300)
+    out = root / "site"
+    sizes = search.SHARD_SIZE, search.INDEX_CHUNK_SIZE
+    search.SHARD_SIZE, search.INDEX_CHUNK_SIZE = 2, 200
+    try:
+        build(source, out, load_config(None), cache=False)
+    finally:
+        search.SHARD_SIZE, search.INDEX_CHUNK_SIZE = sizes
+    assert len(list((out / "pagefind").glob("20*-*"))) > 140
+    return source, out
+
+
+def test_many_shards_exact_with_chunk_fetches_bounded(playwright_browser, many_shards_site):
+    """Over ~150 shards, a long query still finds exactly the bulletins that
+    contain it, and the page never has more than MAX_CHUNK_FETCHES index
+    chunks in flight: with every shard's chunks asked for at once, Chromium
+    failed a third of the requests at 100,000 bulletins
+    (net::ERR_INSUFFICIENT_RESOURCES) and Pagefind searched on without them,
+    returning fewer bulletins than contain the query."""
+    source, out = many_shards_site
+    docs = documents(source, None)
+    rng = random.Random(150)
+    queries = []
+    while len(queries) < 3:
+        doc = rng.choice(docs)
+        start = rng.randrange(max(1, len(doc.text) - 10))
+        term = doc.text[start:start + 10]
+        if len(set(term)) == 10 and not any(c in QUOTES for c in term):
+            queries.append({"q": term, "terms": [term]})
+    queries += [{"q": "督察", "terms": ["督察"]}, {"q": "量子计算", "terms": ["量子计算"]}]
+    in_flight, most = [0], [0]
+
+    def started(request):
+        if "/index/" in request.url:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+
+    def ended(request):
+        if "/index/" in request.url:
+            in_flight[0] -= 1
+
+    with serve(out) as url:
+        page, errors = open_search(playwright_browser, url)
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
+        base_path = "/" + url.split("/", 3)[3]
+        check(page, base_path, docs, queries)
+        page.close()
+    assert errors == []
+    bound = int(re.search(r"MAX_CHUNK_FETCHES = (\d+)", (ROOT / "templates/assets/search.js").read_text()).group(1))
+    assert bound / 2 < most[0] <= bound
 
 
 WIDTH_BULLETINS = {
