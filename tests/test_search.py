@@ -94,7 +94,7 @@ def test_build_indexes_bulletin_texts_character_by_character(project):
     for outside in ("首页", "年度归档", "导读", "市人大常委会办公室", "益简字"):
         assert outside in source or outside in "首页年度归档导读"
         assert outside not in text, outside
-    assert yiyang["filters"] == {"城市": ["益阳市"], "年份": ["2024"], "shard": ["2024-00"]}
+    assert yiyang["filters"] == {"城市": ["益阳市"], "年份": ["2024"]}
     facts = json.loads(yiyang["meta"]["r"])
     assert facts == {"title": "益阳市配合中央生态环境保护督察工作简报", "issue": "第1期", "number": 1,
                      "city": "益阳市", "date": "2024-05-10"}

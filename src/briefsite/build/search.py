@@ -56,7 +56,6 @@ BUNDLE = "pagefind"  # folder of the index and UI files, relative to the site ro
 # (measured: 48 ms against 2.7 ms per bulletin), and one with a stemmer would
 # stem the escape words; the browser falls back to this only index.
 LANGUAGE = "und"
-SHARD_FILTER = "shard"  # a filter naming each bulletin's shard (see record_html)
 # The filters the search page offers, by the names templates/assets/search.js asks for.
 CITY_FILTER = "城市"
 YEAR_FILTER = "年份"
@@ -82,7 +81,7 @@ INDEX_CHUNK_SIZE = 2000
 MAX_INDEXERS = 4
 # Changes whenever what this module gives Pagefind changes: part of every
 # shard's key, so an upgrade re-indexes everything.
-FORMAT = f"briefsite-search-6 pagefind-1.5.2 shard-{SHARD_SIZE} chunk-{INDEX_CHUNK_SIZE}"
+FORMAT = f"briefsite-search-7 pagefind-1.5.2 shard-{SHARD_SIZE} chunk-{INDEX_CHUNK_SIZE}"
 RUNTIME_KEY = f"{FORMAT} runtime"  # the build's key of Pagefind's runtime files
 # Runtime files of Pagefind the search page loads from BUNDLE (one copy,
 # shared by every shard: merged indexes use the primary's WebAssembly).
@@ -227,21 +226,20 @@ def _shard_key(name: str, bulletins: Iterable[Bulletin]) -> str:
         # A bulletin from the build cache carries the hash of its whole content;
         # one without (a build without cache) is hashed by its record.
         content = bulletin.__dict__.get("digest") or hashlib.blake2b(
-            record_html(bulletin, name).encode(), digest_size=16).hexdigest()
+            record_html(bulletin).encode(), digest_size=16).hexdigest()
         h.update(f"{bulletin.url}\0{content}\0".encode())
     return h.hexdigest()
 
 
-def record_html(bulletin: Bulletin, shard: str) -> str:
+def record_html(bulletin: Bulletin) -> str:
     """The document Pagefind indexes for one bulletin.
 
     The body is its text as words separated by spaces; headlines keep their
     ids (Pagefind turns them into sub-results). Metadata, filters and the sort
     key sit outside the body, so they are not searched as text: the metadata
     is one JSON value whose spaces are escaped, one long word that no query
-    word can equal. ``shard`` is a filter too: Pagefind merges the shards'
-    results by score, so the page asks shard by shard to list bulletins
-    newest first.
+    word can equal. (The page tells the shards apart by a filter it gives
+    each merged shard itself, Pagefind's mergeFilter: none is indexed.)
     """
     full = bulletin.loaded()
     headings = list(full.toc)
@@ -264,7 +262,6 @@ def record_html(bulletin: Bulletin, shard: str) -> str:
             f'<div data-pagefind-meta="r">{html.escape(meta, quote=False)}</div>'
             f'<div data-pagefind-filter="{CITY_FILTER}">{html.escape(bulletin.city, quote=False)}</div>'
             f'<div data-pagefind-filter="{YEAR_FILTER}">{bulletin.year}</div>'
-            f'<div data-pagefind-filter="{SHARD_FILTER}">{shard}</div>'
             f'<div data-pagefind-sort="date">{sort}</div>'
             f'<main data-pagefind-body>{"".join(body)}</main></body></html>')
 
@@ -397,7 +394,7 @@ async def _index(shard: Shard) -> list:
     try:
         index = await service.create_index({"force_language": LANGUAGE, "write_playground": False})
         for bulletin in sorted(shard.bulletins, key=lambda b: b.url):  # page numbers follow the order
-            await index.add_html_file(content=record_html(bulletin, shard.name), url=f"/{bulletin.url}")
+            await index.add_html_file(content=record_html(bulletin), url=f"/{bulletin.url}")
         return await index.get_files()
     finally:
         await service.close()
