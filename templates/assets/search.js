@@ -612,14 +612,19 @@ async function run(state) {
     more.hidden = scan.done && shown >= scan.total;
   };
   more.onclick = () => showMore();
-  await showMore();
-  // The older shards, searched on while the first page is read.
-  for (;;) {
-    const batch = await scan.batch(seen);
-    if (id !== runId) return;
-    if (!batch) break;
-    seen++;
-    status.textContent = progress();
+  try {
+    await showMore();
+    // The older shards, searched on while the first page is read.
+    for (;;) {
+      const batch = await scan.batch(seen);
+      if (id !== runId) return;
+      if (!batch) break;
+      seen++;
+      status.textContent = progress();
+    }
+  } catch (e) {
+    if (id === runId) status.textContent = m.unavailable;
+    throw e;
   }
   status.textContent = final();
   more.hidden = shown >= scan.total;

@@ -255,6 +255,27 @@ def test_first_results_are_listed_while_older_shards_are_searched(playwright_bro
     assert errors == []
 
 
+def test_older_shards_failing_after_the_first_page_says_so(playwright_browser, corpus_site):
+    """If the older shards cannot be loaded once the first page is listed,
+    the page says search could not be loaded, not "searching" for ever."""
+    source, out = corpus_site
+    held, failing = [], []
+    with serve(out) as url:
+        page = playwright_browser.new_page()
+        older = lambda u: "/pagefind/20" in u  # noqa: E731 (a shard's folder: pagefind/<year>-<run>/)
+        page.route(older, lambda route: route.abort() if failing else held.append(route))
+        page.goto(url + "search/?q=督察")
+        page.wait_for_selector(".search-result")
+        failing.append(True)
+        while held:
+            held.pop().abort()
+        page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('正在')",
+                               timeout=30_000)
+        assert page.inner_text("#search-status").startswith("检索暂时无法加载")
+        assert page.locator(".search-result").count() == 20  # the page listed stays
+        page.close()
+
+
 @pytest.fixture(scope="module")
 def many_shards_site(tmp_path_factory):
     """A generated archive of 300 bulletins in shards of two: ~150 shards, as
