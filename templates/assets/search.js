@@ -577,7 +577,13 @@ async function run(state) {
     const suffix = where ? say(m.filtered, { where }) : "";
     return say(scan.newestFirst ? m.countMany : m.count, { n, q: state.q, where: suffix, k: RANK_LIMIT });
   };
-  const progress = () => say(m.searching, { n: scan.total });
+  // While searching: the matches so far, or, with none yet, how far back
+  // the search has come (an absent word searches every shard).
+  const progress = () => {
+    const last = scan.batches[scan.batches.length - 1];
+    if (scan.total || !last) return scan.total ? say(m.searching, { n: scan.total }) : m.loading;
+    return say(m.searchingNone, { y: shardYear(last.names[last.names.length - 1]) });
+  };
   let seen = 0; // batches whose count the status shows
   let order;
   try {
@@ -588,7 +594,7 @@ async function run(state) {
       if (id !== runId) return;
       if (!batch) break;
       seen++;
-      if (scan.total) status.textContent = progress();
+      status.textContent = progress();
     }
     order = await ordered(scan);
   } catch (e) {

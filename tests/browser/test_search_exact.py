@@ -255,6 +255,29 @@ def test_first_results_are_listed_while_older_shards_are_searched(playwright_bro
     assert errors == []
 
 
+def test_absent_word_says_how_far_back_it_has_searched(playwright_browser, corpus_site):
+    """A word found nowhere must be looked for in every shard; until then the
+    page says how far back it has searched, and then that nothing holds it."""
+    source, out = corpus_site
+    archive, _ = load_archive(source, load_config(None))
+    newest = max(b.year for b in archive.bulletins)
+    held, released = [], []
+    with serve(out) as url:
+        page = playwright_browser.new_page()
+        older = lambda u: "/pagefind/20" in u  # noqa: E731 (a shard's folder: pagefind/<year>-<run>/)
+        page.route(older, lambda route: route.continue_() if released else held.append(route))
+        page.goto(url + "search/?q=量子计算")
+        status = page.locator("#search-status")
+        page.wait_for_function(f"() => document.getElementById('search-status').textContent.includes('{newest} 年')")
+        assert status.inner_text() == f"正在检索……{newest} 年以来的简报中暂未找到。"
+        released.append(True)
+        while held:
+            held.pop().continue_()
+        page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('正在')")
+        assert status.inner_text().startswith("没有找到包含“量子计算”的简报")
+        page.close()
+
+
 def test_older_shards_failing_after_the_first_page_says_so(playwright_browser, corpus_site):
     """If the older shards cannot be loaded once the first page is listed,
     the page says search could not be loaded, not "searching" for ever."""
