@@ -312,7 +312,7 @@ class Scan {
 
   /* Listed newest first (not ranked): with no terms, or with more matches
    * than are ranked, which the count may show before the scan is over. */
-  get newestFirst() {
+  get byDate() {
     return !this.terms.length || this.total > RANK_LIMIT;
   }
 
@@ -377,9 +377,9 @@ async function describe(result, terms) {
  * finished scan; else newest first, as ranking them would mean downloading
  * each one. */
 async function ordered(scan) {
-  if (scan.newestFirst) return { items: null, newest: newestFirst(scan), ranked: false };
+  if (scan.byDate) return { items: null, newest: newestFirst(scan), ranked: false };
   await scan.complete();
-  if (scan.newestFirst) return { items: null, newest: newestFirst(scan), ranked: false };
+  if (scan.byDate) return { items: null, newest: newestFirst(scan), ranked: false };
   const described = await Promise.all(scan.results().map((r) => describe(r, scan.terms)));
   described.sort((a, b) => b.score - a.score || newer(a, b));
   return { items: described, ranked: true };
@@ -575,7 +575,7 @@ async function run(state) {
     if (!n) return where ? say(m.noneFiltered, { q: state.q, where }) : say(m.none, { q: state.q });
     if (!terms.length) return say(m.listing, { n, where });
     const suffix = where ? say(m.filtered, { where }) : "";
-    return say(scan.newestFirst ? m.countMany : m.count, { n, q: state.q, where: suffix, k: RANK_LIMIT });
+    return say(scan.byDate ? m.countMany : m.count, { n, q: state.q, where: suffix, k: RANK_LIMIT });
   };
   // While searching: the matches so far, or, with none yet, how far back
   // the search has come (an absent word searches every shard).
@@ -589,7 +589,7 @@ async function run(state) {
   try {
     // Wait until the order of the list is settled and its first page known:
     // newest first with a page of matches found, or the scan over.
-    while (!(scan.newestFirst && scan.total >= PAGE_SIZE)) {
+    while (!(scan.byDate && scan.total >= PAGE_SIZE)) {
       const batch = await scan.batch(seen);
       if (id !== runId) return;
       if (!batch) break;
