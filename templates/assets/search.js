@@ -297,8 +297,9 @@ class Scan {
   close() {
     this.closed = true;
     const release = () => {
-      if (this.index && !this.error) spare(this.index);
-      else if (this.index) this.index.pagefind.destroy();
+      if (!this.index) return;
+      if (this.error) this.index.pagefind.destroy();
+      else spare(this.index);
     };
     if (this.done) release();
     else this.finished.then(release);
@@ -377,12 +378,11 @@ async function describe(result, terms) {
  * finished scan; else newest first, as ranking them would mean downloading
  * each one. */
 async function ordered(scan) {
-  if (scan.byDate) return { items: null, newest: newestFirst(scan), ranked: false };
-  await scan.complete();
-  if (scan.byDate) return { items: null, newest: newestFirst(scan), ranked: false };
+  if (!scan.byDate) await scan.complete(); // it may still find more than are ranked
+  if (scan.byDate) return { items: null, newest: newestFirst(scan) };
   const described = await Promise.all(scan.results().map((r) => describe(r, scan.terms)));
   described.sort((a, b) => b.score - a.score || newer(a, b));
-  return { items: described, ranked: true };
+  return { items: described };
 }
 
 function newer(a, b) {
@@ -580,22 +580,28 @@ async function run(state) {
   // While searching: the matches so far, or, with none yet, how far back
   // the search has come (an absent word searches every shard).
   const progress = () => {
+    if (scan.total) return say(m.searching, { n: scan.total });
     const last = scan.batches[scan.batches.length - 1];
-    if (scan.total || !last) return scan.total ? say(m.searching, { n: scan.total }) : m.loading;
-    return say(m.searchingNone, { y: shardYear(last.names[last.names.length - 1]) });
+    return last ? say(m.searchingNone, { y: shardYear(last.names[last.names.length - 1]) }) : m.loading;
   };
+  // Show each batch's progress until ``enough()`` or the scan's end; false
+  // if a newer search replaced this one meanwhile.
   let seen = 0; // batches whose count the status shows
-  let order;
-  try {
-    // Wait until the order of the list is settled and its first page known:
-    // newest first with a page of matches found, or the scan over.
-    while (!(scan.byDate && scan.total >= PAGE_SIZE)) {
+  const follow = async (enough) => {
+    while (!enough()) {
       const batch = await scan.batch(seen);
-      if (id !== runId) return;
+      if (id !== runId) return false;
       if (!batch) break;
       seen++;
       status.textContent = progress();
     }
+    return true;
+  };
+  let order;
+  try {
+    // Wait until the order of the list is settled and its first page known:
+    // newest first with a page of matches found, or the scan over.
+    if (!(await follow(() => scan.byDate && scan.total >= PAGE_SIZE))) return;
     order = await ordered(scan);
   } catch (e) {
     if (id === runId) status.textContent = m.unavailable;
@@ -621,13 +627,7 @@ async function run(state) {
   try {
     await showMore();
     // The older shards, searched on while the first page is read.
-    for (;;) {
-      const batch = await scan.batch(seen);
-      if (id !== runId) return;
-      if (!batch) break;
-      seen++;
-      status.textContent = progress();
-    }
+    if (!(await follow(() => false))) return;
   } catch (e) {
     if (id === runId) status.textContent = m.unavailable;
     throw e;

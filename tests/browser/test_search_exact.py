@@ -218,6 +218,33 @@ def test_generated_archive_lists_newest_first_across_shards(playwright_browser, 
     assert errors == []
 
 
+class OlderShards:
+    """Holds back every request of the page for a shard other than the
+    newest (their folders are pagefind/<year>-<run>/) until released or
+    failed."""
+
+    def __init__(self, page) -> None:
+        self.held: list = []
+        self.answer = None  # once released or failed: how each request is answered
+        page.route(lambda u: "/pagefind/20" in u,
+                   lambda route: self.answer(route) if self.answer else self.held.append(route))
+
+    def release(self) -> None:
+        self._answer(lambda route: route.continue_())
+
+    def fail(self) -> None:
+        self._answer(lambda route: route.abort())
+
+    def _answer(self, answer) -> None:
+        self.answer = answer
+        while self.held:
+            answer(self.held.pop())
+
+
+# Until the search is over, the page's status starts with 正在 (searching).
+SEARCH_OVER = "() => !document.getElementById('search-status').textContent.startsWith('正在')"
+
+
 def test_first_results_are_listed_while_older_shards_are_searched(playwright_browser, corpus_site):
     """A query matching many bulletins lists its newest matches from the
     newest shard, without waiting for the others (at 100,000 bulletins an
@@ -228,24 +255,19 @@ def test_first_results_are_listed_while_older_shards_are_searched(playwright_bro
     newest = sorted(archive.bulletins, key=lambda b: (b.date, b.issue or 0), reverse=True)
     matches = [b for b in newest if "督察" in searchable(b.loaded().text)]
     assert len(matches) > 125  # more than the newest shard holds
-    held, released = [], []
     with serve(out) as url:
         page, errors = open_search(playwright_browser, url)
         base_path = "/" + url.split("/", 3)[3]
-        # Every request for an older shard waits until released below.
-        older = lambda u: "/pagefind/20" in u  # noqa: E731 (a shard's folder: pagefind/<year>-<run>/)
-        page.route(older, lambda route: route.continue_() if released else held.append(route))
+        older = OlderShards(page)
         page.goto(url + "search/?q=督察")
         page.wait_for_selector(".search-result")
         status = page.locator("#search-status")
         assert status.inner_text().startswith("正在检索更早的简报……已找到 ")
         links = page.eval_on_selector_all(".search-result h2 a", "as => as.map(a => a.pathname)")
         assert links == [f"{base_path}{b.url}" for b in matches[:20]]
-        assert held  # the older shards were asked for, and are still unanswered
-        released.append(True)
-        while held:
-            held.pop().continue_()
-        page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('正在')")
+        assert older.held  # the older shards were asked for, and are still unanswered
+        older.release()
+        page.wait_for_function(SEARCH_OVER)
         assert status.inner_text() == f"找到 {len(matches)} 期简报包含“督察”。结果超过 50 期，从新到旧排列。"
         page.locator("#search-more").click()
         page.wait_for_function("() => document.querySelectorAll('.search-result').length >= 40")
@@ -261,19 +283,15 @@ def test_absent_word_says_how_far_back_it_has_searched(playwright_browser, corpu
     source, out = corpus_site
     archive, _ = load_archive(source, load_config(None))
     newest = max(b.year for b in archive.bulletins)
-    held, released = [], []
     with serve(out) as url:
         page = playwright_browser.new_page()
-        older = lambda u: "/pagefind/20" in u  # noqa: E731 (a shard's folder: pagefind/<year>-<run>/)
-        page.route(older, lambda route: route.continue_() if released else held.append(route))
+        older = OlderShards(page)
         page.goto(url + "search/?q=量子计算")
         status = page.locator("#search-status")
         page.wait_for_function(f"() => document.getElementById('search-status').textContent.includes('{newest} 年')")
         assert status.inner_text() == f"正在检索……{newest} 年以来的简报中暂未找到。"
-        released.append(True)
-        while held:
-            held.pop().continue_()
-        page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('正在')")
+        older.release()
+        page.wait_for_function(SEARCH_OVER)
         assert status.inner_text().startswith("没有找到包含“量子计算”的简报")
         page.close()
 
@@ -282,18 +300,13 @@ def test_older_shards_failing_after_the_first_page_says_so(playwright_browser, c
     """If the older shards cannot be loaded once the first page is listed,
     the page says search could not be loaded, not "searching" for ever."""
     source, out = corpus_site
-    held, failing = [], []
     with serve(out) as url:
         page = playwright_browser.new_page()
-        older = lambda u: "/pagefind/20" in u  # noqa: E731 (a shard's folder: pagefind/<year>-<run>/)
-        page.route(older, lambda route: route.abort() if failing else held.append(route))
+        older = OlderShards(page)
         page.goto(url + "search/?q=督察")
         page.wait_for_selector(".search-result")
-        failing.append(True)
-        while held:
-            held.pop().abort()
-        page.wait_for_function("() => !document.getElementById('search-status').textContent.startsWith('正在')",
-                               timeout=30_000)
+        older.fail()
+        page.wait_for_function(SEARCH_OVER, timeout=30_000)
         assert page.inner_text("#search-status").startswith("检索暂时无法加载")
         assert page.locator(".search-result").count() == 20  # the page listed stays
         page.close()
